@@ -1,0 +1,155 @@
+/**
+ * The admin API: test and workshop controls over HTTPS+JSON. Approve or decline device codes as a named
+ * user, move the clock, rotate keys, inject faults, read the request log, change the directory.
+ * Errors are `{"error":{"code","message"}}` with a 4xx status. docs/admin-api.md lists every route.
+ */
+import express, { Router, type ErrorRequestHandler } from 'express'
+import { jsonBody } from '../http/json.js'
+import { requestLog } from '../http/request-log.js'
+import { SimulatorError } from '../kernel/errors.js'
+import { validateFaultSpec } from '../kernel/faults.js'
+import type { SimulatorControls } from './controls.js'
+
+export class AdminError extends SimulatorError {
+  readonly status: number
+  readonly code: string
+  constructor(status: number, code: string, message: string) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+function body(req: express.Request): Record<string, unknown> {
+  const b: unknown = req.body
+  if (b === undefined) return {}
+  if (typeof b !== 'object' || b === null || Array.isArray(b))
+    throw new AdminError(400, 'invalid_body', 'the request body must be a JSON object')
+  return b as Record<string, unknown>
+}
+
+function str(b: Record<string, unknown>, key: string, required = true): string | undefined {
+  const v = b[key]
+  if (v === undefined && !required) return undefined
+  if (typeof v !== 'string' || v === '')
+    throw new AdminError(400, 'invalid_body', `'${key}' must be a non-empty string`)
+  return v
+}
+
+function nonNegativeInt(b: Record<string, unknown>, key: string): number | undefined {
+  const v = b[key]
+  if (v === undefined) return undefined
+  if (!Number.isInteger(v) || (v as number) < 0)
+    throw new AdminError(400, 'invalid_body', `'${key}' must be a whole number ≥ 0`)
+  return v as number
+}
+
+export function createAdminApp(
+  controls: SimulatorControls,
+  onUnexpected: (err: unknown) => void,
+): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(requestLog('admin', controls.events))
+  app.use(jsonBody('256kb'))
+  const r = Router()
+  r.get('/health', (_req, res) => void res.json({ status: 'ok' }))
+  r.get('/endpoints', (_req, res) => void res.json(controls.endpoints()))
+  r.get('/device-codes', (_req, res) => void res.json({ value: controls.deviceCodes() }))
+  r.post('/device-codes/:userCode/approve', (req, res) => {
+    const b = body(req)
+    const afterPolls = nonNegativeInt(b, 'afterPolls')
+    res.json(
+      controls.approveDeviceCode(
+        req.params.userCode,
+        str(b, 'user')!,
+        afterPolls === undefined ? {} : { afterPolls },
+      ),
+    )
+  })
+  r.post('/device-codes/:userCode/decline', (req, res) => {
+    res.json(controls.declineDeviceCode(req.params.userCode, str(body(req), 'user')!))
+  })
+  r.get('/clock', (_req, res) => void res.json(controls.clock()))
+  r.post('/clock/advance', (req, res) => {
+    const seconds = body(req).seconds
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
+      throw new AdminError(400, 'invalid_body', "'seconds' must be a number ≥ 0")
+    res.json(controls.advanceClock(seconds))
+  })
+  r.post('/keys/rotate', async (_req, res) => void res.json(await controls.rotateKeys()))
+  r.get('/keys', (_req, res) => void res.json(controls.keys()))
+  r.get('/faults', (_req, res) => void res.json({ value: controls.faults.list() }))
+  r.put('/faults/:endpoint', (req, res) => {
+    const spec = body(req)
+    const problems = validateFaultSpec(spec)
+    if (problems.length > 0) throw new AdminError(400, 'invalid_fault', problems.join('; '))
+    res.json(controls.faults.set(req.params.endpoint, spec))
+  })
+  r.delete('/faults/:endpoint', (req, res) => {
+    controls.faults.clear(req.params.endpoint)
+    res.status(204).end()
+  })
+  r.delete('/faults', (_req, res) => {
+    controls.faults.clear()
+    res.status(204).end()
+  })
+  r.get('/requests', (req, res) => {
+    const q = req.query
+    const limit = Number(q.limit ?? 200)
+    res.json({
+      value: controls.events.recent({
+        type: typeof q.type === 'string' ? q.type : 'request.completed',
+        ...(typeof q.service === 'string' && { service: q.service }),
+        ...(typeof q.sinceId === 'string' && { sinceId: Number(q.sinceId) }),
+        limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 5000) : 200,
+      }),
+    })
+  })
+  r.get('/events', (req, res) => {
+    const q = req.query
+    res.json({
+      value: controls.events.recent({
+        ...(typeof q.type === 'string' && { type: q.type }),
+        ...(typeof q.service === 'string' && { service: q.service }),
+        ...(typeof q.sinceId === 'string' && { sinceId: Number(q.sinceId) }),
+      }),
+    })
+  })
+  r.patch('/directory/users/:id', (req, res) => {
+    const b = body(req)
+    if (typeof b.accountEnabled !== 'boolean')
+      throw new AdminError(400, 'invalid_body', "'accountEnabled' must be a boolean")
+    res.json(controls.setAccountEnabled(req.params.id, b.accountEnabled))
+  })
+  r.post('/directory/groups/:id/members', (req, res) => {
+    res.status(201).json(controls.addGroupMember(req.params.id, str(body(req), 'id')!))
+  })
+  r.delete('/directory/groups/:id/members/:memberId', (req, res) => {
+    controls.removeGroupMember(req.params.id, req.params.memberId)
+    res.status(204).end()
+  })
+  app.use(r)
+  app.use((req) => {
+    throw new AdminError(404, 'not_found', `no admin route ${req.method} ${req.path}`)
+  })
+  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
+    const e = err as { type?: string; status?: number }
+    if (err instanceof SimulatorError) {
+      res.locals.reason = `${err.code}: ${err.message}`
+      res.status(err.status).json({ error: { code: err.code, message: err.message } })
+    } else if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500) {
+      res.locals.reason = `invalid_body: ${e.type}`
+      res
+        .status(e.status)
+        .json({ error: { code: 'invalid_body', message: `the request body could not be read (${e.type})` } })
+    } else {
+      onUnexpected(err)
+      res
+        .status(500)
+        .json({ error: { code: 'server_error', message: 'unexpected error; see the simulator log' } })
+    }
+  }
+  app.use(onError)
+  return app
+}

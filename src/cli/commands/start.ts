@@ -1,0 +1,84 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startSimulator } from '../../simulator.js'
+import { CliError } from '../errors.js'
+
+export const DEFAULT_STATE_DIR = join(homedir(), '.aks-auth-sim')
+export const DEFAULT_PORT_BASE = 8440
+
+export const startHelp = `Usage: aks-auth-sim start [options]
+
+Starts every service of the simulator in one process and writes <state-dir>/endpoints.json.
+
+Options:
+  --scenario FILE       YAML or JSON scenario (default: the built-in contoso.onmicrosoft.com demo tenant)
+  --state-dir DIR       keys, certificates and endpoints.json (default: ${DEFAULT_STATE_DIR})
+  --host HOST           interface to listen on (default: 127.0.0.1)
+  --port-base N         first port; each service takes the next one; 0 = OS-chosen ports (default: ${DEFAULT_PORT_BASE})
+  --auto-approve UPN    approve every device code as this user
+  --device-code-interval S   polling interval in seconds (default: 5)
+  --real-issuers        issue tokens with https://sts.windows.net/<tid>/ issuers
+`
+
+export async function startCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scenario: { type: 'string' },
+      'state-dir': { type: 'string' },
+      host: { type: 'string' },
+      'port-base': { type: 'string' },
+      'auto-approve': { type: 'string' },
+      'device-code-interval': { type: 'string' },
+      'real-issuers': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    process.stdout.write(startHelp)
+    return
+  }
+  const portBase = values['port-base'] === undefined ? DEFAULT_PORT_BASE : Number(values['port-base'])
+  if (!Number.isInteger(portBase))
+    throw new CliError(`--port-base must be a whole number (got '${values['port-base']}')`)
+  const interval =
+    values['device-code-interval'] === undefined ? undefined : Number(values['device-code-interval'])
+  const stateDir = values['state-dir'] ?? DEFAULT_STATE_DIR
+  const sim = await startSimulator({
+    ...(values.scenario !== undefined && { scenario: values.scenario }),
+    stateDir,
+    ...(values.host !== undefined && { host: values.host }),
+    portBase,
+    ...(values['auto-approve'] !== undefined && { autoApprove: values['auto-approve'] }),
+    ...(interval !== undefined && { deviceCode: { interval } }),
+    ...(values['real-issuers'] && { tokens: { realIssuers: true } }),
+  })
+  const ep = sim.endpoints
+  const lines = [
+    `aks-auth-sim is running for tenant ${ep.tenantDomain} (${ep.tenantId})`,
+    '',
+    `  Entra ID authority   ${ep.authority}/${ep.tenantId}`,
+    `  device login page    ${ep.deviceLogin}`,
+    `  admin API            ${ep.admin}`,
+    `  CA certificate       ${ep.caFile}`,
+    `  endpoints.json       ${join(ep.stateDir, 'endpoints.json')}`,
+    '',
+    'Next steps:',
+    `  export NODE_EXTRA_CA_CERTS=${ep.caFile}     # trust the simulator's CA (Node clients)`,
+    `  aks-auth-sim device-code list --state-dir ${ep.stateDir}`,
+    `  aks-auth-sim device-code approve <CODE> --as bob@${ep.tenantDomain} --state-dir ${ep.stateDir}`,
+    '',
+    'Press Ctrl-C to stop.',
+  ]
+  process.stderr.write(lines.join('\n') + '\n')
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.stderr.write(`\nreceived ${signal}, shutting down\n`)
+      void sim.stop().then(resolve)
+    }
+    process.once('SIGINT', () => shutdown('SIGINT'))
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
+  })
+}

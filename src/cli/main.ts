@@ -1,0 +1,59 @@
+/** The `aks-auth-sim` command: a table of sub-commands over node:util.parseArgs. */
+import { ConfigError } from '../kernel/errors.js'
+import { controlCommand, controlHelp } from './commands/control.js'
+import { startCommand, startHelp } from './commands/start.js'
+import { CliError } from './errors.js'
+
+const help = `aks-auth-sim — a local simulator of the AKS sign-in and access-control path
+
+Usage: aks-auth-sim <command> [options]
+
+Commands:
+  start          start every service (mock Entra ID, admin API, …)
+  device-code    list, approve or decline device codes
+  clock          advance simulated time
+  keys           rotate the token signing key
+  fault          inject or clear faults per endpoint
+  requests       print the request log
+
+${startHelp}
+${controlHelp}`
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(help)
+        return 0
+      case 'start':
+        await startCommand(rest)
+        return 0
+      case 'device-code':
+      case 'clock':
+      case 'keys':
+      case 'fault':
+      case 'requests':
+        await controlCommand(command, rest)
+        return 0
+      default:
+        throw new CliError(`unknown command '${command}'. Run 'aks-auth-sim --help'.`)
+    }
+  } catch (err) {
+    if (err instanceof CliError || err instanceof ConfigError) {
+      process.stderr.write(`aks-auth-sim: ${err.message}\n`)
+      return err instanceof CliError ? err.exitCode : 2
+    }
+    const code = (err as { code?: string }).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`aks-auth-sim: ${(err as Error).message}\n`)
+      return 2
+    }
+    throw err
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

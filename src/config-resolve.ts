@@ -1,0 +1,34 @@
+import { ConfigError } from './kernel/errors.js'
+import { defaults, type ResolvedConfig, type SimulatorOptions } from './config.js'
+
+const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0
+
+/** Merges options over the defaults and checks them; every problem is reported at once. */
+export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
+  const cfg: ResolvedConfig = {
+    host: opts.host ?? defaults.host,
+    portBase: opts.portBase ?? defaults.portBase,
+    stateDir: opts.stateDir,
+    autoApprove: opts.autoApprove,
+    deviceCode: { ...defaults.deviceCode, ...opts.deviceCode },
+    tokens: { ...defaults.tokens, ...opts.tokens },
+    keys: { ...defaults.keys, ...opts.keys },
+  }
+  const problems: string[] = []
+  if (!(Number.isInteger(cfg.portBase) && cfg.portBase >= 0 && cfg.portBase <= 65_520))
+    problems.push(`portBase must be an integer between 0 and 65520 (got ${String(cfg.portBase)})`)
+  if (!positiveInt(cfg.deviceCode.interval))
+    problems.push(`deviceCode.interval must be a whole number ≥ 1 (got ${String(cfg.deviceCode.interval)})`)
+  if (!positiveInt(cfg.deviceCode.expiresIn))
+    problems.push(`deviceCode.expiresIn must be a whole number ≥ 1 (got ${String(cfg.deviceCode.expiresIn)})`)
+  if (!(positiveInt(cfg.tokens.accessTokenLifetime) && cfg.tokens.accessTokenLifetime > 300))
+    problems.push(
+      `tokens.accessTokenLifetime must be more than 300 seconds, MSAL's renewal window (got ${String(cfg.tokens.accessTokenLifetime)})`,
+    )
+  if (!positiveInt(cfg.tokens.refreshTokenLifetime))
+    problems.push(`tokens.refreshTokenLifetime must be a whole number ≥ 1`)
+  if (!(Number.isInteger(cfg.keys.rotationGraceSeconds) && cfg.keys.rotationGraceSeconds >= 0))
+    problems.push(`keys.rotationGraceSeconds must be a whole number ≥ 0`)
+  if (problems.length > 0) throw new ConfigError(problems)
+  return cfg
+}

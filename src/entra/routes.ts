@@ -1,0 +1,156 @@
+/**
+ * The Entra host's HTTP surface. Handlers only parse, call the protocol functions and render; errors go
+ * to the one Entra error renderer.
+ */
+import express, { Router, type Request, type Response } from 'express'
+import { formBody } from '../http/json.js'
+import { requestLog } from '../http/request-log.js'
+import type { EntraDeps } from './deps.js'
+import { deviceCodeMessage, startDeviceAuthorization, verificationUri } from './device-authorization.js'
+import { EndpointNotFound, PostRequired, TenantNotFound } from './errors.js'
+import { applyEntraFault } from './faults.js'
+import type { GrantHandler } from './grants/types.js'
+import { instanceDiscovery, v1OpenIdConfiguration, v2OpenIdConfiguration } from './metadata.js'
+import { clientRequestIdOf, entraErrorHandler, setEntraHeaders } from './render-error.js'
+import {
+  handleTokenRequest,
+  readForm,
+  toV1TokenBody,
+  toV2TokenBody,
+  type ClientAuthenticator,
+} from './token-endpoint.js'
+import { createDeviceLoginRouter } from './login-page.js'
+
+const GENERIC_TENANTS = new Set(['common', 'organizations'])
+
+/** The tenant path segment: this tenant's GUID or domain, or `common` / `organizations`. */
+function tenantOf(req: Request, deps: EntraDeps): { generic: boolean; segment: string } {
+  const segment = String(req.params.tenant)
+  if (GENERIC_TENANTS.has(segment.toLowerCase())) return { generic: true, segment: segment.toLowerCase() }
+  if (!deps.directory.isTenant(segment)) throw new TenantNotFound(segment)
+  return { generic: false, segment }
+}
+
+function sendJson(res: Response, req: Request, body: unknown): void {
+  setEntraHeaders(res, res.locals.traceId as string, clientRequestIdOf(req.headers, req.query))
+  res.json(body)
+}
+
+export function createEntraApp(
+  deps: EntraDeps,
+  grants: Map<string, GrantHandler>,
+  opts: { onUnexpected: (err: unknown) => void; assertionAuthenticator?: ClientAuthenticator },
+): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('etag', false)
+  app.use(requestLog('entra', deps.events))
+  const r = Router()
+
+  r.get('/common/discovery/instance', async (req, res) => {
+    await applyEntraFault(deps.faults, 'entra.discovery')
+    const endpoint =
+      typeof req.query.authorization_endpoint === 'string' ? req.query.authorization_endpoint : undefined
+    sendJson(res, req, instanceDiscovery(deps, endpoint))
+  })
+  r.get('/:tenant/v2.0/.well-known/openid-configuration', async (req, res) => {
+    const t = tenantOf(req, deps)
+    await applyEntraFault(deps.faults, 'entra.discovery')
+    sendJson(res, req, v2OpenIdConfiguration(deps, t.segment, t.generic))
+  })
+  r.get('/:tenant/.well-known/openid-configuration', async (req, res) => {
+    tenantOf(req, deps)
+    await applyEntraFault(deps.faults, 'entra.discovery')
+    sendJson(res, req, v1OpenIdConfiguration(deps))
+  })
+  for (const path of ['/:tenant/discovery/v2.0/keys', '/:tenant/discovery/keys']) {
+    r.get(path, async (req, res) => {
+      const t = tenantOf(req, deps)
+      await applyEntraFault(deps.faults, 'entra.keys')
+      const v2 = path.includes('v2.0')
+      const issuer = v2
+        ? t.generic
+          ? deps.issuers().v2.replace(deps.directory.tenant.id, '{tenantid}')
+          : deps.issuers().v2
+        : undefined
+      sendJson(res, req, deps.keys.jwks(issuer))
+    })
+  }
+
+  const form = formBody()
+  for (const [path, protocol] of [
+    ['/:tenant/oauth2/v2.0/devicecode', 'v2'],
+    ['/:tenant/oauth2/devicecode', 'v1'],
+  ] as const) {
+    r.post(path, form, async (req, res) => {
+      tenantOf(req, deps)
+      await applyEntraFault(deps.faults, 'entra.devicecode')
+      const entry = startDeviceAuthorization(protocol, readForm(req.body), deps)
+      const uri = verificationUri(deps)
+      const message = deviceCodeMessage(uri, entry.userCode)
+      const remaining = Math.round((entry.expiresAt - entry.issuedAt) / 1000)
+      // v1 (ADAL, go-autorest) spells verification_url and sends the numbers as strings.
+      sendJson(
+        res,
+        req,
+        protocol === 'v2'
+          ? {
+              user_code: entry.userCode,
+              device_code: entry.deviceCode,
+              verification_uri: uri,
+              expires_in: remaining,
+              interval: entry.interval,
+              message,
+            }
+          : {
+              user_code: entry.userCode,
+              device_code: entry.deviceCode,
+              verification_url: uri,
+              expires_in: String(remaining),
+              interval: String(entry.interval),
+              message,
+            },
+      )
+    })
+  }
+  for (const [path, protocol] of [
+    ['/:tenant/oauth2/v2.0/token', 'v2'],
+    ['/:tenant/oauth2/token', 'v1'],
+  ] as const) {
+    r.post(path, form, async (req, res) => {
+      tenantOf(req, deps)
+      await applyEntraFault(deps.faults, 'entra.token')
+      const tokens = await handleTokenRequest(
+        { protocol, params: readForm(req.body), authorization: req.headers.authorization },
+        deps,
+        grants,
+        opts.assertionAuthenticator,
+      )
+      sendJson(res, req, protocol === 'v2' ? toV2TokenBody(tokens) : toV1TokenBody(tokens))
+    })
+  }
+  for (const path of [
+    '/:tenant/oauth2/v2.0/token',
+    '/:tenant/oauth2/token',
+    '/:tenant/oauth2/v2.0/devicecode',
+    '/:tenant/oauth2/devicecode',
+  ]) {
+    r.all(path, (req) => {
+      tenantOf(req, deps)
+      throw new PostRequired(req.method)
+    })
+  }
+  app.use(createDeviceLoginRouter(deps))
+  app.use(r)
+  app.use((req) => {
+    throw new EndpointNotFound(req.path)
+  })
+  app.use(
+    entraErrorHandler({
+      now: () => deps.clock.now(),
+      authority: deps.authority,
+      onUnexpected: opts.onUnexpected,
+    }),
+  )
+  return app
+}

@@ -1,0 +1,23 @@
+/**
+ * aks-auth-sim's programmatic API, for test suites: start a simulator, drive it, stop it.
+ *
+ * @example
+ * const sim = await startSimulator()
+ * // … sign in with msal-node against sim.endpoints.authority, approve with sim.approveDeviceCode(code, 'bob@contoso.onmicrosoft.com')
+ * await sim.stop()
+ */
+export { startSimulator, SERVICE_PORTS, type Simulator, type StartOptions } from './simulator.js'
+export type { SimulatorOptions } from './config.js'
+export type { Endpoints } from './endpoints.js'
+export type { Scenario } from './scenario/types.js'
+export type { FaultSpec } from './kernel/faults.js'
+export type { SimEvent } from './kernel/events.js'
+export { ConfigError } from './kernel/errors.js'
+export { demoScenario, DEMO_PASSWORD, DEMO_WEBHOOK_SECRET } from './scenario/demo.js'
+export {
+  AKS_SERVER_APP_ID,
+  AKS_CLIENT_APP_ID,
+  AZURE_CLI_APP_ID,
+  GRAPH_APP_ID,
+  ARM_APP_ID,
+} from './scenario/first-party.js'

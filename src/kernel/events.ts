@@ -1,0 +1,57 @@
+/**
+ * The simulator's event stream: every request each service answers, with its outcome and the reason
+ * for every rejection. It is the request log of the admin API, the feed of the web UI and a test hook.
+ * A bounded ring buffer keeps memory flat however long the simulator runs.
+ */
+export interface SimEvent {
+  id: number
+  /** ISO time from the simulator clock. */
+  time: string
+  /** `noun.verb`, e.g. `request.completed`, `device_code.approved`, `token.issued`. */
+  type: string
+  /** The service that emitted it: entra, graph, webhook, apiserver, arm, admin, imds, ui. */
+  service: string
+  /** Free-form, JSON-serialisable details. Never whole tokens or secrets. */
+  data: Record<string, unknown>
+}
+
+export type EventListener = (event: SimEvent) => void
+
+export interface EventBus {
+  emit(type: string, service: string, data: Record<string, unknown>): SimEvent
+  subscribe(listener: EventListener): () => void
+  /** Most recent events first filtered, oldest first in the result. */
+  recent(filter?: { service?: string; type?: string; sinceId?: number; limit?: number }): SimEvent[]
+}
+
+export function createEventBus(now: () => number, capacity = 5000): EventBus {
+  const ring: SimEvent[] = []
+  const listeners = new Set<EventListener>()
+  let nextId = 1
+  return {
+    emit(type, service, data) {
+      const event: SimEvent = { id: nextId++, time: new Date(now()).toISOString(), type, service, data }
+      ring.push(event)
+      if (ring.length > capacity) ring.splice(0, ring.length - capacity)
+      for (const l of listeners) {
+        try {
+          l(event)
+        } catch {
+          // A failing listener (a closed UI stream) must not break the request that emitted the event.
+        }
+      }
+      return event
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    recent(filter = {}) {
+      const { service, type, sinceId = 0, limit = 200 } = filter
+      const out = ring.filter(
+        (e) => e.id > sinceId && (!service || e.service === service) && (!type || e.type === type),
+      )
+      return out.slice(-limit)
+    },
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The composition root: the only place that builds the kernel (clock, keys, PKI, directory, events,
+ * faults), the services and their listeners, and wires them together. `startSimulator` is the
+ * programmatic API; the CLI's `start` command is a thin wrapper around it.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createControls, type SimulatorControls } from './admin/controls.js'
+import { createAdminApp } from './admin/routes.js'
+import { resolveConfig } from './config-resolve.js'
+import type { ResolvedConfig, SimulatorOptions } from './config.js'
+import { createDeviceCodeStore } from './entra/device-codes.js'
+import type { EntraDeps } from './entra/deps.js'
+import { createGrantRegistry } from './entra/grants/index.js'
+import { createRefreshTokenStore } from './entra/refresh-tokens.js'
+import { createEntraApp } from './entra/routes.js'
+import { directorySummary, type Endpoints } from './endpoints.js'
+import { listen, type Handler, type Listener } from './http/listen.js'
+import { createClock, type Clock } from './kernel/clock.js'
+import { createDirectory, type Directory } from './kernel/directory.js'
+import { createEventBus, type EventBus } from './kernel/events.js'
+import { createFaultRegistry } from './kernel/faults.js'
+import { loadOrCreateKeyStore, type KeyStore } from './kernel/keys.js'
+import { loadOrCreatePki, type Pki } from './kernel/tls.js'
+import { demoScenario } from './scenario/demo.js'
+import { firstPartyApplications } from './scenario/first-party.js'
+import { loadScenarioFile, validateScenario } from './scenario/load.js'
+import { ConfigError } from './kernel/errors.js'
+
+/** Service order on `--port-base N`: each takes N + its index. */
+export const SERVICE_PORTS = {
+  entra: 0,
+  graph: 1,
+  arm: 2,
+  apiServer: 3,
+  webhook: 4,
+  imds: 5,
+  ui: 6,
+  admin: 7,
+} as const
+
+export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
+  readonly endpoints: Endpoints
+  readonly config: ResolvedConfig
+  readonly directory: Directory
+  readonly clockSource: Clock
+  readonly keyStore: KeyStore
+  readonly eventBus: EventBus
+  /** The local CA certificate (PEM) that every HTTPS listener chains to. */
+  readonly caPem: string
+  readonly pki: Pki
+  stop(): Promise<void>
+  [Symbol.asyncDispose](): Promise<void>
+}
+
+export interface StartOptions extends SimulatorOptions {
+  /** Where to keep the CA and certificates; default `<stateDir>/pki`. Lets many test simulators share one CA. */
+  pkiDir?: string
+  /** Called with errors that no renderer knew (bugs). Default: print to stderr. */
+  onUnexpectedError?: (err: unknown) => void
+}
+
+function writeAtomic(path: string, content: string, mode = 0o644): void {
+  writeFileSync(`${path}.tmp`, content, { mode })
+  renameSync(`${path}.tmp`, path)
+}
+
+/** Lazily-bound handler: listeners start first (so URLs are known), apps are attached after. */
+function slot(): { handler: Handler; set(h: Handler): void } {
+  let current: Handler = (_req, res) => {
+    res.statusCode = 503
+    res.end()
+  }
+  return { handler: (req, res) => current(req, res), set: (h) => (current = h) }
+}
+
+export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
+  const config = resolveConfig(options)
+  const scenario =
+    options.scenario === undefined
+      ? validateScenario(demoScenario(), 'demo scenario')
+      : typeof options.scenario === 'string'
+        ? loadScenarioFile(options.scenario)
+        : validateScenario(options.scenario)
+  const ownsStateDir = config.stateDir === undefined
+  const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'aks-auth-sim-')))
+  mkdirSync(stateDir, { recursive: true })
+  const directory = createDirectory(scenario, firstPartyApplications)
+  if (config.autoApprove && !directory.user(config.autoApprove))
+    throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
+
+  const clock = createClock()
+  const events = createEventBus(() => clock.now())
+  const faults = createFaultRegistry()
+  const pki = await loadOrCreatePki(resolve(options.pkiDir ?? join(stateDir, 'pki')))
+  const keys = await loadOrCreateKeyStore({
+    stateDir,
+    clock,
+    rotationGraceMs: config.keys.rotationGraceSeconds * 1000,
+  })
+  const onUnexpected =
+    options.onUnexpectedError ??
+    ((err: unknown) => {
+      events.emit('server_error', 'simulator', { message: String((err as Error)?.message ?? err) })
+      console.error('aks-auth-sim: unexpected error:', err)
+    })
+
+  const tls = { cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem }
+  const port = (i: number) => (config.portBase === 0 ? 0 : config.portBase + i)
+  const listeners: Listener[] = []
+  const open = async (i: number, s: ReturnType<typeof slot>) => {
+    const l = await listen(s.handler, { host: config.host, port: port(i), tls })
+    listeners.push(l)
+    return l
+  }
+  const stopAll = () => Promise.all(listeners.map((l) => l.close()))
+  try {
+    const entraSlot = slot()
+    const adminSlot = slot()
+    const entraListener = await open(SERVICE_PORTS.entra, entraSlot)
+    const adminListener = await open(SERVICE_PORTS.admin, adminSlot)
+
+    const authority = entraListener.url
+    const tid = directory.tenant.id
+    const issuers = config.tokens.realIssuers
+      ? { v1: `https://sts.windows.net/${tid}/`, v2: `https://login.microsoftonline.com/${tid}/v2.0` }
+      : { v1: `${authority}/${tid}/`, v2: `${authority}/${tid}/v2.0` }
+    const entra: EntraDeps = {
+      directory,
+      keys,
+      clock,
+      events,
+      faults,
+      config,
+      deviceCodes: createDeviceCodeStore({ clock, ...config.deviceCode }),
+      refreshTokens: createRefreshTokenStore({ clock, lifetimeSeconds: config.tokens.refreshTokenLifetime }),
+      authority: () => authority,
+      graphHost: () => 'graph.microsoft.com',
+      issuers: () => issuers,
+    }
+    entraSlot.set(createEntraApp(entra, createGrantRegistry(), { onUnexpected }))
+
+    const caFile = pki.caFile ?? join(stateDir, 'ca.crt')
+    if (!pki.caFile) writeAtomic(caFile, pki.ca.certPem)
+    let endpoints: Endpoints = {
+      tenantId: tid,
+      tenantDomain: directory.tenant.domain,
+      authority,
+      deviceLogin: `${authority}/devicelogin`,
+      admin: adminListener.url,
+      caFile,
+      stateDir,
+      kubeconfigs: {},
+      directory: directorySummary(directory),
+    }
+    const refreshEndpoints = () => {
+      endpoints = { ...endpoints, directory: directorySummary(directory) }
+      return endpoints
+    }
+    const controls = createControls({
+      entra,
+      directory,
+      clock,
+      keys,
+      events,
+      faults,
+      endpoints: refreshEndpoints,
+    })
+    adminSlot.set(createAdminApp(controls, onUnexpected))
+    writeAtomic(join(stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n')
+    events.emit('simulator.started', 'simulator', { authority, admin: adminListener.url })
+
+    let stopped = false
+    const stop = async () => {
+      if (stopped) return
+      stopped = true
+      await stopAll()
+      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
+    }
+    return {
+      ...controls,
+      get endpoints() {
+        return refreshEndpoints()
+      },
+      config,
+      directory,
+      clockSource: clock,
+      keyStore: keys,
+      eventBus: events,
+      caPem: pki.ca.certPem,
+      pki,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    }
+  } catch (err) {
+    await stopAll()
+    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
+    const e = err as NodeJS.ErrnoException
+    if (e.code === 'EADDRINUSE')
+      throw new ConfigError([
+        `port ${String((e as { port?: number }).port ?? '')} is already in use: choose another --port-base`,
+      ])
+    throw err
+  }
+}
