@@ -3,6 +3,8 @@
  * derived from names, so they are the same on every machine and every run (docs/demo-tenant.md).
  */
 import { stableGuid } from '../kernel/ids.js'
+import { demoAzure } from '../azure-rbac/scenario.js'
+import { demoKubernetes, type DemoIds } from '../rbac/scenario.js'
 import type { Scenario } from './types.js'
 
 const DOMAIN = 'contoso.onmicrosoft.com'
@@ -40,8 +42,15 @@ export function demoScenario(): Scenario {
       members: { users: [upn('dave')] },
     }
   })
+  const tenantId = stableGuid('aks-auth-sim', 'tenant:contoso')
+  const ids: DemoIds = {
+    tenantId,
+    userUpn: upn,
+    userId: (name) => id('user', name),
+    groupId: (name) => id('group', name),
+  }
   return {
-    tenant: { id: stableGuid('aks-auth-sim', 'tenant:contoso'), domain: DOMAIN, displayName: 'Contoso' },
+    tenant: { id: tenantId, domain: DOMAIN, displayName: 'Contoso' },
     users: [
       user('alice', 'Alice Admin', { jobTitle: 'Platform administrator' }),
       user('bob', 'Bob Builder', { jobTitle: 'Engineering User' }),
@@ -101,5 +110,7 @@ export function demoScenario(): Scenario {
         ],
       },
     ],
+    azure: demoAzure(ids),
+    kubernetes: demoKubernetes(ids),
   }
 }

@@ -2,6 +2,9 @@
  * JSON Schema of the scenario file (draft 2020-12, published as docs/scenario.schema.json).
  * Unknown keys are errors everywhere, so a typo never silently does nothing.
  */
+import { azureScenarioSchema } from '../azure-rbac/scenario.js'
+import { kubernetesScenarioSchema } from '../rbac/scenario.js'
+
 const guid = {
   type: 'string',
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
@@ -17,6 +20,8 @@ export const scenarioSchema = {
   additionalProperties: false,
   required: ['tenant'],
   properties: {
+    kubernetes: kubernetesScenarioSchema,
+    azure: azureScenarioSchema,
     tenant: {
       type: 'object',
       additionalProperties: false,

@@ -2,11 +2,18 @@
  * The scenario file: one Entra tenant and, as later slices land, its Azure and Kubernetes state.
  * These types mirror `schema.ts`, which is the authority on what a file may contain.
  */
+import type { AzureScenario } from '../azure-rbac/scenario.js'
+import type { KubernetesScenario } from '../rbac/scenario.js'
+
 export interface Scenario {
   tenant: ScenarioTenant
   users?: ScenarioUser[]
   groups?: ScenarioGroup[]
   applications?: ScenarioApplication[]
+  /** Azure resources and role assignments (managed clusters, Azure RBAC). */
+  azure?: AzureScenario
+  /** The simulated cluster's objects (namespaces, RBAC, workloads). */
+  kubernetes?: KubernetesScenario
 }
 
 export interface ScenarioTenant {
