@@ -1,0 +1,87 @@
+import { PublicClientApplication } from '@azure/msal-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, DEMO_PASSWORD, type Simulator } from '../../src/index.js'
+import { post, urls } from '../helpers/entra.js'
+import { BOB, ERIN, startTestSimulator } from '../helpers/sim.js'
+
+let sim: Simulator
+beforeAll(async () => {
+  sim = await startTestSimulator()
+})
+afterAll(() => sim.stop())
+
+const page = (path: string, form: Record<string, string>) => post(`${sim.endpoints.authority}${path}`, form)
+
+describe('device login page', () => {
+  it('completes an msal-node sign-in through the page with the scenario password', async () => {
+    const app = new PublicClientApplication({
+      auth: {
+        clientId: AKS_CLIENT_APP_ID,
+        authority: `${sim.endpoints.authority}/${sim.endpoints.tenantId}`,
+        knownAuthorities: [new URL(sim.endpoints.authority).host],
+      },
+    })
+    let userCode = ''
+    const pending = app.acquireTokenByDeviceCode({
+      scopes: [`${AKS_SERVER_APP_ID}/.default`],
+      deviceCodeCallback: (r) => void (userCode = r.userCode),
+    })
+    await expect.poll(() => userCode).not.toBe('')
+    const form = await fetch(sim.endpoints.deviceLogin)
+    expect(form.status).toBe(200)
+    expect(await form.text()).toContain('<label for="otc">Code</label>')
+    const pick = await page('/devicelogin', { otc: userCode.toLowerCase() })
+    expect(pick.status).toBe(200)
+    expect(pick.body).toContain('Azure Kubernetes Service AAD Client')
+    expect(pick.body).toContain('Azure Kubernetes Service AAD Server')
+    const wrong = await page('/devicelogin/decide', {
+      otc: userCode,
+      user: BOB,
+      password: 'nope',
+      decision: 'approve',
+    })
+    expect(wrong.status).toBe(401)
+    expect(wrong.body).toContain('Your account or password is incorrect.')
+    const done = await page('/devicelogin/decide', {
+      otc: userCode,
+      user: BOB,
+      password: DEMO_PASSWORD,
+      decision: 'approve',
+    })
+    expect(done.status).toBe(200)
+    expect(done.body).toContain('You have signed in to the application on your device.')
+    const result = await pending
+    expect(result!.account!.username).toBe(BOB)
+  })
+
+  it('shows the real messages for unknown, used and expired codes, and for a disabled account', async () => {
+    const bad = await page('/devicelogin', { otc: 'NOPE12345' })
+    expect(bad.status).toBe(400)
+    expect(bad.body).toContain('That code didn&#39;t work. Check the code and try again.')
+    const u = urls(sim)
+    const start = (
+      await post(u.devicecode, { client_id: AKS_CLIENT_APP_ID, scope: `${AKS_SERVER_APP_ID}/.default` })
+    ).body
+    const disabled = await page('/devicelogin/decide', {
+      otc: start.user_code,
+      user: ERIN,
+      decision: 'approve',
+    })
+    expect(disabled.body).toContain('AADSTS50057')
+    const used = await page('/devicelogin', { otc: start.user_code })
+    expect(used.body).toContain('That code didn&#39;t work.')
+    const late = (
+      await post(u.devicecode, { client_id: AKS_CLIENT_APP_ID, scope: `${AKS_SERVER_APP_ID}/.default` })
+    ).body
+    sim.advanceClock(901)
+    const expired = await page('/devicelogin/decide', { otc: late.user_code, user: BOB, decision: 'approve' })
+    expect(expired.status).toBe(410)
+    expect(expired.body).toContain('That code has expired.')
+  })
+
+  it('escapes what it echoes', async () => {
+    const res = await page('/devicelogin', { otc: '<script>alert(1)</script>' })
+    expect(res.body).not.toContain('<script>alert(1)</script>')
+    expect(res.body).toContain('&#60;script&#62;')
+  })
+})
