@@ -53,8 +53,12 @@ export function createDeviceCodeStore(opts: {
 }): DeviceCodeStore {
   const byDevice = new Map<string, DeviceAuthorization>()
   const byUser = new Map<string, DeviceAuthorization>()
+  let lastSweep = 0
+  // Sweeping walks every entry, so it runs at most once a minute (or when the cap is reached).
   const sweep = () => {
     const now = opts.clock.now()
+    if (now - lastSweep < 60_000 && byDevice.size < MAX_LIVE_CODES) return
+    lastSweep = now
     for (const [k, a] of byDevice) {
       if (a.expiresAt + RETAIN_MS < now) {
         byDevice.delete(k)

@@ -4,7 +4,7 @@
  * script, no external assets: works with a keyboard and a screen reader, and from `curl`.
  */
 import { Router, type Response } from 'express'
-import { formBody } from '../http/json.js'
+import { formBody } from '../http/form.js'
 import type { EntraDeps } from './deps.js'
 import { decideDeviceCode, DeviceCodeDecisionError } from './device-authorization.js'
 import { readForm } from './token-endpoint.js'

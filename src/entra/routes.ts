@@ -3,7 +3,7 @@
  * to the one Entra error renderer.
  */
 import express, { Router, type Request, type Response } from 'express'
-import { formBody } from '../http/json.js'
+import { formBody } from '../http/form.js'
 import { requestLog } from '../http/request-log.js'
 import type { EntraDeps } from './deps.js'
 import { deviceCodeMessage, startDeviceAuthorization, verificationUri } from './device-authorization.js'

@@ -15,8 +15,8 @@ export interface IssuedTokens {
   expiresIn: number
   expiresOn: number
   notBefore: number
-  /** Response `scope`: what MSAL caches the token under. */
-  scope: string
+  /** Response `scope`: what MSAL caches the token under. Absent for app-only tokens, as in Entra. */
+  scope?: string
   resource: ResourceRequest
   refreshToken?: string
   idToken?: string
@@ -51,8 +51,18 @@ export async function issueUserTokens(
     now,
     lifetime,
   })
-  const { jwt, kid } = await signToken(deps.keys, claims, { v1: resource.app.accessTokenVersion === 1 })
   const oidc = new Set(a.oidcScopes.map((s) => s.toLowerCase()))
+  // Both tokens are signed concurrently: RSA signing runs off the event loop.
+  const [{ jwt, kid }, idToken] = await Promise.all([
+    signToken(deps.keys, claims, { v1: resource.app.accessTokenVersion === 1 }),
+    oidc.has('openid')
+      ? signToken(
+          deps.keys,
+          idTokenClaims({ user, client, directory: deps.directory, issuers, now, lifetime }),
+          { v1: false },
+        )
+      : undefined,
+  ])
   const out: IssuedTokens = {
     accessToken: jwt,
     expiresIn: lifetime - 1,
@@ -64,10 +74,7 @@ export async function issueUserTokens(
     ].join(' '),
     resource,
   }
-  if (oidc.has('openid')) {
-    const id = idTokenClaims({ user, client, directory: deps.directory, issuers, now, lifetime })
-    out.idToken = (await signToken(deps.keys, id, { v1: false })).jwt
-  }
+  if (idToken) out.idToken = idToken.jwt
   if (oidc.has('offline_access'))
     out.refreshToken = deps.refreshTokens.issue({ clientId: client.appId, userId: user.id })
   if (a.wantClientInfo) out.clientInfo = clientInfo(user.id, deps.directory.tenant.id)

@@ -25,14 +25,16 @@ export interface EventBus {
 }
 
 export function createEventBus(now: () => number, capacity = 5000): EventBus {
-  const ring: SimEvent[] = []
+  // A fixed-size circular buffer: appending never shifts the array, whatever the load.
+  const ring: (SimEvent | undefined)[] = new Array<SimEvent | undefined>(capacity)
+  let head = 0
   const listeners = new Set<EventListener>()
   let nextId = 1
   return {
     emit(type, service, data) {
       const event: SimEvent = { id: nextId++, time: new Date(now()).toISOString(), type, service, data }
-      ring.push(event)
-      if (ring.length > capacity) ring.splice(0, ring.length - capacity)
+      ring[head] = event
+      head = (head + 1) % capacity
       for (const l of listeners) {
         try {
           l(event)
@@ -48,8 +50,13 @@ export function createEventBus(now: () => number, capacity = 5000): EventBus {
     },
     recent(filter = {}) {
       const { service, type, sinceId = 0, limit = 200 } = filter
-      const out = ring.filter(
-        (e) => e.id > sinceId && (!service || e.service === service) && (!type || e.type === type),
+      const ordered = [...ring.slice(head), ...ring.slice(0, head)]
+      const out = ordered.filter(
+        (e): e is SimEvent =>
+          e !== undefined &&
+          e.id > sinceId &&
+          (!service || e.service === service) &&
+          (!type || e.type === type),
       )
       return out.slice(-limit)
     },
