@@ -13,6 +13,7 @@ export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
     deviceCode: { ...defaults.deviceCode, ...opts.deviceCode },
     tokens: { ...defaults.tokens, ...opts.tokens },
     keys: { ...defaults.keys, ...opts.keys },
+    webhook: { ...defaults.webhook, ...opts.webhook },
   }
   const problems: string[] = []
   if (!(Number.isInteger(cfg.portBase) && cfg.portBase >= 0 && cfg.portBase <= 65_520))
@@ -29,6 +30,12 @@ export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
     problems.push(`tokens.refreshTokenLifetime must be a whole number ≥ 1`)
   if (!(Number.isInteger(cfg.keys.rotationGraceSeconds) && cfg.keys.rotationGraceSeconds >= 0))
     problems.push(`keys.rotationGraceSeconds must be a whole number ≥ 0`)
+  if (!(Number.isInteger(cfg.webhook.cacheTtlSeconds) && cfg.webhook.cacheTtlSeconds >= 0))
+    problems.push(
+      `webhook.cacheTtlSeconds must be a whole number ≥ 0 (got ${String(cfg.webhook.cacheTtlSeconds)})`,
+    )
+  if (!Array.isArray(cfg.webhook.apiAudiences) || cfg.webhook.apiAudiences.some((a) => typeof a !== 'string'))
+    problems.push('webhook.apiAudiences must be a list of strings')
   if (problems.length > 0) throw new ConfigError(problems)
   return cfg
 }

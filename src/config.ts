@@ -33,6 +33,7 @@ export interface SimulatorOptions {
     /** Seconds a retired signing key stays in the JWKS after a rotation. Default 24 h. */
     rotationGraceSeconds?: number
   }
+  webhook?: Partial<ResolvedConfig['webhook']>
 }
 
 export interface ResolvedConfig {
@@ -43,6 +44,30 @@ export interface ResolvedConfig {
   deviceCode: { expiresIn: number; interval: number }
   tokens: { accessTokenLifetime: number; refreshTokenLifetime: number; realIssuers: boolean }
   keys: { rotationGraceSeconds: number }
+  webhook: {
+    /** Token audience the webhook requires: the AKS server app. */
+    audience: string
+    /** Check `aud` (guard's --azure.verify-clientID). Default true. */
+    verifyAudience: boolean
+    /** Required issuer; default: the `issuer` of the tenant's v1 metadata, as guard. */
+    issuer: string | undefined
+    /** Audiences the webhook vouches for when a TokenReview names `spec.audiences`. */
+    apiAudiences: string[]
+    /** Refuse tokens of disabled or deleted users (guard cannot; the simulator can). Default true. */
+    rejectDisabledUsers: boolean
+    /** Seconds a successful review is cached (never beyond the token's exp); 0 turns the cache off. Default 60. */
+    cacheTtlSeconds: number
+    /** Require the API server's client certificate (organisation `azure`). Default true. */
+    requireClientCert: boolean
+    /** Answer rejected tokens with HTTP 401 as guard does, instead of 200 with status.error. Default false. */
+    guardStatusCodes: boolean
+    /** The application whose secret the webhook uses for Graph (client credentials). Default `aks-webhook`. */
+    graphApplication: string
+    /** Seconds guard caches an Azure RBAC decision (`--azure.cache-ttl-minutes`); 0 turns it off. Default 180. */
+    authzCacheTtlSeconds: number
+    /** Answer "no opinion" where guard answers "denied", so authorizers after the webhook get a say. Default false. */
+    denyAsNoOpinion: boolean
+  }
 }
 
 export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
@@ -51,4 +76,22 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
   deviceCode: { expiresIn: 900, interval: 5 },
   tokens: { accessTokenLifetime: 3600, refreshTokenLifetime: 90 * 86_400, realIssuers: false },
   keys: { rotationGraceSeconds: 86_400 },
+  webhook: {
+    audience: '6dae42f8-4368-4678-94ff-3960e28e3630',
+    verifyAudience: true,
+    issuer: undefined,
+    apiAudiences: [
+      'https://kubernetes.default.svc',
+      'https://kubernetes.default.svc.cluster.local',
+      'kubernetes',
+      '6dae42f8-4368-4678-94ff-3960e28e3630',
+    ],
+    rejectDisabledUsers: true,
+    cacheTtlSeconds: 60,
+    requireClientCert: true,
+    guardStatusCodes: false,
+    graphApplication: 'aks-webhook',
+    authzCacheTtlSeconds: 180,
+    denyAsNoOpinion: false,
+  },
 }

@@ -15,6 +15,8 @@ import type { EntraDeps } from './entra/deps.js'
 import { createGrantRegistry } from './entra/grants/index.js'
 import { createRefreshTokenStore } from './entra/refresh-tokens.js'
 import { createEntraApp } from './entra/routes.js'
+import { createAssertionAuthenticator } from './entra/client-assertion.js'
+import { createGraphApp } from './graph/routes.js'
 import { directorySummary, type Endpoints } from './endpoints.js'
 import { listen, type Handler, type Listener } from './http/listen.js'
 import { createClock, type Clock } from './kernel/clock.js'
@@ -27,6 +29,14 @@ import { demoScenario } from './scenario/demo.js'
 import { firstPartyApplications } from './scenario/first-party.js'
 import { loadScenarioFile, validateScenario } from './scenario/load.js'
 import { ConfigError } from './kernel/errors.js'
+import { createWebhookService } from './webhook/service.js'
+import { createSarHandler } from './webhook/authorize.js'
+import { azureDirectoryFrom } from './azure-rbac/directory.js'
+import { resolveAzureScenario } from './azure-rbac/scenario-resolve.js'
+import { createAzureRbac, type AzureRbac } from './azure-rbac/store.js'
+import { createDecisionCache } from './azure-rbac/decision-cache.js'
+import { newGuid } from './kernel/ids.js'
+import { webhookKubeconfig } from './webhook/kubeconfig.js'
 
 /** Service order on `--port-base N`: each takes N + its index. */
 export const SERVICE_PORTS = {
@@ -50,6 +60,8 @@ export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
   /** The local CA certificate (PEM) that every HTTPS listener chains to. */
   readonly caPem: string
   readonly pki: Pki
+  /** Azure role definitions and assignments (when the scenario has an `azure` section). */
+  readonly azureRbac: AzureRbac | undefined
   stop(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
@@ -64,6 +76,33 @@ export interface StartOptions extends SimulatorOptions {
 function writeAtomic(path: string, content: string, mode = 0o644): void {
   writeFileSync(`${path}.tmp`, content, { mode })
   renameSync(`${path}.tmp`, path)
+}
+
+/** Writes the kubeconfigs a real kube-apiserver would use to call the webhook (authn and authz). */
+async function writeWebhookKubeconfigs(
+  stateDir: string,
+  pki: Pki,
+  webhookUrl: string,
+): Promise<Record<string, string>> {
+  const dir = join(stateDir, 'kubeconfigs')
+  mkdirSync(dir, { recursive: true })
+  const client = await pki.clientCert('kube-apiserver-webhook-client', { cn: 'kube-apiserver', o: ['azure'] })
+  const out: Record<string, string> = {}
+  for (const [key, file, path] of [
+    ['webhookAuthn', 'webhook-authn.yaml', '/tokenreviews'],
+    ['webhookAuthz', 'webhook-authz.yaml', '/subjectaccessreviews'],
+  ] as const) {
+    const yaml = webhookKubeconfig({
+      name: 'aks-auth-sim-webhook',
+      server: `${webhookUrl}${path}`,
+      caPem: pki.ca.certPem,
+      clientCertPem: client.certPem,
+      clientKeyPem: client.keyPem,
+    })
+    writeAtomic(join(dir, file), yaml, 0o600)
+    out[key] = join(dir, file)
+  }
+  return out
 }
 
 /** Lazily-bound handler: listeners start first (so URLs are known), apps are attached after. */
@@ -90,6 +129,19 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   if (config.autoApprove && !directory.user(config.autoApprove))
     throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
 
+  const azure = scenario.azure
+    ? resolveAzureScenario(scenario.azure, azureDirectoryFrom(directory))
+    : undefined
+  if (azure && azure.problems.length > 0) throw new ConfigError(azure.problems.map((p) => `scenario: ${p}`))
+  const azureRbac: AzureRbac | undefined = azure
+    ? createAzureRbac(azure, {
+        directory: azureDirectoryFrom(directory),
+        newGuid,
+        checkScope: azure.checkScope,
+      })
+    : undefined
+  const cluster = azure?.clusters[0]
+
   const clock = createClock()
   const events = createEventBus(() => clock.now())
   const faults = createFaultRegistry()
@@ -109,17 +161,22 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const tls = { cert: pki.server.certPem, key: pki.server.keyPem, ca: pki.ca.certPem }
   const port = (i: number) => (config.portBase === 0 ? 0 : config.portBase + i)
   const listeners: Listener[] = []
-  const open = async (i: number, s: ReturnType<typeof slot>) => {
-    const l = await listen(s.handler, { host: config.host, port: port(i), tls })
+  const open = async (i: number, s: ReturnType<typeof slot>, requestCert = false) => {
+    const l = await listen(s.handler, { host: config.host, port: port(i), tls: { ...tls, requestCert } })
     listeners.push(l)
     return l
   }
   const stopAll = () => Promise.all(listeners.map((l) => l.close()))
   try {
     const entraSlot = slot()
+    const graphSlot = slot()
     const adminSlot = slot()
     const entraListener = await open(SERVICE_PORTS.entra, entraSlot)
+    const graphListener = await open(SERVICE_PORTS.graph, graphSlot)
     const adminListener = await open(SERVICE_PORTS.admin, adminSlot)
+    const webhookSlot = slot()
+    // The webhook asks for the API server's client certificate (mTLS), as guard does.
+    const webhookListener = await open(SERVICE_PORTS.webhook, webhookSlot, true)
 
     const authority = entraListener.url
     const tid = directory.tenant.id
@@ -136,10 +193,58 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       deviceCodes: createDeviceCodeStore({ clock, ...config.deviceCode }),
       refreshTokens: createRefreshTokenStore({ clock, lifetimeSeconds: config.tokens.refreshTokenLifetime }),
       authority: () => authority,
-      graphHost: () => 'graph.microsoft.com',
+      graphHost: () => new URL(graphListener.url).host,
       issuers: () => issuers,
     }
-    entraSlot.set(createEntraApp(entra, createGrantRegistry(), { onUnexpected }))
+    entraSlot.set(
+      createEntraApp(entra, createGrantRegistry(), {
+        onUnexpected,
+        // Certificate assertions; workload identity federation plugs in here as `federated`.
+        assertionAuthenticator: createAssertionAuthenticator(),
+      }),
+    )
+    graphSlot.set(
+      createGraphApp(
+        {
+          directory,
+          keys,
+          clock,
+          events,
+          faults,
+          issuers: () => issuers,
+          authority: () => authority,
+          baseUrl: () => graphListener.url,
+        },
+        { onUnexpected },
+      ),
+    )
+
+    const webhook = createWebhookService({
+      config: config.webhook,
+      directory,
+      clock,
+      events,
+      caPem: pki.ca.certPem,
+      authority,
+      ...(azureRbac &&
+        cluster && {
+          authorize: createSarHandler({
+            rbac: azureRbac,
+            clusterResourceId: cluster.resourceId,
+            ...(config.webhook.authzCacheTtlSeconds > 0 && {
+              cache: createDecisionCache({
+                now: () => clock.now(),
+                ttlMs: config.webhook.authzCacheTtlSeconds * 1000,
+              }),
+            }),
+            options: { denyAsNoOpinion: config.webhook.denyAsNoOpinion },
+            enabled: () => cluster.aadProfile.enableAzureRbac,
+          }),
+        }),
+      onUnexpected,
+    })
+    webhookSlot.set(webhook.handler)
+    const kubeconfigs = await writeWebhookKubeconfigs(stateDir, pki, webhookListener.url)
 
     const caFile = pki.caFile ?? join(stateDir, 'ca.crt')
     if (!pki.caFile) writeAtomic(caFile, pki.ca.certPem)
@@ -148,10 +253,24 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       tenantDomain: directory.tenant.domain,
       authority,
       deviceLogin: `${authority}/devicelogin`,
+      graph: graphListener.url,
+      webhook: {
+        url: webhookListener.url,
+        authenticate: `${webhookListener.url}/tokenreviews`,
+        ...(azureRbac && cluster && { authorize: `${webhookListener.url}/subjectaccessreviews` }),
+      },
+      ...(cluster && {
+        cluster: {
+          name: cluster.name,
+          resourceGroup: cluster.resourceGroup,
+          subscriptionId: cluster.subscriptionId,
+          resourceId: cluster.resourceId,
+        },
+      }),
       admin: adminListener.url,
       caFile,
       stateDir,
-      kubeconfigs: {},
+      kubeconfigs,
       directory: directorySummary(directory),
     }
     const refreshEndpoints = () => {
@@ -176,6 +295,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       if (stopped) return
       stopped = true
       await stopAll()
+      webhook.close()
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
     }
     return {
@@ -190,6 +310,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       eventBus: events,
       caPem: pki.ca.certPem,
       pki,
+      azureRbac,
       stop,
       [Symbol.asyncDispose]: stop,
     }

@@ -1,13 +1,229 @@
 /**
  * The scenario's `azure` section: the subscription, the AKS managed cluster(s), custom role definitions
- * and role assignments. OWNED BY THE AZURE RBAC SLICE (placeholder until it lands).
+ * and role assignments. Schema here, demo tenant values in `demoAzure`, reference checks and ids in
+ * scenario-resolve.ts (`resolveAzureScenario`).
  */
 import type { DemoIds } from '../rbac/scenario.js'
+import { PRINCIPAL_TYPES, type PrincipalType } from './model.js'
 
-export type AzureScenario = Record<string, never>
+export interface AzureScenario {
+  subscriptionId: string
+  /** The management group the subscription sits in (assignments there are inherited). */
+  managementGroupId?: string
+  /** Resource groups; when left out, the clusters' resource groups exist implicitly. */
+  resourceGroups?: AzureResourceGroupSpec[]
+  managedClusters: ManagedClusterSpec[]
+  /** Custom roles, next to the built-in ones (docs/azure-rbac.md lists those). */
+  roleDefinitions?: CustomRoleSpec[]
+  roleAssignments: RoleAssignmentSpec[]
+}
 
-export const azureScenarioSchema = { type: 'object', additionalProperties: false, properties: {} } as const
+export interface AzureResourceGroupSpec {
+  name: string
+  location?: string
+}
 
-export function demoAzure(_ids: DemoIds): AzureScenario {
-  return {}
+export interface ManagedClusterSpec {
+  name: string
+  resourceGroup: string
+  location: string
+  /** Server version the API server reports, e.g. `1.32.4`. */
+  kubernetesVersion: string
+  /** Default: az's `<name[:10]>-<resourceGroup[:16]>-<subscriptionId[:6]>`. */
+  dnsPrefix?: string
+  aadProfile: {
+    managed: true
+    /** Azure RBAC for Kubernetes authorization (the authorization webhook). */
+    enableAzureRbac: boolean
+    /** Groups bound to cluster-admin: object ids or group display names. */
+    adminGroupObjectIds: string[]
+    /** Default: the scenario's tenant. */
+    tenantId?: string
+  }
+  /** true makes `listClusterAdminCredential` fail (HTTP 400), as `--disable-local-accounts` does. */
+  disableLocalAccounts: boolean
+}
+
+export interface CustomRoleSpec {
+  /** Default: a GUID derived from the role name. */
+  id?: string
+  roleName: string
+  description?: string
+  /** ARM ids or short forms (see RoleAssignmentSpec.scope). Default: the subscription. */
+  assignableScopes?: string[]
+  permissions: {
+    actions?: string[]
+    notActions?: string[]
+    dataActions?: string[]
+    notDataActions?: string[]
+  }[]
+}
+
+export interface RoleAssignmentSpec {
+  /** Default: a GUID derived from principal, role and scope, stable across runs. */
+  id?: string
+  /** A user (UPN or object id), a group (name or object id), an application (name or appId). */
+  principal: string
+  principalType?: PrincipalType
+  /** Role name (`Azure Kubernetes Service RBAC Reader`) or role definition GUID. */
+  role: string
+  /**
+   * An ARM scope id, or a short form: `subscription`, `managementGroup`, `resourceGroup:<rg>`,
+   * `cluster:<name>`, `namespace:<cluster>/<namespace>`.
+   */
+  scope: string
+}
+
+const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+const guid = { type: 'string', pattern: GUID } as const
+const nonEmpty = { type: 'string', minLength: 1 } as const
+const strings = { type: 'array', items: nonEmpty } as const
+// Azure naming rules: resource groups 1–90 of letters, digits, _ ( ) - . (no trailing dot);
+// AKS clusters 1–63 of letters, digits, _ and -, starting and ending alphanumeric.
+const resourceGroupName = { type: 'string', pattern: '^[-\\w.()]{0,89}[-\\w()]$' } as const
+const clusterName = { type: 'string', pattern: '^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$' } as const
+
+export const azureScenarioSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['subscriptionId', 'managedClusters', 'roleAssignments'],
+  properties: {
+    subscriptionId: guid,
+    managementGroupId: { type: 'string', pattern: '^[-\\w.()]{1,90}$' },
+    resourceGroups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: resourceGroupName, location: nonEmpty },
+      },
+    },
+    managedClusters: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'name',
+          'resourceGroup',
+          'location',
+          'kubernetesVersion',
+          'aadProfile',
+          'disableLocalAccounts',
+        ],
+        properties: {
+          name: clusterName,
+          resourceGroup: resourceGroupName,
+          location: { type: 'string', pattern: '^[a-z0-9]+$' },
+          kubernetesVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
+          dnsPrefix: { type: 'string', pattern: '^[a-zA-Z0-9]([-a-zA-Z0-9]{0,52}[a-zA-Z0-9])?$' },
+          aadProfile: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['managed', 'enableAzureRbac', 'adminGroupObjectIds'],
+            properties: {
+              managed: { const: true },
+              enableAzureRbac: { type: 'boolean' },
+              adminGroupObjectIds: { ...strings, uniqueItems: true },
+              tenantId: guid,
+            },
+          },
+          disableLocalAccounts: { type: 'boolean' },
+        },
+      },
+    },
+    roleDefinitions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['roleName', 'permissions'],
+        properties: {
+          id: guid,
+          roleName: nonEmpty,
+          description: { type: 'string' },
+          assignableScopes: { ...strings, minItems: 1 },
+          permissions: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                actions: strings,
+                notActions: strings,
+                dataActions: strings,
+                notDataActions: strings,
+              },
+            },
+          },
+        },
+      },
+    },
+    roleAssignments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['principal', 'role', 'scope'],
+        properties: {
+          id: guid,
+          principal: nonEmpty,
+          principalType: { enum: [...PRINCIPAL_TYPES] },
+          role: nonEmpty,
+          scope: nonEmpty,
+        },
+      },
+    },
+  },
+} as const
+
+/** The demo subscription: a readable, fixed id. */
+export const DEMO_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001'
+export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
+export const DEMO_CLUSTER = 'aks-demo'
+
+/** The demo tenant's Azure state (docs/azure-rbac.md, "Demo tenant"). */
+export function demoAzure(ids: DemoIds): AzureScenario {
+  const onCluster = `cluster:${DEMO_CLUSTER}`
+  return {
+    subscriptionId: DEMO_SUBSCRIPTION_ID,
+    resourceGroups: [{ name: DEMO_RESOURCE_GROUP, location: 'eastus' }],
+    managedClusters: [
+      {
+        name: DEMO_CLUSTER,
+        resourceGroup: DEMO_RESOURCE_GROUP,
+        location: 'eastus',
+        kubernetesVersion: '1.32.4',
+        aadProfile: {
+          managed: true,
+          enableAzureRbac: true,
+          adminGroupObjectIds: [ids.groupId('aks-admins')],
+          tenantId: ids.tenantId,
+        },
+        disableLocalAccounts: false,
+      },
+    ],
+    roleAssignments: [
+      {
+        principal: ids.userId('alice'),
+        role: 'Azure Kubernetes Service Cluster Admin Role',
+        scope: onCluster,
+      },
+      { principal: ids.userId('bob'), role: 'Azure Kubernetes Service Cluster User Role', scope: onCluster },
+      {
+        principal: ids.userId('frank'),
+        role: 'Azure Kubernetes Service RBAC Reader',
+        scope: `namespace:${DEMO_CLUSTER}/prod`,
+      },
+      // So dave (through sre) and carol can download a kubeconfig with `az aks get-credentials`.
+      { principal: ids.groupId('sre'), role: 'Azure Kubernetes Service Cluster User Role', scope: onCluster },
+      {
+        principal: ids.userId('carol'),
+        role: 'Azure Kubernetes Service Cluster User Role',
+        scope: onCluster,
+      },
+    ],
+  }
 }

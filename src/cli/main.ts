@@ -1,6 +1,7 @@
 /** The `aks-auth-sim` command: a table of sub-commands over node:util.parseArgs. */
 import { ConfigError } from '../kernel/errors.js'
 import { controlCommand, controlHelp } from './commands/control.js'
+import { rbacCommand } from './commands/rbac.js'
 import { startCommand, startHelp } from './commands/start.js'
 import { CliError } from './errors.js'
 
@@ -15,6 +16,7 @@ Commands:
   keys           rotate the token signing key
   fault          inject or clear faults per endpoint
   requests       print the request log
+  rbac           can-i, why, who-can on Kubernetes RBAC manifests, offline (aks-auth-sim rbac --help)
 
 ${startHelp}
 ${controlHelp}`
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'requests':
         await controlCommand(command, rest)
         return 0
+      case 'rbac':
+        return rbacCommand(rest)
       default:
         throw new CliError(`unknown command '${command}'. Run 'aks-auth-sim --help'.`)
     }

@@ -119,7 +119,7 @@ export function toV2TokenBody(t: IssuedTokens): Record<string, unknown> {
 export function toV1TokenBody(t: IssuedTokens): Record<string, unknown> {
   return {
     token_type: 'Bearer',
-    scope: t.resource.permissions.join(' '),
+    ...(t.scope !== undefined && { scope: t.resource.permissions.join(' ') }),
     expires_in: String(t.expiresIn),
     ext_expires_in: String(t.expiresIn),
     expires_on: String(t.expiresOn),

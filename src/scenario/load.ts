@@ -9,6 +9,7 @@ import { ConfigError } from '../kernel/errors.js'
 import { scenarioSchema } from './schema.js'
 import { firstPartyApplications } from './first-party.js'
 import type { Scenario } from './types.js'
+import { validateKubernetesRbacObjects } from '../rbac/scenario.js'
 
 const ajv = new Ajv2020({ allErrors: true, strict: true })
 const validateSchema = ajv.compile<Scenario>(scenarioSchema)
@@ -85,6 +86,7 @@ function checkReferences(s: Scenario): string[] {
     if (a.publicClient && (a.secrets?.length ?? 0) > 0)
       problems.push(`applications[${i}]: a public client cannot have secrets`)
   })
+  problems.push(...validateKubernetesRbacObjects(s.kubernetes?.objects ?? []))
   return problems
 }
 

@@ -1,0 +1,171 @@
+/**
+ * The Azure RBAC state of a simulator: role definitions, role assignments indexed by principal, and
+ * the scope hierarchy, with ARM's validation on create (scope well-formed and existing, role exists
+ * and is assignable there, principal exists and has the stated type, no duplicate) and idempotent
+ * delete. `checkAccess` and `hasAction` answer from it.
+ */
+import { isGuid } from '../kernel/ids.js'
+import { checkAccessIn, type ActionDecision, type CheckAccessRequest } from './check-access.js'
+import {
+  InvalidScope,
+  PrincipalNotFound,
+  RoleAssignmentExists,
+  RoleAssignmentUpdateNotPermitted,
+  RoleDefinitionDoesNotExist,
+  UnmatchedPrincipalType,
+} from './errors.js'
+import type { AzureDirectory, PrincipalType, RoleAssignment, RoleDefinition } from './model.js'
+import {
+  flatHierarchy,
+  isWithin,
+  normaliseScope,
+  parseScope,
+  type ParsedScope,
+  type ScopeHierarchy,
+} from './scope.js'
+
+export interface AzureRbacInit {
+  /** Built-in and custom definitions (resolveAzureScenario returns both). */
+  roleDefinitions: readonly RoleDefinition[]
+  roleAssignments?: readonly RoleAssignment[]
+  hierarchy?: ScopeHierarchy
+}
+
+export interface AzureRbacDeps {
+  directory: AzureDirectory
+  newGuid: () => string
+  /** Throws an ArmError when a well-formed scope names no existing resource. Default: all exist. */
+  checkScope?: (scope: ParsedScope) => void
+}
+
+export interface RoleAssignmentInput {
+  /** GUID of the new assignment; generated when absent. */
+  id?: string
+  principalId: string
+  /** Checked against the directory when given, inferred when not. */
+  principalType?: PrincipalType
+  /** GUID, or the ARM id `…/providers/Microsoft.Authorization/roleDefinitions/<guid>`. */
+  roleDefinitionId: string
+  scope: string
+}
+
+export interface AzureRbac {
+  roleDefinitions(): RoleDefinition[]
+  /** By GUID, ARM role definition id or role name (case-insensitive). */
+  roleDefinition(idOrName: string): RoleDefinition | undefined
+  roleAssignments(): RoleAssignment[]
+  createRoleAssignment(input: RoleAssignmentInput): RoleAssignment
+  /** Returns the removed assignment, or undefined when there was none (ARM answers 204 then). */
+  deleteRoleAssignment(id: string): RoleAssignment | undefined
+  checkAccess(req: CheckAccessRequest): ActionDecision[]
+  /** Control-plane check (ARM): does the principal or one of the groups hold `action` at `scope`? */
+  hasAction(principalId: string, groupIds: string[], action: string, scope: string): boolean
+  /** Increments on every change (caches compare it). */
+  version(): number
+}
+
+const lastSegment = (s: string) => s.replace(/\/+$/, '').split('/').pop() ?? ''
+
+export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): AzureRbac {
+  const hierarchy = init.hierarchy ?? flatHierarchy
+  const roles = new Map(init.roleDefinitions.map((r) => [r.id.toLowerCase(), r]))
+  const byId = new Map<string, RoleAssignment>()
+  const byPrincipal = new Map<string, RoleAssignment[]>()
+  let version = 0
+
+  const roleDefinition = (idOrName: string): RoleDefinition | undefined => {
+    const key = lastSegment(idOrName).toLowerCase()
+    return (
+      roles.get(key) ?? [...roles.values()].find((r) => r.roleName.toLowerCase() === idOrName.toLowerCase())
+    )
+  }
+  const insert = (a: RoleAssignment) => {
+    byId.set(a.id, a)
+    const k = a.principalId.toLowerCase()
+    byPrincipal.set(k, [...(byPrincipal.get(k) ?? []), a])
+    version++
+  }
+  for (const a of init.roleAssignments ?? []) insert({ ...a, id: a.id.toLowerCase() })
+
+  const data = {
+    roleDefinition: (id: string) => roles.get(id.toLowerCase()),
+    assignmentsOf: (ids: string[]) => ids.flatMap((id) => byPrincipal.get(id) ?? []),
+    hierarchy,
+  }
+
+  function validate(input: RoleAssignmentInput): RoleAssignment {
+    const parsed = parseScope(input.scope)
+    if (!parsed)
+      throw new InvalidScope(`The scope '${input.scope}' is not a valid Azure Resource Manager scope.`)
+    deps.checkScope?.(parsed)
+    const roleId = lastSegment(input.roleDefinitionId)
+    const role = isGuid(roleId) ? roles.get(roleId.toLowerCase()) : undefined
+    if (!role) throw new RoleDefinitionDoesNotExist(roleId)
+    if (!role.assignableScopes.some((s) => isWithin(parsed.id, s)))
+      throw new InvalidScope(
+        `The role definition '${role.id}' is not available for assignment at scope '${parsed.id}'.`,
+      )
+    const principal = isGuid(input.principalId) ? deps.directory.findPrincipal(input.principalId) : undefined
+    if (!principal) throw new PrincipalNotFound(input.principalId, deps.directory.tenantId)
+    if (input.principalType && input.principalType !== principal.type)
+      throw new UnmatchedPrincipalType(principal.id, principal.type, input.principalType)
+    const id = (input.id ?? deps.newGuid()).toLowerCase()
+    if (!isGuid(id))
+      throw new InvalidScope(
+        `The role assignment ID '${id}' is not valid. The role assignment ID must be a GUID.`,
+      )
+    return {
+      id,
+      principalId: principal.id.toLowerCase(),
+      principalType: principal.type,
+      roleDefinitionId: role.id,
+      scope: parsed.id,
+    }
+  }
+
+  const same = (a: RoleAssignment, b: RoleAssignment) =>
+    a.principalId === b.principalId &&
+    a.roleDefinitionId === b.roleDefinitionId &&
+    normaliseScope(a.scope) === normaliseScope(b.scope)
+
+  return {
+    roleDefinitions: () => [...roles.values()],
+    roleDefinition,
+    roleAssignments: () => [...byId.values()],
+    createRoleAssignment(input) {
+      const next = validate(input)
+      const existing = byId.get(next.id)
+      if (existing) {
+        // A PUT with the same content is idempotent; changing who/what/where is refused.
+        if (same(existing, next)) return existing
+        throw new RoleAssignmentUpdateNotPermitted()
+      }
+      if ([...byId.values()].some((a) => same(a, next))) throw new RoleAssignmentExists()
+      insert(next)
+      return next
+    },
+    deleteRoleAssignment(id) {
+      const a = byId.get(id.toLowerCase())
+      if (!a) return undefined
+      byId.delete(a.id)
+      const k = a.principalId.toLowerCase()
+      byPrincipal.set(
+        k,
+        (byPrincipal.get(k) ?? []).filter((x) => x.id !== a.id),
+      )
+      version++
+      return a
+    },
+    checkAccess: (req) => checkAccessIn(data, req),
+    hasAction(principalId, groupIds, action, scope) {
+      const [d] = checkAccessIn(data, {
+        principalId,
+        groupIds,
+        scope,
+        actions: [{ id: action, isDataAction: false }],
+      })
+      return d?.accessDecision === 'Allowed'
+    },
+    version: () => version,
+  }
+}

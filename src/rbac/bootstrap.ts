@@ -1,0 +1,24 @@
+/**
+ * Kubernetes 1.32's bootstrap RBAC policy (the roles and bindings every cluster starts with), shipped as
+ * data in bootstrap-policy.yaml next to this file.
+ */
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import type { RbacObject } from './types.js'
+
+const POLICY_FILE = new URL('./bootstrap-policy.yaml', import.meta.url)
+
+/**
+ * A fresh copy of the bootstrap ClusterRoles, ClusterRoleBindings, and the Roles and RoleBindings in
+ * kube-system and kube-public (aggregated roles carry `rules: null`; the engine aggregates them).
+ *
+ * @example
+ * const objects = createMemoryRbacObjects(loadBootstrapPolicy())
+ */
+export function loadBootstrapPolicy(): RbacObject[] {
+  const list = parse(readFileSync(POLICY_FILE, 'utf8')) as { items: RbacObject[] }
+  return list.items
+}
+
+/** The label every bootstrap object carries. */
+export const BOOTSTRAP_LABEL = { key: 'kubernetes.io/bootstrapping', value: 'rbac-defaults' } as const

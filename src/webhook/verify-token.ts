@@ -1,0 +1,108 @@
+/**
+ * Verifies an Entra access token the way guard does (go-oidc), in guard's order and words: structure,
+ * distributed-claims sanity, issuer, audience, expiry (no leeway), not-before (1 minute leeway), then
+ * the RS256 signature against the tenant's JWKS. Stricter than guard where it costs nothing: `none`,
+ * HMAC and header-supplied keys are refused outright, and the tenant must be this cluster's.
+ */
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { TokenRejected } from './errors.js'
+import type { KeySource } from './key-source.js'
+
+const PREFIX = 'failed to verify token for azure: '
+const NBF_LEEWAY_SECONDS = 60
+const MAX_TOKEN_BYTES = 16 * 1024
+
+export interface VerifyOptions {
+  keys: KeySource
+  issuer: string
+  /** Required `aud`; undefined turns the audience check off (guard's --azure.verify-clientID=false). */
+  audience: string | undefined
+  tenantId: string
+  nowSeconds: number
+}
+
+/** go-oidc prints times as Go's time.Time: `2026-03-05 15:42:37 +0000 UTC`. */
+const goTime = (s: number) =>
+  new Date(s * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' +0000 UTC')
+
+const reject = (reason: string, message: string) => new TokenRejected(reason, PREFIX + message)
+
+export async function verifyAzureToken(token: string, o: VerifyOptions): Promise<JWTPayload> {
+  if (token.length > MAX_TOKEN_BYTES)
+    throw reject('malformed', `oidc: malformed jwt: token is larger than ${MAX_TOKEN_BYTES} bytes`)
+  if (token.split('.').length !== 3)
+    throw reject('malformed', 'oidc: malformed jwt: square/go-jose: compact JWS format must have three parts')
+  let header: ReturnType<typeof decodeProtectedHeader>
+  let claims: JWTPayload
+  try {
+    header = decodeProtectedHeader(token)
+    claims = decodeJwt(token)
+  } catch (err) {
+    throw reject('malformed', `oidc: malformed jwt: ${(err as Error).message}`)
+  }
+  if (header.alg !== 'RS256')
+    throw reject(
+      'bad_algorithm',
+      `oidc: id token signed with unsupported algorithm, expected ["RS256"] got ${JSON.stringify(header.alg ?? '')}`,
+    )
+  for (const field of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
+    if (header[field] !== undefined)
+      throw reject(
+        'header_key',
+        `the token header carries its own key (${field}); keys are only taken from the tenant's published JWKS`,
+      )
+  }
+  const names = claims._claim_names as Record<string, unknown> | undefined
+  const sources = claims._claim_sources as Record<string, unknown> | undefined
+  if (names && typeof names === 'object') {
+    for (const src of Object.values(names)) {
+      if (typeof src !== 'string' || !sources || typeof sources !== 'object' || !(src in sources))
+        throw reject('malformed', 'oidc: source does not exist')
+    }
+  }
+  if (claims.iss !== o.issuer)
+    throw reject(
+      'wrong_issuer',
+      `oidc: id token issued by a different provider, expected ${JSON.stringify(o.issuer)} got ${JSON.stringify(claims.iss ?? '')}`,
+    )
+  if (o.audience !== undefined) {
+    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud]
+    if (!aud.includes(o.audience))
+      throw reject(
+        'wrong_audience',
+        `oidc: expected audience ${JSON.stringify(o.audience)} got ${JSON.stringify(aud)}`,
+      )
+  }
+  if (typeof claims.exp !== 'number' || claims.exp <= o.nowSeconds)
+    throw reject(
+      'expired',
+      `oidc: token is expired (Token Expiry: ${goTime(typeof claims.exp === 'number' ? claims.exp : 0)})`,
+    )
+  if (typeof claims.nbf === 'number' && o.nowSeconds + NBF_LEEWAY_SECONDS < claims.nbf)
+    throw reject(
+      'not_yet_valid',
+      `oidc: current time ${goTime(o.nowSeconds)} before the nbf (not before) time: ${goTime(claims.nbf)}`,
+    )
+  if (claims.tid !== o.tenantId)
+    throw reject(
+      'wrong_tenant',
+      `token tenant ${JSON.stringify(claims.tid ?? '')} is not this cluster's tenant ${o.tenantId}`,
+    )
+  if (typeof header.kid !== 'string' || header.kid === '')
+    throw reject('unknown_key', 'failed to verify signature: the token has no kid')
+  const key = await o.keys.key(header.kid)
+  if (!key)
+    throw reject(
+      'unknown_key',
+      `failed to verify signature: signing key ${JSON.stringify(header.kid)} is not in the tenant's JWKS`,
+    )
+  try {
+    await compactVerify(token, key, { algorithms: ['RS256'] })
+  } catch {
+    throw reject('bad_signature', 'failed to verify signature: failed to verify id token signature')
+  }
+  return claims
+}
