@@ -88,7 +88,7 @@ describe('TokenReview with real tokens from the device code flow (msal-node)', (
         disableInstanceDiscovery: true,
       },
     )
-    const { token } = (await credential.getToken(`${AKS_SERVER_APP_ID}/.default`))
+    const { token } = await credential.getToken(`${AKS_SERVER_APP_ID}/.default`)
     expect(claimsOf(token).idtyp).toBe('app')
     const res = await review(token)
     expect(res.body.status).toMatchObject({
