@@ -14,6 +14,7 @@ export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
     tokens: { ...defaults.tokens, ...opts.tokens },
     keys: { ...defaults.keys, ...opts.keys },
     webhook: { ...defaults.webhook, ...opts.webhook },
+    apiServer: { ...defaults.apiServer, ...opts.apiServer },
   }
   const problems: string[] = []
   if (!(Number.isInteger(cfg.portBase) && cfg.portBase >= 0 && cfg.portBase <= 65_520))
@@ -36,6 +37,10 @@ export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
     )
   if (!Array.isArray(cfg.webhook.apiAudiences) || cfg.webhook.apiAudiences.some((a) => typeof a !== 'string'))
     problems.push('webhook.apiAudiences must be a list of strings')
+  if (!/^v?\d+\.\d+\.\d+$/.test(cfg.apiServer.version))
+    problems.push(`apiServer.version must look like 1.32.4 (got ${String(cfg.apiServer.version)})`)
+  if (!cfg.apiServer.authorizationOrder.every((a) => a === 'RBAC' || a === 'Webhook'))
+    problems.push(`apiServer.authorizationOrder may only contain RBAC and Webhook`)
   if (problems.length > 0) throw new ConfigError(problems)
   return cfg
 }

@@ -34,6 +34,7 @@ export interface SimulatorOptions {
     rotationGraceSeconds?: number
   }
   webhook?: Partial<ResolvedConfig['webhook']>
+  apiServer?: Partial<ResolvedConfig['apiServer']>
 }
 
 export interface ResolvedConfig {
@@ -68,6 +69,18 @@ export interface ResolvedConfig {
     /** Answer "no opinion" where guard answers "denied", so authorizers after the webhook get a say. Default false. */
     denyAsNoOpinion: boolean
   }
+  apiServer: {
+    /** Kubernetes version at /version. The kubectl dispatcher picks its kubectl build by the minor version. */
+    version: string
+    /** kube-apiserver's `--authentication-token-webhook-cache-ttl`, in seconds (success and failure). Default 120. */
+    tokenCacheTtlSeconds: number
+    /** `--api-audiences`. */
+    apiAudiences: string[]
+    /** `--anonymous-auth`. Default true. */
+    anonymousAuth: boolean
+    /** Authorizers after the system:masters shortcut, in order: `RBAC`, `Webhook` (Azure RBAC). */
+    authorizationOrder: ('RBAC' | 'Webhook')[]
+  }
 }
 
 export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
@@ -93,5 +106,12 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
     graphApplication: 'aks-webhook',
     authzCacheTtlSeconds: 180,
     denyAsNoOpinion: false,
+  },
+  apiServer: {
+    version: '1.32.4',
+    tokenCacheTtlSeconds: 120,
+    apiAudiences: ['https://kubernetes.default.svc'],
+    anonymousAuth: true,
+    authorizationOrder: ['RBAC', 'Webhook'],
   },
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createControls, type SimulatorControls } from './admin/controls.js'
 import { createAdminApp } from './admin/routes.js'
 import { resolveConfig } from './config-resolve.js'
@@ -36,7 +37,19 @@ import { resolveAzureScenario } from './azure-rbac/scenario-resolve.js'
 import { createAzureRbac, type AzureRbac } from './azure-rbac/store.js'
 import { createDecisionCache } from './azure-rbac/decision-cache.js'
 import { newGuid } from './kernel/ids.js'
+import { composeApiServer, type ComposedApiServer } from './compose/apiserver.js'
 import { webhookKubeconfig } from './webhook/kubeconfig.js'
+import {
+  createFicGraphRouter,
+  createPodIdentity,
+  podIdentityApplications,
+  withFederatedCredentialsGraph,
+  withPodIdentityAdmin,
+  type PodIdentity,
+} from './pod-identity/index.js'
+import { kubernetesFromApiServer } from './ui/kubernetes.js'
+import { createUiService } from './ui/server.js'
+import { createArmApp } from './arm/index.js'
 
 /** Service order on `--port-base N`: each takes N + its index. */
 export const SERVICE_PORTS = {
@@ -48,6 +61,8 @@ export const SERVICE_PORTS = {
   imds: 5,
   ui: 6,
   admin: 7,
+  oidcIssuer: 8,
+  workloadIdentityWebhook: 9,
 } as const
 
 export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
@@ -60,8 +75,12 @@ export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
   /** The local CA certificate (PEM) that every HTTPS listener chains to. */
   readonly caPem: string
   readonly pki: Pki
+  /** The mock kube-apiserver (object store, RBAC source) and the Kubernetes RBAC engine over it. */
+  readonly kube: ComposedApiServer
   /** Azure role definitions and assignments (when the scenario has an `azure` section). */
   readonly azureRbac: AzureRbac | undefined
+  /** Workload identity (issuer, webhook, token exchange), managed identity (IMDS) and simulated pods. */
+  readonly podIdentity: PodIdentity
   stop(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
@@ -125,7 +144,11 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const ownsStateDir = config.stateDir === undefined
   const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'aks-auth-sim-')))
   mkdirSync(stateDir, { recursive: true })
-  const directory = createDirectory(scenario, firstPartyApplications)
+  // Managed identities are service principals: they join the directory next to the first-party apps.
+  const directory = createDirectory(scenario, [
+    ...firstPartyApplications,
+    ...podIdentityApplications(scenario),
+  ])
   if (config.autoApprove && !directory.user(config.autoApprove))
     throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
 
@@ -174,16 +197,32 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     const entraListener = await open(SERVICE_PORTS.entra, entraSlot)
     const graphListener = await open(SERVICE_PORTS.graph, graphSlot)
     const adminListener = await open(SERVICE_PORTS.admin, adminSlot)
+    const uiSlot = slot()
+    const uiListener = await open(SERVICE_PORTS.ui, uiSlot)
     const webhookSlot = slot()
     // The webhook asks for the API server's client certificate (mTLS), as guard does.
     const webhookListener = await open(SERVICE_PORTS.webhook, webhookSlot, true)
+    const apiServerSlot = slot()
+    // kube-apiserver asks for client certificates (the admin kubeconfig's masterclient certificate).
+    const apiServerListener = await open(SERVICE_PORTS.apiServer, apiServerSlot, true)
+    const armSlot = slot()
+    const armListener = await open(SERVICE_PORTS.arm, armSlot)
+    const oidcSlot = slot()
+    const oidcListener = await open(SERVICE_PORTS.oidcIssuer, oidcSlot)
+    const wiWebhookSlot = slot()
+    const wiWebhookListener = await open(SERVICE_PORTS.workloadIdentityWebhook, wiWebhookSlot)
+    const imdsSlot = slot()
+    // IMDS is plain HTTP, as 169.254.169.254 is.
+    const imdsListener = await listen(imdsSlot.handler, { host: config.host, port: port(SERVICE_PORTS.imds) })
+    listeners.push(imdsListener)
 
     const authority = entraListener.url
     const tid = directory.tenant.id
     const issuers = config.tokens.realIssuers
       ? { v1: `https://sts.windows.net/${tid}/`, v2: `https://login.microsoftonline.com/${tid}/v2.0` }
       : { v1: `${authority}/${tid}/`, v2: `${authority}/${tid}/v2.0` }
-    const entra: EntraDeps = {
+    // The device login page (verification_uri) is the web UI's, as microsoft.com/devicelogin is not the token host.
+    const entra: EntraDeps & { deviceLoginUri: () => string } = {
       directory,
       keys,
       clock,
@@ -195,27 +234,55 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       authority: () => authority,
       graphHost: () => new URL(graphListener.url).host,
       issuers: () => issuers,
+      deviceLoginUri: () => `${uiListener.url}/devicelogin`,
     }
+    const podIdentity: PodIdentity = await createPodIdentity({
+      scenario,
+      directory,
+      entra,
+      clock,
+      events,
+      faults,
+      caPem: pki.ca.certPem,
+      caFile: pki.caFile ?? join(stateDir, 'ca.crt'),
+      stateDir,
+      urls: { oidc: oidcListener.url, imds: imdsListener.url, webhook: wiWebhookListener.url },
+      onUnexpected,
+    })
+    oidcSlot.set(podIdentity.handlers.oidcIssuer)
+    wiWebhookSlot.set(podIdentity.handlers.webhook)
+    imdsSlot.set(podIdentity.handlers.imds)
     entraSlot.set(
-      createEntraApp(entra, createGrantRegistry(), {
+      createEntraApp(entra, podIdentity.wrapGrants(createGrantRegistry()), {
         onUnexpected,
-        // Certificate assertions; workload identity federation plugs in here as `federated`.
-        assertionAuthenticator: createAssertionAuthenticator(),
+        // Certificate assertions, and workload identity federation as `federated`.
+        assertionAuthenticator: createAssertionAuthenticator({ federated: podIdentity.federatedVerifier }),
       }),
     )
     graphSlot.set(
-      createGraphApp(
-        {
-          directory,
-          keys,
-          clock,
-          events,
-          faults,
-          issuers: () => issuers,
-          authority: () => authority,
-          baseUrl: () => graphListener.url,
-        },
-        { onUnexpected },
+      // Applications' federatedIdentityCredentials are the pod-identity slice's; the rest is Graph's.
+      withFederatedCredentialsGraph(
+        createGraphApp(
+          {
+            directory,
+            keys,
+            clock,
+            events,
+            faults,
+            issuers: () => issuers,
+            authority: () => authority,
+            baseUrl: () => graphListener.url,
+          },
+          { onUnexpected },
+        ),
+        createFicGraphRouter({
+          entra,
+          graphBaseUrl: () => graphListener.url,
+          credentials: podIdentity.credentials,
+          isManagedIdentity: (appId) => podIdentity.identityByClientId(appId) !== undefined,
+          onUnexpected,
+        }),
+        { now: () => clock.now(), authority: () => authority, events, onUnexpected },
       ),
     )
 
@@ -245,6 +312,21 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     })
     webhookSlot.set(webhook.handler)
     const kubeconfigs = await writeWebhookKubeconfigs(stateDir, pki, webhookListener.url)
+    const kube: ComposedApiServer = composeApiServer({
+      config,
+      clock,
+      events,
+      caPem: pki.ca.certPem,
+      stateDir,
+      persistObjects: !ownsStateDir,
+      kubernetes: scenario.kubernetes,
+      kubeconfigs: { webhookAuthn: kubeconfigs.webhookAuthn!, webhookAuthz: kubeconfigs.webhookAuthz! },
+      azureRbac: Boolean(azureRbac && cluster?.aadProfile.enableAzureRbac),
+      disableLocalAccounts: () => cluster?.disableLocalAccounts ?? false,
+      serverAddress: () => new URL(apiServerListener.url).host,
+      onUnexpected,
+    })
+    apiServerSlot.set(kube.server.handler)
 
     const caFile = pki.caFile ?? join(stateDir, 'ca.crt')
     if (!pki.caFile) writeAtomic(caFile, pki.ca.certPem)
@@ -252,8 +334,11 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       tenantId: tid,
       tenantDomain: directory.tenant.domain,
       authority,
-      deviceLogin: `${authority}/devicelogin`,
+      deviceLogin: `${uiListener.url}/devicelogin`,
+      ui: uiListener.url,
       graph: graphListener.url,
+      apiServer: apiServerListener.url,
+      arm: armListener.url,
       webhook: {
         url: webhookListener.url,
         authenticate: `${webhookListener.url}/tokenreviews`,
@@ -272,6 +357,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       stateDir,
       kubeconfigs,
       directory: directorySummary(directory),
+      ...podIdentity.endpoints(),
     }
     const refreshEndpoints = () => {
       endpoints = { ...endpoints, directory: directorySummary(directory) }
@@ -286,7 +372,58 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       faults,
       endpoints: refreshEndpoints,
     })
-    adminSlot.set(createAdminApp(controls, onUnexpected))
+    adminSlot.set(
+      withPodIdentityAdmin(createAdminApp(controls, onUnexpected), podIdentity, { events, onUnexpected }),
+    )
+    const uiKubernetes = kubernetesFromApiServer(kube.server, kube.rbac)
+    const ui = createUiService({
+      events,
+      controls,
+      directory,
+      entra,
+      config,
+      ...(azureRbac &&
+        cluster && {
+          azure: {
+            rbac: azureRbac,
+            clusterResourceId: cluster.resourceId,
+            clusterName: cluster.name,
+            enabled: () => cluster.aadProfile.enableAzureRbac,
+          },
+        }),
+      kubernetes: () => uiKubernetes,
+      onUnexpected,
+    })
+    uiSlot.set(ui.handler)
+    armSlot.set(
+      createArmApp(
+        {
+          azure,
+          rbac: azureRbac,
+          directory,
+          keys,
+          clock,
+          events,
+          faults,
+          issuers: () => issuers,
+          authority: () => authority,
+          credentials: {
+            apiServerUrl: () => apiServerListener.url,
+            caPem: pki.ca.certPem,
+            adminCertificate: () =>
+              pki.clientCert('aks-cluster-admin', { cn: 'masterclient', o: ['system:masters'] }),
+            adminToken: () => kube.staticToken.token,
+            // The user kubeconfig runs this checkout's CLI by absolute paths (no global install needed).
+            exec: {
+              command: process.execPath,
+              argsPrefix: [fileURLToPath(new URL('../bin/aks-auth-sim.js', import.meta.url))],
+              env: [{ name: 'AKS_AUTH_SIM_STATE_DIR', value: stateDir }],
+            },
+          },
+        },
+        { onUnexpected },
+      ),
+    )
     writeAtomic(join(stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n')
     events.emit('simulator.started', 'simulator', { authority, admin: adminListener.url })
 
@@ -296,6 +433,9 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       stopped = true
       await stopAll()
       webhook.close()
+      podIdentity.close()
+      ui.close()
+      kube.close()
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
     }
     return {
@@ -311,6 +451,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       caPem: pki.ca.certPem,
       pki,
       azureRbac,
+      kube,
+      podIdentity,
       stop,
       [Symbol.asyncDispose]: stop,
     }

@@ -18,6 +18,13 @@ Commands:
   requests       print the request log
   rbac           can-i, why, who-can on Kubernetes RBAC manifests, offline (aks-auth-sim rbac --help)
 
+User side (docs/cli.md; each takes --help):
+  get-credentials   like 'az aks get-credentials': sign in to ARM, merge the cluster's kubeconfig
+  get-token         the kubectl exec credential plugin (kubelogin's get-token)
+  convert-kubeconfig  switch a kubeconfig's AKS users between login modes (kubelogin's convert-kubeconfig)
+  logout            clear cached tokens (--azure: the ARM sign-in too)
+  role-assignment   create, list or delete Azure role assignments (like 'az role assignment')
+
 ${startHelp}
 ${controlHelp}`
 
@@ -43,6 +50,22 @@ export async function main(argv: string[]): Promise<number> {
         return 0
       case 'rbac':
         return rbacCommand(rest)
+      // The user-side commands load lazily: kubectl runs get-token for every command.
+      case 'get-credentials':
+        await (await import('./commands/get-credentials.js')).getCredentialsCommand(rest)
+        return 0
+      case 'get-token':
+        await (await import('./commands/get-token.js')).getTokenCommand(rest)
+        return 0
+      case 'convert-kubeconfig':
+        ;(await import('./commands/convert-kubeconfig.js')).convertKubeconfigCommand(rest)
+        return 0
+      case 'logout':
+        ;(await import('./commands/logout.js')).logoutCommand(rest)
+        return 0
+      case 'role-assignment':
+        await (await import('./commands/role-assignment.js')).roleAssignmentCommand(rest)
+        return 0
       default:
         throw new CliError(`unknown command '${command}'. Run 'aks-auth-sim --help'.`)
     }

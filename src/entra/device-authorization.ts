@@ -45,8 +45,12 @@ export function startDeviceAuthorization(
   return entry
 }
 
-export function verificationUri(deps: EntraDeps): string {
-  return `${deps.authority()}/devicelogin`
+/**
+ * Where users enter codes: the web UI's page when the composition root runs one (as microsoft.com/
+ * devicelogin is not the token host either), else the Entra host's own page.
+ */
+export function verificationUri(deps: EntraDeps & { deviceLoginUri?: () => string | undefined }): string {
+  return deps.deviceLoginUri?.() ?? `${deps.authority()}/devicelogin`
 }
 
 export function deviceCodeMessage(uri: string, userCode: string): string {

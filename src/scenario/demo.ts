@@ -5,6 +5,7 @@
 import { stableGuid } from '../kernel/ids.js'
 import { demoAzure } from '../azure-rbac/scenario.js'
 import { demoKubernetes, type DemoIds } from '../rbac/scenario.js'
+import { demoPodIdentity } from '../pod-identity/scenario.js'
 import type { Scenario } from './types.js'
 
 const DOMAIN = 'contoso.onmicrosoft.com'
@@ -112,5 +113,6 @@ export function demoScenario(): Scenario {
     ],
     azure: demoAzure(ids),
     kubernetes: demoKubernetes(ids),
+    podIdentity: demoPodIdentity(ids),
   }
 }

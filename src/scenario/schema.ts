@@ -4,6 +4,7 @@
  */
 import { azureScenarioSchema } from '../azure-rbac/scenario.js'
 import { kubernetesScenarioSchema } from '../rbac/scenario.js'
+import { podIdentityScenarioSchema } from '../pod-identity/scenario.js'
 
 const guid = {
   type: 'string',
@@ -21,6 +22,7 @@ export const scenarioSchema = {
   required: ['tenant'],
   properties: {
     kubernetes: kubernetesScenarioSchema,
+    podIdentity: podIdentityScenarioSchema,
     azure: azureScenarioSchema,
     tenant: {
       type: 'object',

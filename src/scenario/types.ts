@@ -4,6 +4,7 @@
  */
 import type { AzureScenario } from '../azure-rbac/scenario.js'
 import type { KubernetesScenario } from '../rbac/scenario.js'
+import type { PodIdentityScenario } from '../pod-identity/scenario.js'
 
 export interface Scenario {
   tenant: ScenarioTenant
@@ -14,6 +15,8 @@ export interface Scenario {
   azure?: AzureScenario
   /** The simulated cluster's objects (namespaces, RBAC, workloads). */
   kubernetes?: KubernetesScenario
+  /** Workload identity federation, managed identities, IMDS and pod-managed identity. */
+  podIdentity?: PodIdentityScenario
 }
 
 export interface ScenarioTenant {

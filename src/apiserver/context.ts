@@ -1,0 +1,89 @@
+/**
+ * Everything the request handlers and REST operations share for one API server instance: the
+ * resource registry, the object store, the schema model, the clock and the simulated cluster's
+ * facts (node, IP ranges). Built once by `createApiServer`; nothing here is module-level state.
+ */
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Clock } from '../kernel/clock.js'
+import type { DefaultingContext } from './kinds/defaults.js'
+import type { ClusterFacts } from './kinds/status-sim.js'
+import type { Registry } from './registry.js'
+import type { SchemaModel } from './schema/model.js'
+import type { ObjectStore } from './store/object-store.js'
+
+export interface ServerContext {
+  registry: Registry
+  store: ObjectStore
+  model: SchemaModel
+  clock: Clock
+  defaulting: DefaultingContext
+  cluster: ClusterFacts
+  newUid(): string
+  /** RFC 3339 time in seconds, the way metav1.Time marshals. */
+  now(): string
+}
+
+/** Kubernetes' name-suffix alphabet (k8s.io/apimachinery/pkg/util/rand): no vowels, no look-alikes. */
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
+
+export function randomSuffix(n: number): string {
+  return [...randomBytes(n)].map((b) => ALPHABET[b % ALPHABET.length]).join('')
+}
+
+export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export function createServerContext(parts: {
+  registry: Registry
+  store: ObjectStore
+  model: SchemaModel
+  clock: Clock
+  nodeName?: string
+}): ServerContext {
+  const { registry, store, clock } = parts
+  const services = registry.byResource('', 'services')!
+  const pods = registry.byResource('', 'pods')!
+  const used = (pick: (o: Record<string, unknown>) => unknown[]) => {
+    const out = new Set<string>()
+    for (const o of store.list(services)) for (const v of pick(o)) out.add(String(v))
+    return out
+  }
+  // AKS defaults: service CIDR 10.0.0.0/16 (10.0.0.1 is `kubernetes`, 10.0.0.10 kube-dns), pods from 10.244.0.0/16.
+  const allocateClusterIP = () => {
+    const taken = used((o) => [(o.spec as { clusterIP?: string } | undefined)?.clusterIP ?? ''])
+    for (let i = 0; i < 65_000; i++) {
+      const n = 2 + Math.floor(Math.random() * 65_000)
+      const ip = `10.0.${n >> 8}.${n & 255}`
+      if (n !== 10 && !taken.has(ip)) return ip
+    }
+    throw new RangeError('service IP range exhausted')
+  }
+  const allocateNodePort = () => {
+    const taken = used((o) =>
+      ((o.spec as { ports?: { nodePort?: number }[] } | undefined)?.ports ?? []).map((p) => p.nodePort),
+    )
+    for (let p = 30000 + Math.floor(Math.random() * 2768); ; p = p >= 32767 ? 30000 : p + 1)
+      if (!taken.has(String(p))) return p
+  }
+  const podIP = () => {
+    const taken = new Set(store.list(pods).map((p) => (p.status as { podIP?: string } | undefined)?.podIP))
+    for (let i = 0; i < 65_000; i++) {
+      const n = 2 + Math.floor(Math.random() * 65_000)
+      const ip = `10.244.${n >> 8}.${n & 255}`
+      if (!taken.has(ip)) return ip
+    }
+    return '10.244.0.2'
+  }
+  const now = () => rfc3339(clock.now())
+  return {
+    ...parts,
+    defaulting: { suffix: randomSuffix, allocateClusterIP, allocateNodePort },
+    cluster: {
+      nodeName: parts.nodeName ?? 'aks-nodepool1-12345678-vmss000000',
+      nodeIP: '10.224.0.4',
+      podIP,
+      now,
+    },
+    newUid: randomUUID,
+    now,
+  }
+}

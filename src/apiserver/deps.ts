@@ -1,0 +1,91 @@
+/**
+ * What the API server needs from the composition root. Authentication and authorization are
+ * functions so the simulator can wire the TokenReview webhook (with its cache), Kubernetes RBAC and
+ * the Azure RBAC webhook behind them; every other dependency has a default suited to tests.
+ */
+import type { Clock } from '../kernel/clock.js'
+import type { EventBus } from '../kernel/events.js'
+import type { KubernetesManifest } from '../rbac/scenario.js'
+import type { StaticToken } from './authn/authenticate.js'
+import type {
+  AuthorizationAttributes,
+  AuthorizationResult,
+  RulesResult,
+  TokenAuthResult,
+  UserInfo,
+} from './types.js'
+
+export interface VersionInfo {
+  major: string
+  minor: string
+  gitVersion: string
+  gitCommit: string
+  gitTreeState: string
+  buildDate: string
+  goVersion: string
+  compiler: string
+  platform: string
+  [field: string]: string
+}
+
+export interface ApiServerDeps {
+  clock: Clock
+  /** Every request emits one `request.completed` event (service `apiserver`) with its auth trace. */
+  events: EventBus
+
+  /** Kubernetes version reported at /version: `1.32.4` or a full VersionInfo. Default `1.32.4`. */
+  version?: string | VersionInfo
+  /** Directory for the object store (created if missing); omit to keep objects in memory. */
+  stateDir?: string
+  /** Objects created on first start (an empty or new stateDir), e.g. the scenario's `kubernetes.objects`. */
+  seed?: readonly KubernetesManifest[]
+  /** CA certificate (PEM) published in every namespace's `kube-root-ca.crt` ConfigMap. */
+  caPem?: string
+  /** host:port clients use to reach this server (legacy discovery's serverAddressByClientCIDRs). */
+  serverAddress?: () => string
+
+  /** The static token file (local accounts). */
+  staticTokens?: readonly StaticToken[]
+  /** Local accounts refused (AKS `disableLocalAccounts`). Read on every request. Default false. */
+  disableLocalAccounts?: () => boolean
+  /** Anonymous requests allowed (`--anonymous-auth`). Default true. */
+  anonymous?: boolean | (() => boolean)
+  /** Bearer tokens that are not static tokens: the TokenReview webhook with its cache. */
+  authenticateToken?: (token: string, audiences: string[]) => Promise<TokenAuthResult>
+  /** The API server's audiences (`--api-audiences`). Default `['https://kubernetes.default.svc']`. */
+  apiAudiences?: string[]
+
+  /** The authorizer chain after the privileged group. Default: no opinion on anything. */
+  authorize?: (attrs: AuthorizationAttributes) => AuthorizationResult | Promise<AuthorizationResult>
+  /** Groups allowed everything before any authorizer runs. Default `['system:masters']`. */
+  privilegedGroups?: readonly string[]
+  /** SelfSubjectRulesReview. Default: no rules, incomplete. */
+  rulesFor?: (user: UserInfo, namespace: string) => RulesResult | Promise<RulesResult>
+
+  /** Largest request body accepted. Default 3 MiB (kube-apiserver's limit). */
+  maxBodyBytes?: number
+  /** Interval of watch BOOKMARK events when the client allows them. Default 60 s. */
+  bookmarkIntervalMs?: number
+  /** Name of the simulated node pods run on. */
+  nodeName?: string
+  /** Errors no renderer knew (bugs): answered with a generic 500. */
+  onUnexpectedError?: (err: unknown) => void
+}
+
+export const DEFAULT_VERSION = '1.32.4'
+
+export function versionInfo(v: ApiServerDeps['version']): VersionInfo {
+  if (v && typeof v === 'object') return v
+  const [major = '1', minor = '32', patch = '0'] = (v ?? DEFAULT_VERSION).replace(/^v/, '').split('.')
+  return {
+    major,
+    minor,
+    gitVersion: `v${major}.${minor}.${patch}`,
+    gitCommit: '9b5a2f8c1d4e7a6b3c0f2e1d8a7b6c5d4e3f2a1b',
+    gitTreeState: 'clean',
+    buildDate: '2025-04-22T16:02:27Z',
+    goVersion: 'go1.23.8',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the mock Azure Resource Manager needs from the composition root: the Azure state (subscription,
+ * resource groups, managed clusters, role assignments), token verification inputs, and the sources of
+ * the cluster credentials it hands out (API server URL, cluster CA, admin certificate, and the exec
+ * command the user kubeconfig runs).
+ */
+import type { AzureRbac } from '../azure-rbac/store.js'
+import type { ResolvedAzure, ResolvedCluster } from '../azure-rbac/scenario-resolve.js'
+import type { Issuers } from '../entra/claims.js'
+import type { Clock } from '../kernel/clock.js'
+import type { Directory } from '../kernel/directory.js'
+import type { EventBus } from '../kernel/events.js'
+import type { FaultRegistry } from '../kernel/faults.js'
+import type { KeyStore } from '../kernel/keys.js'
+
+/** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
+export interface ExecPlugin {
+  /** Absolute path of the program: the node binary. */
+  command: string
+  /** Arguments before `get-token …`: the absolute path of bin/aks-auth-sim.js. */
+  argsPrefix: string[]
+  /** `env` entries of the exec section (how the plugin finds the simulator's CA and clock). */
+  env: { name: string; value: string }[]
+}
+
+export interface ClusterCredentialSource {
+  /** The mock kube-apiserver's URL, once it listens; the cluster's public FQDN otherwise. */
+  apiServerUrl(): string | undefined
+  /** PEM of the CA the API server's certificate chains to (`certificate-authority-data`). */
+  caPem: string
+  /** The admin kubeconfig's client certificate: CN=masterclient, O=system:masters. */
+  adminCertificate(): Promise<{ certPem: string; keyPem: string }>
+  /** The local admin account's static token, if the API server has one. */
+  adminToken(): string | undefined
+  exec: ExecPlugin
+}
+
+export interface ArmDeps {
+  /** The scenario's `azure` section, resolved; undefined when the scenario has none (no subscription). */
+  azure: ResolvedAzure | undefined
+  rbac: AzureRbac | undefined
+  directory: Directory
+  keys: KeyStore
+  clock: Clock
+  events: EventBus
+  faults: FaultRegistry
+  issuers: () => Issuers
+  /** Origin of the Entra host (for `--authority-host` and error texts). */
+  authority: () => string
+  credentials: ClusterCredentialSource
+}
+
+export type { ResolvedCluster }

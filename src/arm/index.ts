@@ -1,0 +1,7 @@
+/**
+ * The mock Azure Resource Manager: managed clusters and their credential actions, role assignments and
+ * role definitions (docs/arm.md). The composition root builds `ArmDeps` and serves `createArmApp`.
+ */
+export { createArmApp } from './routes.js'
+export type { ArmDeps, ClusterCredentialSource, ExecPlugin } from './deps.js'
+export { clusterFqdn } from './managed-clusters.js'

@@ -1,0 +1,90 @@
+/**
+ * ARM request paths → the operations the simulator serves. Path segments compare case-insensitively,
+ * as in ARM; names keep the caller's casing (they appear in error messages as given).
+ *
+ *   /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters[/{name}[/{action}]]
+ *   /subscriptions/{s}/providers/Microsoft.ContainerService/managedClusters
+ *   {scope}/providers/Microsoft.Authorization/roleAssignments[/{name}]
+ *   {scope}/providers/Microsoft.Authorization/roleDefinitions[/{id}]
+ */
+import { isGuid } from '../kernel/ids.js'
+import { InvalidResourceNamespace, InvalidSubscriptionId, NoRouteFound } from './errors.js'
+
+export type ArmRoute =
+  | { kind: 'clusterList'; subscriptionId: string; resourceGroup?: string }
+  | {
+      kind: 'cluster'
+      subscriptionId: string
+      resourceGroup: string
+      name: string
+      /** The resource id as requested (the scope ARM authorizes and names in errors). */
+      id: string
+      /** `listClusterUserCredential`, `listClusterAdminCredential`, or anything else (refused). */
+      action?: string
+    }
+  | { kind: 'roleAssignments'; scope: string; name?: string }
+  | { kind: 'roleDefinitions'; scope: string; id?: string }
+  | { kind: 'unknownType'; namespace: string; type: string }
+
+const KNOWN_NAMESPACES = ['microsoft.containerservice', 'microsoft.authorization']
+const eq = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase()
+
+function segments(path: string): string[] {
+  const raw = path.replace(/\/+$/, '').split('/').slice(1)
+  try {
+    return raw.map((s) => decodeURIComponent(s))
+  } catch {
+    throw new NoRouteFound(path)
+  }
+}
+
+function checkSubscription(s: string | undefined, path: string): string {
+  if (s === undefined || s === '') throw new NoRouteFound(path)
+  if (!isGuid(s)) throw new InvalidSubscriptionId(s)
+  return s
+}
+
+export function parseArmPath(path: string): ArmRoute {
+  const segs = segments(path)
+  // Authorization resources hang off any scope: take the last `providers/Microsoft.Authorization`.
+  for (let i = segs.length - 2; i >= 0; i--) {
+    if (!eq(segs[i], 'providers') || !eq(segs[i + 1], 'Microsoft.Authorization')) continue
+    const scope = `/${segs.slice(0, i).join('/')}`
+    const [type, name, ...rest] = segs.slice(i + 2)
+    if (rest.length > 0 || type === undefined) throw new NoRouteFound(path)
+    if (eq(segs[0], 'subscriptions')) checkSubscription(segs[1], path)
+    if (eq(type, 'roleAssignments'))
+      return { kind: 'roleAssignments', scope, ...(name !== undefined && { name }) }
+    if (eq(type, 'roleDefinitions'))
+      return { kind: 'roleDefinitions', scope, ...(name !== undefined && { id: name }) }
+    return { kind: 'unknownType', namespace: 'Microsoft.Authorization', type }
+  }
+  if (!eq(segs[0], 'subscriptions')) throw new NoRouteFound(path)
+  const subscriptionId = checkSubscription(segs[1], path)
+  let i = 2
+  let resourceGroup: string | undefined
+  if (eq(segs[i], 'resourceGroups')) {
+    resourceGroup = segs[i + 1]
+    if (!resourceGroup) throw new NoRouteFound(path)
+    i += 2
+  }
+  if (!eq(segs[i], 'providers') || segs[i + 1] === undefined) throw new NoRouteFound(path)
+  const namespace = segs[i + 1]!
+  if (!KNOWN_NAMESPACES.includes(namespace.toLowerCase())) throw new InvalidResourceNamespace(namespace)
+  const [type, name, action, ...rest] = segs.slice(i + 2)
+  if (type === undefined || rest.length > 0) throw new NoRouteFound(path)
+  if (!eq(namespace, 'Microsoft.ContainerService') || !eq(type, 'managedClusters'))
+    return { kind: 'unknownType', namespace, type }
+  if (name === undefined)
+    return { kind: 'clusterList', subscriptionId, ...(resourceGroup && { resourceGroup }) }
+  if (!resourceGroup) throw new NoRouteFound(path)
+  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${namespace}/${type}/${name}`
+  return {
+    kind: 'cluster',
+    subscriptionId,
+    resourceGroup,
+    name,
+    id,
+    ...(action !== undefined && { action }),
+  }
+}

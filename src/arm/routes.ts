@@ -1,0 +1,157 @@
+/**
+ * The mock Azure Resource Manager's HTTP surface. One catch-all handler: authenticate the bearer
+ * token, route the path (resource-path.ts), check `api-version`, apply injected faults, call the
+ * protocol function and render; every error goes to the one ARM error renderer.
+ */
+import express, { type Request, type Response } from 'express'
+import { createVerifiedTokenCache } from '../entra/token-verifier.js'
+import { delay } from '../http/json.js'
+import { requestLog } from '../http/request-log.js'
+import { requireApiVersion } from './api-version.js'
+import { authenticateArm } from './authenticate.js'
+import type { ArmDeps } from './deps.js'
+import type { ArmError } from './errors.js'
+import {
+  InjectedArmFault,
+  InvalidResourceType,
+  MethodNotAllowed,
+  ServiceUnavailable,
+  TooManyRequests,
+  UnsupportedMediaType,
+} from './errors.js'
+import {
+  getManagedCluster,
+  listClusterAdminCredential,
+  listClusterUserCredential,
+  listManagedClusters,
+} from './managed-clusters.js'
+import { armErrorHandler, setArmHeaders } from './render-error.js'
+import { parseArmPath } from './resource-path.js'
+import {
+  createAssignmentMeta,
+  deleteRoleAssignment,
+  getRoleAssignment,
+  getRoleDefinitions,
+  listRoleAssignments,
+  putRoleAssignment,
+} from './role-assignments.js'
+
+async function applyArmFault(deps: ArmDeps, endpoint: string): Promise<void> {
+  const fault = deps.faults.take(endpoint)
+  if (!fault) return
+  if (fault.latencyMs) await delay(fault.latencyMs)
+  if (fault.status === undefined && fault.error === undefined) return
+  let err: ArmError
+  if (fault.status === 429 && !fault.error) err = new TooManyRequests()
+  else if (fault.status === 503 && !fault.error) err = new ServiceUnavailable()
+  else err = new InjectedArmFault(fault.status ?? 400, fault.error ?? 'BadRequest')
+  const retryAfter = fault.retryAfter ?? (err.status === 429 ? 1 : undefined)
+  if (retryAfter !== undefined) err.headers['Retry-After'] = String(retryAfter)
+  throw err
+}
+
+const location = (deps: ArmDeps) => deps.azure?.clusters[0]?.location ?? 'global'
+
+function send(req: Request, res: Response, status: number, body?: unknown): void {
+  const id = res.locals.traceId as string
+  setArmHeaders(res, id, (req.headers['x-ms-correlation-request-id'] as string | undefined) ?? id)
+  if (body === undefined) res.status(status).end()
+  else res.status(status).json(body)
+}
+
+function only(req: Request, ...methods: string[]): void {
+  if (!methods.includes(req.method)) throw new MethodNotAllowed(req.method)
+}
+
+export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown) => void }): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('etag', false)
+  app.use(requestLog('arm', deps.events))
+  const tokenCache = createVerifiedTokenCache()
+  const meta = createAssignmentMeta(new Date(deps.clock.now()).toISOString())
+  const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] })
+
+  app.use((req, _res, next) => {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']
+    if (req.method === 'PUT' && hasBody && type !== '' && !/^application\/([\w.-]+\+)?json$/.test(type))
+      return next(new UnsupportedMediaType(type))
+    return next()
+  })
+  app.use(json)
+
+  app.use(async (req, res) => {
+    const caller = await authenticateArm(req.headers.authorization, deps, tokenCache)
+    const route = parseArmPath(req.path)
+    const query = req.query as Record<string, unknown>
+    switch (route.kind) {
+      case 'cluster': {
+        const version = requireApiVersion(query, 'managedClusters', location(deps))
+        if (route.action === undefined) {
+          only(req, 'GET')
+          await applyArmFault(deps, 'arm.managedClusters')
+          return send(req, res, 200, getManagedCluster(caller, deps, route))
+        }
+        only(req, 'POST')
+        if (route.action.toLowerCase() === 'listclusterusercredential') {
+          await applyArmFault(deps, 'arm.listClusterUserCredential')
+          return send(req, res, 200, listClusterUserCredential(caller, deps, route, query))
+        }
+        if (route.action.toLowerCase() === 'listclusteradmincredential') {
+          await applyArmFault(deps, 'arm.listClusterAdminCredential')
+          return send(req, res, 200, await listClusterAdminCredential(caller, deps, route))
+        }
+        throw new InvalidResourceType(
+          `managedClusters/${route.action}`,
+          'Microsoft.ContainerService',
+          version,
+        )
+      }
+      case 'clusterList':
+        requireApiVersion(query, 'managedClusters', location(deps))
+        only(req, 'GET')
+        await applyArmFault(deps, 'arm.managedClusters')
+        return send(req, res, 200, listManagedClusters(caller, deps, route))
+      case 'roleAssignments': {
+        requireApiVersion(query, 'roleAssignments')
+        await applyArmFault(deps, 'arm.roleAssignments')
+        if (route.name === undefined) {
+          only(req, 'GET')
+          return send(req, res, 200, listRoleAssignments(caller, deps, meta, { scope: route.scope, query }))
+        }
+        const r = { scope: route.scope, name: route.name }
+        if (req.method === 'PUT') {
+          const out = putRoleAssignment(caller, deps, meta, { ...r, body: req.body as unknown })
+          return send(req, res, out.created ? 201 : 200, out.body)
+        }
+        if (req.method === 'DELETE') {
+          const body = deleteRoleAssignment(caller, deps, meta, r)
+          return send(req, res, body ? 200 : 204, body)
+        }
+        only(req, 'GET')
+        return send(req, res, 200, getRoleAssignment(caller, deps, meta, r))
+      }
+      case 'roleDefinitions':
+        requireApiVersion(query, 'roleDefinitions')
+        only(req, 'GET')
+        await applyArmFault(deps, 'arm.roleDefinitions')
+        return send(
+          req,
+          res,
+          200,
+          getRoleDefinitions(caller, deps, {
+            scope: route.scope,
+            ...(route.id !== undefined && { id: route.id }),
+            query,
+          }),
+        )
+      case 'unknownType': {
+        const version = typeof query['api-version'] === 'string' ? query['api-version'] : ''
+        throw new InvalidResourceType(route.type, route.namespace, version)
+      }
+    }
+  })
+  app.use(armErrorHandler({ authority: deps.authority, onUnexpected: opts.onUnexpected }))
+  return app
+}

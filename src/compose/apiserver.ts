@@ -1,0 +1,154 @@
+/**
+ * Part of the composition root: the mock kube-apiserver with kube-apiserver's own authentication and
+ * authorization chain — client certificates, the local-account static token, bearer tokens through the
+ * TokenReview webhook (over HTTPS, with the webhook kubeconfig and the API server's 2-minute cache),
+ * and the authorizers Kubernetes RBAC then the Azure RBAC webhook (union semantics), as on AKS.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  createApiServer,
+  type ApiServer,
+  type AuthorizationAttributes,
+  type AuthorizationResult,
+  type RulesResult,
+  type StaticToken,
+  type UserInfo,
+} from '../apiserver/index.js'
+import type { ResolvedConfig } from '../config.js'
+import type { Clock } from '../kernel/clock.js'
+import type { EventBus } from '../kernel/events.js'
+import { opaque } from '../kernel/ids.js'
+import { createRbacAuthorizer, kubernetesSeedObjects, type RbacAuthorizer } from '../rbac/index.js'
+import type { KubernetesScenario } from '../rbac/scenario.js'
+import { readWebhookKubeconfig } from '../webhook-client/kubeconfig.js'
+import { createSarWebhookAuthorizer } from '../webhook-client/sar-authorizer.js'
+import { createTokenWebhookAuthenticator } from '../webhook-client/token-authenticator.js'
+import { unionAuthorizer, type NamedAuthorizer } from '../webhook-client/union.js'
+
+export interface ComposedApiServer {
+  server: ApiServer
+  rbac: RbacAuthorizer
+  staticToken: StaticToken
+  close(): void
+}
+
+/** The static token of the cluster's local admin account (AKS puts one in the admin kubeconfig). */
+function loadStaticToken(stateDir: string): StaticToken {
+  const file = join(stateDir, 'static-token')
+  if (!existsSync(file)) writeFileSync(file, opaque(32), { mode: 0o600 })
+  return {
+    token: readFileSync(file, 'utf8').trim(),
+    user: { username: 'clusterAdmin', uid: 'clusterAdmin', groups: ['system:masters'] },
+  }
+}
+
+const toRbacRequest = (a: AuthorizationAttributes) => {
+  const user = { name: a.user.username, groups: a.user.groups, ...(a.user.extra && { extra: a.user.extra }) }
+  return a.resourceRequest
+    ? {
+        user,
+        resourceAttributes: {
+          verb: a.verb,
+          namespace: a.namespace,
+          group: a.apiGroup,
+          version: a.apiVersion,
+          resource: a.resource,
+          subresource: a.subresource,
+          name: a.name,
+        },
+      }
+    : { user, nonResourceAttributes: { verb: a.verb, path: a.path } }
+}
+
+export function composeApiServer(o: {
+  config: ResolvedConfig
+  clock: Clock
+  events: EventBus
+  caPem: string
+  stateDir: string
+  persistObjects: boolean
+  kubernetes: KubernetesScenario | undefined
+  kubeconfigs: { webhookAuthn: string; webhookAuthz: string }
+  /** Azure RBAC for Kubernetes is enabled on the cluster (the SAR webhook joins the chain). */
+  azureRbac: boolean
+  disableLocalAccounts: () => boolean
+  serverAddress: () => string
+  onUnexpected: (err: unknown) => void
+}): ComposedApiServer {
+  const authn = createTokenWebhookAuthenticator({
+    target: readWebhookKubeconfig(o.kubeconfigs.webhookAuthn),
+    clock: o.clock,
+    cacheTtlMs: o.config.apiServer.tokenCacheTtlSeconds * 1000,
+    version: 'v1',
+  })
+  const sar = o.azureRbac
+    ? createSarWebhookAuthorizer({
+        target: readWebhookKubeconfig(o.kubeconfigs.webhookAuthz),
+        clock: o.clock,
+        version: 'v1',
+      })
+    : undefined
+  // The RBAC engine reads the API server's object store, which exists only once the server does.
+  const ref: { rbac?: RbacAuthorizer } = {}
+  const rbacAuthorizer: NamedAuthorizer = {
+    name: 'RBAC',
+    authorize(attrs): AuthorizationResult {
+      const d = ref.rbac!.authorize(toRbacRequest(attrs))
+      return {
+        decision: d.decision,
+        reason: d.reason,
+        detail: { authorizer: 'RBAC', ...(d.matched && { matched: d.matched }) },
+      }
+    },
+  }
+  const byName: Record<string, NamedAuthorizer | undefined> = {
+    RBAC: rbacAuthorizer,
+    Webhook: sar && { name: 'Webhook', authorize: sar },
+  }
+  const chain = o.config.apiServer.authorizationOrder
+    .map((n) => byName[n])
+    .filter((a): a is NamedAuthorizer => a !== undefined)
+  const staticToken = loadStaticToken(o.stateDir)
+  const server = createApiServer({
+    clock: o.clock,
+    events: o.events,
+    version: o.config.apiServer.version,
+    ...(o.persistObjects && { stateDir: join(o.stateDir, 'kube') }),
+    seed: kubernetesSeedObjects(o.kubernetes),
+    caPem: o.caPem,
+    serverAddress: o.serverAddress,
+    staticTokens: [staticToken],
+    disableLocalAccounts: o.disableLocalAccounts,
+    anonymous: o.config.apiServer.anonymousAuth,
+    authenticateToken: authn,
+    apiAudiences: o.config.apiServer.apiAudiences,
+    authorize: unionAuthorizer(chain),
+    rulesFor: (user: UserInfo, namespace: string): RulesResult => {
+      const r = ref.rbac!.rulesFor({ name: user.username, groups: user.groups }, namespace)
+      // A webhook authorizer cannot list rules: kube-apiserver marks the answer incomplete.
+      return sar
+        ? {
+            ...r,
+            incomplete: true,
+            evaluationError: [r.evaluationError, 'webhook authorizer does not support user rule resolution']
+              .filter(Boolean)
+              .join(', '),
+          }
+        : r
+    },
+    onUnexpectedError: o.onUnexpected,
+  })
+  const rbac = createRbacAuthorizer(server.rbac)
+  ref.rbac = rbac
+  return {
+    server,
+    rbac,
+    staticToken,
+    close() {
+      server.close()
+      authn.close()
+      sar?.close()
+    },
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What the web UI needs from the composition root. The Kubernetes part is a function because the
+ * API server may be absent (a simulator without one) or wired after the UI.
+ */
+import type { SimulatorControls } from '../admin/controls.js'
+import type { AzureRbac } from '../azure-rbac/store.js'
+import type { ResolvedConfig } from '../config.js'
+import type { EntraDeps } from '../entra/deps.js'
+import type { Directory } from '../kernel/directory.js'
+import type { EventBus } from '../kernel/events.js'
+import type { StreamLimits } from './stream.js'
+import type { UiKubernetes } from './kubernetes.js'
+
+export interface UiAzure {
+  rbac: AzureRbac
+  /** ARM id of the managed cluster the authorization webhook serves. */
+  clusterResourceId: string
+  clusterName: string
+  /** Whether Azure RBAC for Kubernetes is on (the SAR webhook joins the authorizer chain). */
+  enabled: () => boolean
+}
+
+export interface UiDeps {
+  events: EventBus
+  controls: SimulatorControls
+  directory: Directory
+  /** The device login page is served from the UI too (it is the `verification_uri`). */
+  entra: EntraDeps
+  config: ResolvedConfig
+  azure?: UiAzure
+  kubernetes?: () => UiKubernetes | undefined
+  /** Bounds of the event stream (tests shrink them). */
+  streamLimits?: Partial<StreamLimits>
+  /** How many flows the UI remembers. Default 500. */
+  flowCapacity?: number
+  onUnexpected: (err: unknown) => void
+}

@@ -1,0 +1,160 @@
+/**
+ * Steps 1–2: device-code sign-ins (issued → approved/declined → token or error) and other token
+ * grants, from the Entra events.
+ */
+import type { SimEvent } from '../../kernel/events.js'
+import { facts, ms, num, str } from './event-data.js'
+import type { Flow, FlowStep } from './types.js'
+
+export type FlowDraft = Omit<Flow, 'seq'>
+
+const replaceStep = (flow: FlowDraft, step: FlowStep): FlowStep[] =>
+  [...flow.steps.filter((s) => s.n !== step.n), step].sort((a, b) => a.n - b.n)
+
+export function signInStarted(id: string, e: SimEvent): FlowDraft {
+  const code = str(e.data.userCode) ?? '?'
+  const client = str(e.data.client) ?? str(e.data.clientId) ?? 'a client'
+  return {
+    id,
+    kind: 'sign-in',
+    startedAt: e.time,
+    endedAt: e.time,
+    title: `Device code sign-in — ${client} (code ${code})`,
+    outcome: 'pending',
+    decision: 'waiting for the user',
+    steps: [
+      {
+        n: 1,
+        state: 'pending',
+        summary: `code ${code} issued; waiting for someone to enter it on the device login page`,
+        facts: facts({ client, 'client id': str(e.data.clientId), resource: str(e.data.aud) }),
+      },
+      { n: 2, state: 'pending', summary: 'the client polls the token endpoint until the user answers' },
+    ],
+    eventIds: [e.id],
+  }
+}
+
+export function signInDecided(flow: FlowDraft, e: SimEvent, approved: boolean, polls?: number): FlowDraft {
+  const user = str(e.data.user) ?? '?'
+  const disabled = e.data.accountEnabled === false
+  const step1: FlowStep = {
+    n: 1,
+    state: approved ? 'ok' : 'failed',
+    summary: approved
+      ? `approved by ${user}${disabled ? ' — a disabled account: the token endpoint will refuse it (AADSTS50057)' : ''}`
+      : `declined by ${user}`,
+    facts: { ...flow.steps.find((s) => s.n === 1)?.facts, ...facts({ user, 'polls so far': polls }) },
+  }
+  const next: FlowDraft = {
+    ...flow,
+    user,
+    endedAt: e.time,
+    steps: replaceStep(flow, step1),
+    eventIds: [...flow.eventIds, e.id],
+  }
+  if (approved) return { ...next, decision: 'approved, waiting for the token request' }
+  return {
+    ...next,
+    outcome: 'unauthorized',
+    decision: 'declined',
+    reason: 'authorization_declined: the user declined the sign-in on the device login page',
+    steps: replaceStep(next, {
+      n: 2,
+      state: 'failed',
+      summary: 'the next poll gets authorization_declined (AADSTS65004); the client stops with an error',
+    }),
+  }
+}
+
+export function tokenIssuedStep(e: SimEvent, polls?: number): FlowStep {
+  const groups = e.data.groups
+  return {
+    n: 2,
+    state: 'ok',
+    summary: `${str(e.data.grant) ?? 'token'} grant: v${str(e.data.ver) ?? '?'} access token for ${str(e.data.aud) ?? '?'} issued to ${str(e.data.user) ?? str(e.data.client) ?? '?'}`,
+    facts: facts({
+      grant: str(e.data.grant),
+      client: str(e.data.client),
+      aud: str(e.data.aud),
+      ver: str(e.data.ver),
+      'signing key (kid)': str(e.data.kid),
+      groups: groups === 'overage' ? 'overage claim (more than 200 groups)' : num(groups),
+      oid: str(e.data.oid),
+      polls,
+    }),
+  }
+}
+
+export function signInCompleted(flow: FlowDraft, e: SimEvent, polls?: number): FlowDraft {
+  return {
+    ...flow,
+    endedAt: e.time,
+    outcome: 'allowed',
+    decision: 'signed in',
+    reason: `token issued to ${str(e.data.user) ?? '?'}`,
+    steps: replaceStep(flow, tokenIssuedStep(e, polls)),
+    eventIds: [...flow.eventIds, e.id],
+  }
+}
+
+export function signInFailed(flow: FlowDraft, e: SimEvent): FlowDraft {
+  const reason = str(e.data.reason) ?? `HTTP ${num(e.data.status) ?? '?'}`
+  return {
+    ...flow,
+    endedAt: e.time,
+    outcome: 'unauthorized',
+    decision: 'token request refused',
+    reason,
+    steps: replaceStep(flow, {
+      n: 2,
+      state: 'failed',
+      summary: `the token endpoint refused: ${reason}`,
+      ...(num(e.data.durationMs) !== undefined && { durationMs: num(e.data.durationMs) }),
+      facts: facts({ 'HTTP status': num(e.data.status), request: `${str(e.data.method)} ${str(e.data.path)}` }),
+    }),
+    eventIds: [...flow.eventIds, e.id],
+  }
+}
+
+/** A token grant that is not part of a device-code sign-in (refresh, password, client credentials…). */
+export function tokenFlow(id: string, e: SimEvent): FlowDraft {
+  const who = str(e.data.user) ?? str(e.data.client) ?? '?'
+  return {
+    id,
+    kind: 'sign-in',
+    startedAt: e.time,
+    endedAt: e.time,
+    title: `Token issued — ${str(e.data.grant) ?? 'grant'} for ${who}`,
+    ...(str(e.data.user) && { user: str(e.data.user) }),
+    outcome: 'allowed',
+    decision: 'token issued',
+    steps: [tokenIssuedStep(e)],
+    eventIds: [e.id],
+  }
+}
+
+/** An Entra request refused outside any sign-in the view knows about. */
+export function refusedTokenFlow(id: string, e: SimEvent): FlowDraft {
+  const reason = str(e.data.reason) ?? `HTTP ${num(e.data.status) ?? '?'}`
+  return {
+    id,
+    kind: 'sign-in',
+    startedAt: e.time,
+    endedAt: e.time,
+    title: `Entra ID refused ${str(e.data.method) ?? ''} ${str(e.data.path) ?? ''}`,
+    outcome: 'unauthorized',
+    decision: 'refused',
+    reason,
+    status: num(e.data.status) ?? 0,
+    steps: [
+      {
+        n: 2,
+        state: 'failed',
+        summary: `${reason} (${ms(num(e.data.durationMs)) ?? '?'})`,
+        facts: facts({ 'HTTP status': num(e.data.status), trace: str(e.data.traceId) }),
+      },
+    ],
+    eventIds: [e.id],
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * Turns the simulator's event stream into flows. Events of one kubectl request come from three
+ * services with no shared id: the webhook's TokenReview and SubjectAccessReview events arrive first
+ * (each shown at once as a flow of its own), then the API server's `request.completed`, which claims
+ * the webhook flows of the same user inside its time span and replaces them with one kubectl flow.
+ * Entra key and Graph requests made during a TokenReview are claimed by it the same way. Every
+ * buffer here is bounded by count and age, whatever the traffic.
+ */
+import type { SimEvent } from '../../kernel/events.js'
+import { controlFlow, CONTROL_EVENT_TYPES } from './control-flows.js'
+import { arr, clockTime, num, rec, str, timeOf } from './event-data.js'
+import { kubectlFlow, requestTitle, type KubectlParts } from './kubectl-steps.js'
+import {
+  refusedTokenFlow,
+  signInCompleted,
+  signInDecided,
+  signInFailed,
+  signInStarted,
+  tokenFlow,
+  type FlowDraft,
+} from './sign-in.js'
+import type { FlowStore } from './store.js'
+import { accessReviewStep, sarDecision, tokenReviewOutcome, tokenReviewSteps } from './webhook-steps.js'
+
+export interface TrackerOptions {
+  store: FlowStore
+  /** Polls so far of a device code (from the Entra store), for the sign-in facts. */
+  devicePolls?: (userCode: string) => number | undefined
+  /** Client names whose client-credentials tokens belong to the webhook (its Graph calls). */
+  webhookClients?: string[]
+}
+
+export interface FlowTracker {
+  ingest(event: SimEvent): void
+}
+
+interface Pending {
+  flowId: string
+  event: SimEvent
+  start: number
+  end: number
+  related: SimEvent[]
+}
+
+const MAX_PENDING = 256
+/** Requests older than this (simulator clock) are no longer matched. */
+const MAX_AGE_MS = 60_000
+/** Slack for the time span match: event times have millisecond resolution. */
+const SLACK_MS = 25
+
+function bounded<T>(list: T[], item: T, max = MAX_PENDING): void {
+  list.push(item)
+  if (list.length > max) list.splice(0, list.length - max)
+}
+
+const spanOf = (e: SimEvent) => {
+  const end = timeOf(e)
+  return { start: end - (num(e.data.durationMs) ?? 0), end }
+}
+
+export function createFlowTracker(o: TrackerOptions): FlowTracker {
+  const { store } = o
+  let counter = 0
+  const newId = (prefix: string) => `${prefix}-${++counter}`
+  const accessories: SimEvent[] = []
+  const reviews: Pending[] = []
+  const sars: Pending[] = []
+  // userCode → sign-in flow id, and the sign-ins approved but without a token yet.
+  const signIns = new Map<string, string>()
+  const awaitingToken: { flowId: string; user: string }[] = []
+  const lastSignIn = new Map<string, { id: string; title: string; at: string }>()
+  const oidOf = new Map<string, string>()
+  const webhookClients = new Set(o.webhookClients ?? [])
+
+  const prune = (list: { end: number }[] | SimEvent[], now: number) => {
+    while (list.length > 0) {
+      const first = list[0]!
+      const t = 'end' in first ? first.end : timeOf(first)
+      if (now - t <= MAX_AGE_MS) break
+      list.shift()
+    }
+  }
+  const claim = (list: Pending[], match: (p: Pending) => boolean, end: number): Pending | undefined => {
+    let best: Pending | undefined
+    for (const p of list) if (match(p) && (!best || Math.abs(end - p.end) < Math.abs(end - best.end))) best = p
+    if (best) list.splice(list.indexOf(best), 1)
+    return best
+  }
+  const remember = (map: Map<string, unknown>, key: string, value: unknown) => {
+    map.delete(key)
+    map.set(key, value)
+    if (map.size > 1000) map.delete(map.keys().next().value!)
+  }
+
+  function onTokenReview(e: SimEvent) {
+    const { start, end } = spanOf(e)
+    const related: SimEvent[] = []
+    for (let i = accessories.length - 1; i >= 0; i--) {
+      const t = timeOf(accessories[i]!)
+      if (t >= start - SLACK_MS && t <= end + SLACK_MS) related.unshift(...accessories.splice(i, 1))
+    }
+    const id = newId('tr')
+    const outcome = tokenReviewOutcome(e.data)
+    if (str(e.data.user) && str(e.data.oid)) remember(oidOf, str(e.data.user)!, str(e.data.oid))
+    store.put({
+      id,
+      kind: 'token-review',
+      startedAt: new Date(start).toISOString(),
+      endedAt: e.time,
+      title: `TokenReview${str(e.data.user) ? ` for ${str(e.data.user)}` : ''}`,
+      ...(str(e.data.user) && { user: str(e.data.user) }),
+      outcome,
+      decision: str(e.data.outcome) ?? 'unknown',
+      ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
+      ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
+      ...(num(e.data.durationMs) !== undefined && { durationMs: num(e.data.durationMs) }),
+      steps: tokenReviewSteps(e, related),
+      eventIds: [...related.map((r) => r.id), e.id],
+    })
+    bounded(reviews, { flowId: id, event: e, start, end, related })
+  }
+
+  function onAccessReview(e: SimEvent) {
+    const { start, end } = spanOf(e)
+    const id = newId('sar')
+    const attrs = rec(e.data.attributes) ?? {}
+    const { outcome, decision } = sarDecision(e.data)
+    store.put({
+      id,
+      kind: 'access-review',
+      startedAt: new Date(start).toISOString(),
+      endedAt: e.time,
+      title: `SubjectAccessReview: ${str(attrs.verb) ?? '?'} ${str(attrs.resource) ?? str(attrs.path) ?? ''}${str(attrs.namespace) ? ` -n ${str(attrs.namespace)}` : ''}`,
+      ...(str(e.data.user) && { user: str(e.data.user) }),
+      ...(str(attrs.namespace) && { namespace: str(attrs.namespace) }),
+      outcome,
+      decision,
+      ...(str(e.data.reason) && { reason: str(e.data.reason) }),
+      ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
+      steps: [accessReviewStep(e)],
+      eventIds: [e.id],
+    })
+    bounded(sars, { flowId: id, event: e, start, end, related: [] })
+  }
+
+  function onApiRequest(e: SimEvent) {
+    const { start, end } = spanOf(e)
+    const d = e.data
+    const user = str(d.user)
+    const inSpan = (p: Pending) => p.end >= start - SLACK_MS && p.end <= end + SLACK_MS
+    // A token answered from the API server's own cache made no webhook call.
+    const webhookSteps = arr(rec(d.authentication)?.steps).filter(
+      (s) => str(rec(s)?.authenticator) === 'webhook',
+    )
+    const webhookCalled = webhookSteps.some((s) => rec(rec(s)?.detail)?.cached !== true)
+    const parts: KubectlParts = {}
+    const tr = webhookCalled
+      ? claim(
+          reviews,
+          (p) =>
+            inSpan(p) &&
+            (user === undefined
+              ? str(p.event.data.outcome) !== 'authenticated'
+              : str(p.event.data.user) === user),
+          end,
+        )
+      : undefined
+    if (tr) parts.tokenReview = { event: tr.event, related: tr.related }
+    const resource = (str(d.resource) ?? '').split('/')
+    const sar = claim(
+      sars,
+      (p) => {
+        const a = rec(p.event.data.attributes) ?? {}
+        return (
+          inSpan(p) &&
+          str(p.event.data.user) === user &&
+          str(a.verb) === str(d.verb) &&
+          (str(a.resource) ?? '') === (resource[0] ?? '') &&
+          (str(a.namespace) ?? '') === (str(d.namespace) ?? '')
+        )
+      },
+      end,
+    )
+    if (sar) parts.accessReview = sar.event
+    const signIn = user ? lastSignIn.get(user) : undefined
+    if (signIn && webhookSteps.length > 0) parts.signIn = signIn
+    const oid = user ? oidOf.get(user) : undefined
+    if (oid) parts.oid = oid
+    const flow = kubectlFlow(newId('req'), e, parts)
+    store.put(flow)
+    // The webhook flows are now part of this request.
+    if (tr) store.remove(tr.flowId)
+    if (sar) store.remove(sar.flowId)
+  }
+
+  function onDeviceCode(e: SimEvent) {
+    const code = str(e.data.userCode)
+    if (!code) return
+    if (e.type === 'device_code.issued') {
+      const id = newId('signin')
+      remember(signIns, code, id)
+      store.put(signInStarted(id, e))
+      return
+    }
+    const id = signIns.get(code)
+    const flow = id ? store.get(id) : undefined
+    if (!flow) return
+    const approved = e.type === 'device_code.approved'
+    store.put(signInDecided(flow, e, approved, o.devicePolls?.(code)))
+    if (approved) bounded(awaitingToken, { flowId: flow.id, user: str(e.data.user) ?? '' }, 64)
+  }
+
+  function onTokenIssued(e: SimEvent) {
+    const user = str(e.data.user)
+    const grant = str(e.data.grant)
+    if (grant === 'client_credentials' && webhookClients.has(str(e.data.client) ?? '')) {
+      bounded(accessories, e)
+      return
+    }
+    let flow: FlowDraft | undefined
+    if (grant === 'device_code' && user) {
+      const i = awaitingToken.findLastIndex((w) => w.user === user)
+      const waiting = i >= 0 ? awaitingToken.splice(i, 1)[0] : undefined
+      const found = waiting ? store.get(waiting.flowId) : undefined
+      const code = found?.title.match(/code ([A-Z0-9]+)\)/)?.[1]
+      if (found) flow = signInCompleted(found, e, code ? o.devicePolls?.(code) : undefined)
+    }
+    flow ??= tokenFlow(newId('token'), e)
+    const saved = store.put(flow)
+    if (user) {
+      const entry = { id: saved.id, title: saved.title, at: clockTime(e.time) }
+      remember(lastSignIn, user, entry)
+      if (str(e.data.oid)) remember(lastSignIn, str(e.data.oid)!, entry)
+    }
+  }
+
+  function onEntraRequest(e: SimEvent) {
+    const path = str(e.data.path) ?? ''
+    const status = num(e.data.status) ?? 0
+    if (path.includes('/discovery/') || path.includes('openid-configuration')) {
+      bounded(accessories, e)
+      return
+    }
+    if (!path.endsWith('/token') || status < 400) return
+    const reason = str(e.data.reason) ?? ''
+    if (/^(authorization_pending|slow_down)\b/.test(reason)) return
+    if (reason.startsWith('authorization_declined')) return // the declined sign-in already says so
+    const waiting = awaitingToken.pop()
+    const found = waiting ? store.get(waiting.flowId) : undefined
+    store.put(found ? signInFailed(found, e) : refusedTokenFlow(newId('token'), e))
+  }
+
+  function onOtherRequest(e: SimEvent) {
+    const status = num(e.data.status) ?? 0
+    store.put({
+      id: newId('req'),
+      kind: 'control',
+      startedAt: e.time,
+      endedAt: e.time,
+      title: `${e.service}: ${requestTitle(e.data)}`,
+      outcome: status >= 500 ? 'error' : status >= 400 ? 'unauthorized' : 'info',
+      decision: `HTTP ${status}`,
+      ...(str(e.data.reason) && { reason: str(e.data.reason) }),
+      status,
+      steps: [],
+      eventIds: [e.id],
+    })
+  }
+
+  return {
+    ingest(e) {
+      try {
+        const now = timeOf(e)
+        prune(accessories, now)
+        prune(reviews, now)
+        prune(sars, now)
+        if (e.type === 'token_review.completed') onTokenReview(e)
+        else if (e.type === 'subject_access_review.completed') onAccessReview(e)
+        else if (e.type.startsWith('device_code.')) onDeviceCode(e)
+        else if (e.type === 'token.issued') onTokenIssued(e)
+        else if (CONTROL_EVENT_TYPES.has(e.type)) {
+          const flow = controlFlow(newId('ctl'), e)
+          if (flow) store.put(flow)
+        } else if (e.type === 'request.completed') {
+          if (e.service === 'apiserver') onApiRequest(e)
+          else if (e.service === 'graph') bounded(accessories, e)
+          else if (e.service === 'entra') onEntraRequest(e)
+          else if (e.service === 'arm') onOtherRequest(e)
+        }
+      } catch {
+        // A malformed event must never break the stream; the raw event stays in the event log.
+      }
+    },
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * What the flow view draws: one "flow" per thing that happened (a kubectl request, a sign-in, a
+ * TokenReview or SubjectAccessReview posted straight to the webhook, a host action), each laid out
+ * on the 11 numbered steps of the AKS sign-in diagram (aks-guard-kubelogin.md §0).
+ */
+
+export type FlowKind = 'kubectl' | 'sign-in' | 'token-review' | 'access-review' | 'control'
+
+/** The filterable outcome; `decision` on the flow says it in the component's own words. */
+export type FlowOutcome = 'allowed' | 'forbidden' | 'unauthorized' | 'error' | 'pending' | 'info'
+
+export type StepState = 'ok' | 'failed' | 'cached' | 'skipped' | 'pending' | 'unobserved'
+
+export interface StepBody {
+  label: string
+  json: unknown
+}
+
+export interface FlowStep {
+  /** 1–11: the step of the diagram. */
+  n: number
+  state: StepState
+  /** One line: what happened at this step for this request. */
+  summary: string
+  durationMs?: number
+  /** Label → value pairs shown under the step. */
+  facts?: Record<string, string | number | boolean>
+  bodies?: StepBody[]
+}
+
+export interface Flow {
+  id: string
+  /** Sequence number of the flow's latest change (the SSE event id). */
+  seq: number
+  kind: FlowKind
+  /** ISO times from the simulator clock. */
+  startedAt: string
+  endedAt: string
+  title: string
+  user?: string
+  namespace?: string
+  outcome: FlowOutcome
+  /** `Allow`, `Forbidden`, `NoOpinion`, `authenticated`, … */
+  decision: string
+  /** The one reason that decided the outcome (the text a user needs). */
+  reason?: string
+  /** HTTP status of the request, when there was one. */
+  status?: number
+  durationMs?: number
+  /** Only the steps this flow touched, in order. */
+  steps: FlowStep[]
+  /** Ids of the simulator events this flow was built from. */
+  eventIds: number[]
+  /** Other flows this one refers to (the sign-in that issued the token). */
+  related?: { id: string; title: string }[]
+}
+
+/** The diagram's steps (AKS docs, concepts-identity "Webhook and API server"), in the simulator's words. */
+export const FLOW_STEPS: readonly { n: number; title: string; actor: string }[] = [
+  { n: 1, title: 'Sign in with the device code', actor: 'kubectl (kubelogin) → Entra ID' },
+  { n: 2, title: 'Entra ID issues the tokens', actor: 'Entra ID → kubelogin' },
+  { n: 3, title: 'kubectl gets the access token', actor: 'kubeconfig exec plugin → kubectl' },
+  { n: 4, title: 'kubectl sends the token to the API server', actor: 'kubectl → API server' },
+  { n: 5, title: 'API server asks the webhook (TokenReview)', actor: 'API server → webhook' },
+  { n: 6, title: "Webhook checks the signature with Entra ID's keys", actor: 'webhook → Entra ID' },
+  { n: 7, title: 'Group membership: token claim or Microsoft Graph', actor: 'webhook → Graph' },
+  { n: 8, title: 'Webhook answers with the user and groups', actor: 'webhook → API server' },
+  { n: 9, title: 'Authorization: Kubernetes RBAC, Azure RBAC', actor: 'API server → RBAC / webhook (SAR)' },
+  { n: 10, title: 'API server answers kubectl', actor: 'API server → kubectl' },
+  { n: 11, title: 'kubectl shows the result', actor: 'kubectl → you' },
+]

@@ -1,0 +1,303 @@
+// The access explorer: who is who (users, nested groups), what grants access (Azure role assignments,
+// Kubernetes bindings), "may this user …, and why" and "who can …".
+import { api, attempt, badge, clear, factList, field, h, jsonBlock, select } from './dom.js'
+
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate', '*']
+const RESOURCES = [
+  ['pods', ''],
+  ['pods/log', ''],
+  ['pods/exec', ''],
+  ['deployments', 'apps'],
+  ['services', ''],
+  ['configmaps', ''],
+  ['secrets', ''],
+  ['namespaces', ''],
+  ['nodes', ''],
+  ['rolebindings', 'rbac.authorization.k8s.io'],
+  ['clusterrolebindings', 'rbac.authorization.k8s.io'],
+]
+
+export function mountExplorer(root, shared) {
+  const result = h('div', { class: 'result', id: 'access-result', 'aria-live': 'polite' })
+  const userSel = select('user', [])
+  const verbSel = select('verb', VERBS, 'list')
+  const resourceIn = h('input', { name: 'resource', list: 'resource-list', value: 'pods', required: true, autocomplete: 'off' })
+  const groupIn = h('input', { name: 'group', value: '', autocomplete: 'off', placeholder: 'core' })
+  const nsSel = select('namespace', [['', '(cluster scope / all namespaces)']], 'default')
+  const nameIn = h('input', { name: 'name', autocomplete: 'off' })
+  resourceIn.addEventListener('change', () => {
+    const known = RESOURCES.find(([r]) => r === resourceIn.value)
+    if (known) groupIn.value = known[1]
+  })
+  const query = () => ({
+    verb: verbSel.value,
+    resource: resourceIn.value.trim(),
+    group: groupIn.value.trim(),
+    namespace: nsSel.value,
+    name: nameIn.value.trim(),
+  })
+
+  const form = h(
+    'form',
+    {
+      class: 'check-form',
+      'aria-labelledby': 'check-title',
+      onsubmit: async (e) => {
+        e.preventDefault()
+        const answer = await attempt('Access check', () =>
+          api('/access/check', { method: 'POST', body: { ...query(), user: userSel.value } }),
+        )
+        if (answer) renderAnswer(answer)
+      },
+    },
+    h('h2', { id: 'check-title' }, 'May this user…?'),
+    h(
+      'div',
+      { class: 'row' },
+      field('User', userSel),
+      field('Verb', verbSel),
+      field('Resource', resourceIn, 'pods, deployments, pods/log …'),
+      field('API group', groupIn, 'empty for the core group'),
+      field('Namespace', nsSel),
+      field('Name (optional)', nameIn),
+    ),
+    h('datalist', { id: 'resource-list' }, RESOURCES.map(([r]) => h('option', { value: r }))),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit' }, 'Check access'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: async () => {
+            const answer = await attempt('Who can', () => api('/access/who-can', { method: 'POST', body: query() }))
+            if (answer) renderWhoCan(answer)
+          },
+        },
+        'Who can do this?',
+      ),
+    ),
+  )
+
+  const usersBox = h('div', { class: 'table-wrap' })
+  const groupsBox = h('div', { class: 'groups' })
+  const assignmentsBox = h('div', { class: 'table-wrap' })
+  const showBootstrap = h('input', { type: 'checkbox', id: 'show-bootstrap' })
+  const bindingsBox = h('div', { class: 'table-wrap' })
+  showBootstrap.addEventListener('change', () => void loadBindings())
+
+  root.append(
+    h('h1', { id: 'explorer-title' }, 'Access explorer'),
+    form,
+    result,
+    h('h2', {}, 'Users, as the cluster sees them'),
+    usersBox,
+    h('h2', {}, 'Groups (nested)'),
+    groupsBox,
+    h('h2', {}, 'Azure role assignments'),
+    assignmentsBox,
+    h('h2', {}, 'Kubernetes role bindings'),
+    h('div', { class: 'field checkbox' }, showBootstrap, h('label', { for: 'show-bootstrap' }, 'Show the bootstrap (system:) bindings')),
+    bindingsBox,
+  )
+
+  function table(caption, headers, rows) {
+    return h(
+      'table',
+      {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))),
+    )
+  }
+
+  async function loadDirectory() {
+    const dir = await shared.loadDirectory(true)
+    const current = userSel.value
+    clear(userSel)
+    for (const u of dir.users)
+      userSel.append(h('option', { value: u.upn, selected: u.upn === current }, `${u.displayName} (${u.upn})`))
+    clear(usersBox).append(
+      table(
+        'Directory users',
+        ['User', 'Kubernetes username', 'Type', 'Account', 'Groups in the request', 'Direct groups'],
+        dir.users.map((u) => [
+          `${u.displayName} — ${u.upn}`,
+          u.username,
+          u.userType,
+          u.accountEnabled ? 'enabled' : 'disabled',
+          `${u.groups.length - 1} (${u.groupsSource === 'graph' ? 'overage: from Graph' : u.groupsSource === 'claim' ? 'groups claim' : 'none'})`,
+          u.directGroups.length > 8 ? `${u.directGroups.slice(0, 8).join(', ')} … +${u.directGroups.length - 8}` : u.directGroups.join(', '),
+        ]),
+      ),
+    )
+    const byName = new Map(dir.groups.map((g) => [g.name, g]))
+    const roots = dir.groups.filter((g) => g.memberOf.length === 0 && (g.members.length > 1 || !/^project-\d+$/.test(g.name)))
+    const tree = (g, seen) =>
+      h(
+        'li',
+        {},
+        h('strong', {}, g.name),
+        ` — ${g.id}`,
+        g.description ? h('span', { class: 'muted' }, ` (${g.description})`) : null,
+        h('div', { class: 'members' }, `Members: ${g.members.filter((m) => !byName.has(m)).join(', ') || 'none'}`),
+        h(
+          'ul',
+          {},
+          g.members
+            .filter((m) => byName.has(m) && !seen.has(m))
+            .map((m) => tree(byName.get(m), new Set([...seen, m]))),
+        ),
+      )
+    const hidden = dir.groups.length - roots.length
+    clear(groupsBox).append(
+      h('ul', { class: 'tree', 'aria-label': 'Groups and their nested groups' }, roots.map((g) => tree(g, new Set([g.name])))),
+      hidden > 0 ? h('p', { class: 'muted' }, `${hidden} more groups (nested ones are shown under their parents; one-member project groups are left out).`) : null,
+    )
+  }
+
+  async function loadAssignments() {
+    const a = await api('/access/assignments')
+    clear(assignmentsBox).append(
+      a.value.length === 0
+        ? h('p', {}, a.enabled === false ? 'No Azure section in the scenario.' : 'No role assignments.')
+        : table(
+            `Role assignments${a.enabled ? '' : ' (Azure RBAC for Kubernetes is off)'}`,
+            ['Principal', 'Type', 'Role', 'Scope'],
+            a.value.map((x) => [x.principal, x.principalType, x.role, x.namespace ? `namespace ${x.namespace}` : x.scope === a.clusterResourceId ? 'cluster' : x.scope]),
+          ),
+    )
+  }
+
+  async function loadBindings() {
+    const b = await api(`/access/bindings${showBootstrap.checked ? '?all=true' : ''}`)
+    const current = nsSel.dataset.loaded ? nsSel.value : 'default'
+    nsSel.dataset.loaded = 'true'
+    clear(nsSel).append(h('option', { value: '' }, '(cluster scope / all namespaces)'))
+    for (const ns of b.namespaces) nsSel.append(h('option', { value: ns, selected: ns === current }, ns))
+    clear(bindingsBox).append(
+      !b.available
+        ? h('p', {}, 'No Kubernetes objects.')
+        : table(
+            'Bindings',
+            ['Kind', 'Namespace', 'Name', 'Role', 'Subjects'],
+            b.value.map((x) => [
+              x.kind,
+              x.namespace ?? '—',
+              x.name,
+              `${x.role.kind} ${x.role.name}`,
+              x.subjects.map((s) => `${s.kind} ${s.displayName ? `${s.displayName} (${s.name})` : s.name}`).join(', '),
+            ]),
+          ),
+    )
+  }
+
+  function renderAnswer(a) {
+    const verdict = a.decidedBy === 'authentication' ? 'unauthorized' : a.allowed ? 'allowed' : 'forbidden'
+    const rbac = a.rbac
+    const azure = a.azure
+    clear(result).append(
+      h(
+        'section',
+        { class: `answer answer-${verdict}`, 'aria-labelledby': 'answer-title' },
+        h('h2', { id: 'answer-title' }, badge(verdict), ` ${a.identity.username} — ${describe(a.spec)}`),
+        h('p', {}, h('strong', {}, 'kubectl would print: ')),
+        h('pre', { class: 'kubectl', tabindex: '0' }, a.kubectl),
+        h('p', {}, h('strong', {}, 'Decided by: '), a.decidedBy, a.reason ? [h('br'), h('strong', {}, 'Reason: '), a.reason] : null),
+        a.chain.length
+          ? h('ol', { class: 'chain', 'aria-label': 'Authorizers in order' }, a.chain.map((c) => h('li', {}, `${c.authorizer}: ${c.decision}${c.reason ? ` — ${c.reason}` : ''}`)))
+          : null,
+        rbac
+          ? h(
+              'div',
+              { class: 'part' },
+              h('h3', {}, 'Kubernetes RBAC'),
+              rbac.grantedBy
+                ? h('p', {}, `Granted by ${rbac.grantedBy.binding} (${rbac.grantedBy.role}) to ${rbac.grantedBy.subject}.`)
+                : h('p', {}, `No binding grants it (${rbac.bindingsConsidered} bindings compared). Closest:`),
+              rbac.closest.length
+                ? h(
+                    'ul',
+                    { class: 'closest' },
+                    rbac.closest.map((c) =>
+                      h(
+                        'li',
+                        {},
+                        h('strong', {}, `${c.binding.kind} ${c.binding.namespace ? `${c.binding.namespace}/` : ''}${c.binding.name}`),
+                        ` → ${c.role.kind} ${c.role.name}: `,
+                        h('ul', {}, c.lacks.map((l) => h('li', {}, `${l.kind}: ${l.message}`))),
+                      ),
+                    ),
+                  )
+                : null,
+            )
+          : null,
+        azure
+          ? h(
+              'div',
+              { class: 'part' },
+              h('h3', {}, 'Azure RBAC (the authorization webhook)'),
+              h('p', {}, azure.explanation.summary),
+              factList({
+                'data action': azure.explanation.dataAction,
+                scope: azure.explanation.scope,
+                'groups sent': (azure.explanation.groupsSent ?? []).length,
+                'groups dropped (not GUIDs)': (azure.explanation.groupsDropped ?? []).join(', ') || undefined,
+              }),
+              (azure.explanation.decisions ?? []).map((d) =>
+                h(
+                  'ul',
+                  { class: 'verdicts', 'aria-label': `Assignments considered for ${d.actionId}` },
+                  d.verdicts.length === 0 ? h('li', {}, 'The user and their groups have no role assignments.') : null,
+                  d.verdicts.map((v) => h('li', { class: `verdict-${v.outcome}` }, `${v.roleName ?? '?'} at ${v.assignment.scope} (${v.via}): ${v.outcome} — ${v.detail}`)),
+                ),
+              ),
+            )
+          : null,
+        a.notes.length ? h('ul', { class: 'notes' }, a.notes.map((n) => h('li', {}, n))) : null,
+        jsonBlock('SubjectAccessReview spec the API server would send', a.spec),
+      ),
+    )
+  }
+
+  function renderWhoCan(w) {
+    clear(result).append(
+      h(
+        'section',
+        { class: 'answer', 'aria-labelledby': 'who-title' },
+        h('h2', { id: 'who-title' }, `Who can ${describe({ resourceAttributes: query() })}?`),
+        table(
+          'Directory users',
+          ['User', 'Answer', 'Decided by', 'Reason'],
+          w.users.map((u) => [`${u.displayName} (${u.upn})`, u.allowed ? 'allowed' : 'no', u.decidedBy, u.reason]),
+        ),
+        w.kubernetes.length
+          ? table('Kubernetes RBAC subjects', ['Subject', 'Binding', 'Role'], w.kubernetes.map((k) => [k.subject, k.binding, k.role]))
+          : h('p', {}, 'No Kubernetes binding allows it.'),
+        w.dataAction
+          ? w.azure.length
+            ? table(`Azure role assignments granting ${w.dataAction}`, ['Principal', 'Type', 'Role', 'Scope'], w.azure.map((a) => [a.principal, a.principalType, a.role, a.scope]))
+            : h('p', {}, `No Azure role assignment grants ${w.dataAction} at ${w.scope}.`)
+          : null,
+      ),
+    )
+  }
+
+  void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch((err) => {
+    result.textContent = `Could not load the directory: ${err.message}`
+  })
+  return {
+    onShow() {
+      void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch(() => undefined)
+    },
+  }
+}
+
+function describe(spec) {
+  const ra = spec.resourceAttributes
+  if (!ra) return `${spec.nonResourceAttributes?.verb} ${spec.nonResourceAttributes?.path}`
+  const res = ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource
+  return `${ra.verb} ${res}${ra.group ? `.${ra.group}` : ''}${ra.name ? ` ${ra.name}` : ''}${ra.namespace ? ` in ${ra.namespace}` : ' (cluster scope)'}`
+}

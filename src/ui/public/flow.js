@@ -1,0 +1,242 @@
+// The live flow: every request through the simulator on the 11 steps of the AKS sign-in diagram,
+// updated by server-sent events. Keeps at most MAX_FLOWS flows, like the server.
+import { badge, clear, factList, field, h, jsonBlock, select } from './dom.js'
+
+const MAX_FLOWS = 500
+const STATE_LABELS = {
+  ok: 'done',
+  failed: 'failed',
+  cached: 'cached',
+  skipped: 'skipped',
+  pending: 'waiting',
+  unobserved: 'not seen',
+}
+const STATE_ICONS = { ok: '✓', failed: '✗', cached: '↺', skipped: '–', pending: '…', unobserved: '?' }
+const DISCOVERY = /^(GET|get) (\/api|\/apis|\/openapi|\/version|\/healthz|\/livez|\/readyz)/
+
+export function mountFlow(root, shared) {
+  const flows = new Map()
+  const open = new Set()
+  let steps = shared.state?.steps ?? []
+  const filters = { user: '', namespace: '', outcome: '', kind: '', hideDiscovery: true }
+
+  const live = h('span', { class: 'live', id: 'live-state' }, 'connecting…')
+  const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite', id: 'flow-announcer' })
+  const userFilter = select('user', [['', 'Everyone']])
+  const nsFilter = select('namespace', [['', 'All namespaces']])
+  const outcomeFilter = select('outcome', [
+    ['', 'Any outcome'],
+    ['allowed', 'Allowed'],
+    ['forbidden', 'Forbidden'],
+    ['unauthorized', 'Unauthorized'],
+    ['error', 'Error'],
+    ['pending', 'Pending'],
+    ['info', 'Changes'],
+  ])
+  const kindFilter = select('kind', [
+    ['', 'Everything'],
+    ['kubectl', 'kubectl requests'],
+    ['sign-in', 'Sign-ins and tokens'],
+    ['token-review', 'TokenReviews (direct)'],
+    ['access-review', 'SubjectAccessReviews (direct)'],
+    ['control', 'Host actions and other services'],
+  ])
+  const discovery = h('input', { type: 'checkbox', name: 'hideDiscovery', checked: true })
+  const list = h('ol', { class: 'flows', id: 'flow-list', 'aria-label': 'Requests, newest first' })
+  const empty = h(
+    'p',
+    { class: 'empty' },
+    'Nothing yet. Run kubectl against the simulated cluster, sign in, or post a TokenReview to the webhook.',
+  )
+
+  const legend = h(
+    'details',
+    { class: 'legend' },
+    h('summary', {}, 'The 11 steps of an AKS sign-in (from the AKS documentation)'),
+    h('ol', { class: 'step-legend' }, []),
+  )
+  const renderLegend = () => {
+    const ol = clear(legend.querySelector('ol'))
+    for (const s of steps) ol.append(h('li', { value: s.n }, h('strong', {}, s.title), ` — ${s.actor}`))
+  }
+  renderLegend()
+
+  root.append(
+    h('h1', { id: 'flow-title' }, 'Live flow ', live),
+    legend,
+    h(
+      'form',
+      { class: 'filters', 'aria-label': 'Filter requests', onsubmit: (e) => e.preventDefault() },
+      field('User', userFilter),
+      field('Namespace', nsFilter),
+      field('Outcome', outcomeFilter),
+      field('Show', kindFilter),
+      h('div', { class: 'field checkbox' }, discovery, h('label', { for: 'hide-discovery' }, 'Hide discovery requests')),
+    ),
+    announcer,
+    empty,
+    list,
+  )
+  discovery.id = 'hide-discovery'
+  for (const [el, key] of [
+    [userFilter, 'user'],
+    [nsFilter, 'namespace'],
+    [outcomeFilter, 'outcome'],
+    [kindFilter, 'kind'],
+  ])
+    el.addEventListener('change', () => {
+      filters[key] = el.value
+      applyFilters()
+    })
+  discovery.addEventListener('change', () => {
+    filters.hideDiscovery = discovery.checked
+    applyFilters()
+  })
+
+  const visible = (f) =>
+    (!filters.user || f.user === filters.user) &&
+    (!filters.namespace || f.namespace === filters.namespace) &&
+    (!filters.outcome || f.outcome === filters.outcome) &&
+    (!filters.kind || f.kind === filters.kind) &&
+    !(filters.hideDiscovery && f.kind === 'kubectl' && DISCOVERY.test(f.title) && f.outcome === 'allowed')
+
+  function applyFilters() {
+    let shown = 0
+    for (const { flow, el } of flows.values()) {
+      el.hidden = !visible(flow)
+      if (!el.hidden) shown++
+    }
+    empty.hidden = shown > 0
+  }
+
+  function addOption(sel, value) {
+    if (!value || [...sel.options].some((o) => o.value === value)) return
+    sel.append(h('option', { value }, value))
+  }
+
+  function stepItem(step) {
+    const meta = steps.find((s) => s.n === step.n)
+    return h(
+      'li',
+      { class: `step step-${step.state}`, value: step.n, dataset: { step: String(step.n) } },
+      h(
+        'div',
+        { class: 'step-head' },
+        h('span', { class: 'step-n', 'aria-hidden': 'true' }, String(step.n)),
+        h('span', { class: 'step-title' }, meta ? meta.title : `Step ${step.n}`),
+        h('span', { class: `state state-${step.state}` }, `${STATE_ICONS[step.state] ?? ''} ${STATE_LABELS[step.state] ?? step.state}`),
+        step.durationMs !== undefined ? h('span', { class: 'duration' }, `${formatMs(step.durationMs)}`) : null,
+      ),
+      meta ? h('div', { class: 'actor' }, meta.actor) : null,
+      h('p', { class: 'step-summary' }, step.summary),
+      factList(step.facts),
+      (step.bodies ?? []).map((b) => jsonBlock(b.label, b.json)),
+    )
+  }
+
+  function flowItem(flow) {
+    const details = h(
+      'details',
+      {
+        class: 'flow',
+        open: open.has(flow.id),
+        ontoggle: (e) => (e.target.open ? open.add(flow.id) : open.delete(flow.id)),
+      },
+      h(
+        'summary',
+        {},
+        h('span', { class: 'flow-time' }, flow.endedAt.slice(11, 19)),
+        badge(flow.outcome),
+        h('span', { class: 'flow-title' }, flow.title),
+        flow.user ? h('span', { class: 'flow-user' }, flow.user) : null,
+        flow.durationMs !== undefined ? h('span', { class: 'duration' }, formatMs(flow.durationMs)) : null,
+        flow.reason ? h('span', { class: 'flow-reason' }, flow.reason) : null,
+      ),
+      h(
+        'div',
+        { class: 'flow-body' },
+        h(
+          'p',
+          { class: 'decision' },
+          h('strong', {}, 'Decision: '),
+          flow.decision,
+          flow.reason ? [h('br'), h('strong', {}, 'Why: '), flow.reason] : null,
+        ),
+        (flow.related ?? []).length
+          ? h('p', { class: 'related' }, 'Token from: ', flow.related.map((r) => r.title).join(', '))
+          : null,
+        h('ol', { class: 'steps', 'aria-label': `Steps of ${flow.title}` }, flow.steps.map(stepItem)),
+      ),
+    )
+    return h('li', { id: `flow-${flow.id}`, dataset: { kind: flow.kind, outcome: flow.outcome } }, details)
+  }
+
+  function upsert(flow) {
+    const old = flows.get(flow.id)
+    const el = flowItem(flow)
+    if (old) old.el.remove()
+    list.prepend(el)
+    flows.set(flow.id, { flow, el })
+    addOption(userFilter, flow.user)
+    addOption(nsFilter, flow.namespace)
+    el.hidden = !visible(flow)
+    if (!el.hidden) {
+      empty.hidden = true
+      if (!old && flow.kind !== 'control')
+        announcer.textContent = `${flow.title}: ${flow.decision}${flow.reason ? ` — ${flow.reason}` : ''}`
+    }
+    while (flows.size > MAX_FLOWS) remove(flows.keys().next().value)
+    if (flow.kind === 'control' || flow.kind === 'sign-in') refreshSoon()
+  }
+
+  // Host actions and sign-ins change the header and the controls page: re-read the state once a burst is over.
+  let refreshTimer
+  function refreshSoon() {
+    clearTimeout(refreshTimer)
+    refreshTimer = setTimeout(() => void shared.refreshState().catch(() => undefined), 250)
+  }
+
+  function remove(id) {
+    const old = flows.get(id)
+    if (!old) return
+    old.el.remove()
+    flows.delete(id)
+    open.delete(id)
+  }
+
+  function connect() {
+    const source = new EventSource('/api/stream')
+    source.addEventListener('open', () => {
+      live.textContent = 'live'
+      live.dataset.state = 'live'
+    })
+    source.addEventListener('error', () => {
+      live.textContent = 'reconnecting…'
+      live.dataset.state = 'down'
+    })
+    source.addEventListener('reset', () => {
+      for (const id of [...flows.keys()]) remove(id)
+      applyFilters()
+    })
+    source.addEventListener('flow', (e) => upsert(JSON.parse(e.data)))
+    source.addEventListener('remove', (e) => {
+      remove(JSON.parse(e.data).id)
+      applyFilters()
+    })
+  }
+  applyFilters()
+  connect()
+  return {
+    onState(state) {
+      if (steps.length === 0 && state.steps) {
+        steps = state.steps
+        renderLegend()
+      }
+    },
+  }
+}
+
+function formatMs(v) {
+  if (v >= 1000) return `${(v / 1000).toFixed(2)} s`
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`
+}
