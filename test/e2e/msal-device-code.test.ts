@@ -96,8 +96,10 @@ describe('device code sign-in with @azure/msal-node (kubelogin style)', () => {
       errorCode: 'post_request_failed',
       errorMessage: 'invalid_grant',
     })
-    const last = sim.events.recent({ service: 'entra', type: 'request.completed' }).at(-1)!
-    expect(last.data).toMatchObject({ status: 400, reason: 'invalid_grant: The user account is disabled.' })
+    // The request log entry is written when the response finishes, which can trail the client's read.
+    await expect
+      .poll(() => sim.events.recent({ service: 'entra', type: 'request.completed' }).at(-1)?.data)
+      .toMatchObject({ status: 400, reason: 'invalid_grant: The user account is disabled.' })
   })
 
   it('serves the second token silently from the cache, then refreshes with the rotating refresh token', async () => {
