@@ -1,0 +1,41 @@
+/**
+ * `list pods` (52 pods, JSON) through the whole chain — bearer token, the API server's TokenReview
+ * cache (hit after the first request; the webhook over mTLS on a miss), Kubernetes RBAC — against the
+ * same API server and list with authentication off, in the same run, alternating rounds.
+ * Usage: npx tsx bench/aks-chain-list.ts [seconds per round] [rounds]
+ */
+import { benchPki, load, startServer, table, type Result } from './lib.js'
+
+const duration = Number(process.argv[2] ?? 5)
+const rounds = Number(process.argv[3] ?? 3)
+const { pkiDir, caFile } = await benchPki()
+const env = { BENCH_PKI_DIR: pkiDir, NODE_EXTRA_CA_CERTS: caFile }
+const modes = [
+  ['API server, authentication off', 'bench/servers/chain-bare.ts'],
+  ['whole chain: token → webhook (cached) → RBAC', 'bench/servers/chain-sim.ts'],
+] as const
+const servers: Awaited<ReturnType<typeof startServer<{ url: string; token: string }>>>[] = []
+for (const [, script] of modes)
+  servers.push(await startServer<{ url: string; token: string }>(script, [], env))
+const opts = (i: number) => ({
+  url: servers[i]!.info.url,
+  headers: {
+    accept: 'application/json',
+    ...(servers[i]!.info.token && { authorization: `Bearer ${servers[i]!.info.token}` }),
+  },
+})
+const runs: Result[][] = modes.map(() => [])
+for (let i = 0; i < modes.length; i++) await load('warm-up', { ...opts(i), duration: 2 })
+for (let round = 0; round < rounds; round++)
+  for (let i = 0; i < modes.length; i++) {
+    const r = await load(modes[i]![0], { ...opts(i), duration })
+    if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
+    runs[i]!.push(r)
+  }
+await Promise.all(servers.map((s) => s.stop()))
+const median = (rs: Result[]) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!
+const results = runs.map(median)
+console.log(table(results))
+console.log(
+  `\nratio (whole chain / authentication off), median of ${rounds} rounds: ${(results[1]!.rps / results[0]!.rps).toFixed(2)}`,
+)

@@ -1,0 +1,42 @@
+/**
+ * The whole simulator for bench/aks-chain-list.ts: bob signs in (device code), and every request goes
+ * API server → TokenReview webhook (mTLS; cached by the API server after the first) → RBAC.
+ */
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
+import { benchPods } from './chain-pods.js'
+
+const scenario = demoScenario()
+scenario.kubernetes = {
+  ...scenario.kubernetes,
+  objects: [...(scenario.kubernetes?.objects ?? []), ...benchPods],
+}
+const sim = await startSimulator({
+  scenario,
+  pkiDir: process.env.BENCH_PKI_DIR!,
+  deviceCode: { interval: 1 },
+})
+const base = `${sim.endpoints.authority}/${sim.endpoints.tenantId}/oauth2/v2.0`
+const form = (body: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(body),
+})
+const code = (await (
+  await fetch(
+    `${base}/devicecode`,
+    form({ client_id: AKS_CLIENT_APP_ID, scope: `${AKS_SERVER_APP_ID}/.default` }),
+  )
+).json()) as { device_code: string; user_code: string }
+sim.approveDeviceCode(code.user_code, 'bob@contoso.onmicrosoft.com')
+const token = (
+  (await (
+    await fetch(
+      `${base}/token`,
+      form({ grant_type: 'device_code', client_id: AKS_CLIENT_APP_ID, device_code: code.device_code }),
+    )
+  ).json()) as { access_token: string }
+).access_token
+process.stdout.write(
+  `READY ${JSON.stringify({ url: `${sim.endpoints.apiServer as string}/api/v1/namespaces/dev/pods`, token })}\n`,
+)
+process.on('SIGTERM', () => void sim.stop().then(() => process.exit(0)))
