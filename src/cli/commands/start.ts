@@ -56,14 +56,31 @@ export async function startCommand(args: string[]): Promise<void> {
     ...(values['real-issuers'] && { tokens: { realIssuers: true } }),
   })
   const ep = sim.endpoints
+  const extra = ep as Record<string, unknown>
+  const url = (v: unknown) =>
+    typeof v === 'string'
+      ? v
+      : typeof v === 'object' && v && 'url' in v
+        ? String((v).url)
+        : undefined
+  const services: [string, unknown][] = [
+    ['Entra ID authority', `${ep.authority}/${ep.tenantId}`],
+    ['device login page', ep.deviceLogin],
+    ['Kubernetes API server', extra.apiServer],
+    ['webhook (TokenReview)', (extra.webhook as { authenticate?: string } | undefined)?.authenticate],
+    ['webhook (SAR)', (extra.webhook as { authorize?: string } | undefined)?.authorize],
+    ['Microsoft Graph', extra.graph],
+    ['Azure Resource Manager', extra.arm],
+    ['IMDS (managed identity)', extra.imds],
+    ['web UI', url(extra.ui)],
+    ['admin API', ep.admin],
+    ['CA certificate', ep.caFile],
+    ['endpoints.json', join(ep.stateDir, 'endpoints.json')],
+  ]
   const lines = [
     `aks-auth-sim is running for tenant ${ep.tenantDomain} (${ep.tenantId})`,
     '',
-    `  Entra ID authority   ${ep.authority}/${ep.tenantId}`,
-    `  device login page    ${ep.deviceLogin}`,
-    `  admin API            ${ep.admin}`,
-    `  CA certificate       ${ep.caFile}`,
-    `  endpoints.json       ${join(ep.stateDir, 'endpoints.json')}`,
+    ...services.filter(([, v]) => typeof v === 'string').map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`),
     '',
     'Next steps:',
     `  export NODE_EXTRA_CA_CERTS=${ep.caFile}     # trust the simulator's CA (Node clients)`,
