@@ -61,6 +61,12 @@ export interface ApiServerDeps {
   privilegedGroups?: readonly string[]
   /** SelfSubjectRulesReview. Default: no rules, incomplete. */
   rulesFor?: (user: UserInfo, namespace: string) => RulesResult | Promise<RulesResult>
+  /**
+   * The RBAC rule resolver alone, for RBAC escalation prevention (kube-apiserver checks Role and
+   * binding writes against the writer's RBAC rules, without webhook authorizers). Default `rulesFor`;
+   * with neither, the check is off.
+   */
+  escalationRulesFor?: (user: UserInfo, namespace: string) => RulesResult | Promise<RulesResult>
 
   /** Largest request body accepted. Default 3 MiB (kube-apiserver's limit). */
   maxBodyBytes?: number

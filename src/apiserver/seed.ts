@@ -38,7 +38,12 @@ export function seedCluster(ctx: ServerContext, objects: readonly KubernetesMani
       !ctx.store.get(namespaces, '', ns) &&
       !objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns)
     )
-      create(ctx, namespaces, '', { metadata: { name: ns } })
+      try {
+        create(ctx, namespaces, '', { metadata: { name: ns } })
+      } catch (err) {
+        if (!(err instanceof KubeStatusError)) throw err
+        problems.push(`namespace ${JSON.stringify(ns)} of ${m.kind} ${m.metadata.name}: ${err.message}`)
+      }
   }
   const ordered = [...objects.entries()].sort(
     ([ia, a], [ib, b]) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace') || ia - ib,

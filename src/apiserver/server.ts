@@ -90,11 +90,16 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     ...(deps.caPem && { caPem: deps.caPem }),
     onError: onUnexpected,
   })
-  if (!loaded?.seeded) {
-    seedCluster(ctx, deps.seed ?? [])
-    persistence?.markSeeded()
+  try {
+    if (!loaded?.seeded) {
+      seedCluster(ctx, deps.seed ?? [])
+      persistence?.markSeeded()
+    }
+    controllers.reconcileAll()
+  } catch (err) {
+    controllers.stop()
+    throw err
   }
-  controllers.reconcileAll()
   const rbac = createRbacSource(ctx)
 
   const openapi = createOpenApiCache(model, registry, version.gitVersion)
@@ -161,7 +166,14 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const resourceDeps = {
     ctx,
     reviews: { authorize, reviewToken, ...(deps.rulesFor && { rulesFor: deps.rulesFor }), apiAudiences },
-    escalation: { ctx, authorize, ...(deps.rulesFor && { rulesFor: deps.rulesFor }), privilegedGroups },
+    escalation: {
+      ctx,
+      authorize,
+      ...((deps.escalationRulesFor ?? deps.rulesFor) && {
+        rulesFor: deps.escalationRulesFor ?? deps.rulesFor,
+      }),
+      privilegedGroups,
+    },
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 60_000,
     markStreaming: (res: ServerResponse) => {

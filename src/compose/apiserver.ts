@@ -137,6 +137,9 @@ export function composeApiServer(o: {
           }
         : r
     },
+    // kube-apiserver checks RBAC escalation against RBAC's own rules, without the webhook's caveat.
+    escalationRulesFor: (user: UserInfo, namespace: string): RulesResult =>
+      ref.rbac!.rulesFor({ name: user.username, groups: user.groups }, namespace),
     onUnexpectedError: o.onUnexpected,
   })
   const rbac = createRbacAuthorizer(server.rbac)

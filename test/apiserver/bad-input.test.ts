@@ -80,6 +80,35 @@ describe('malformed bodies', () => {
   })
 })
 
+describe('deeply nested bodies', () => {
+  const deep = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)
+  it('answers bodies nested beyond the depth limit with 400, whatever the content type', async () => {
+    for (const [method, type, body] of [
+      ['POST', 'application/json', `{"metadata":{"name":"deep"},"data":${deep(5_000)}}`],
+      ['PATCH', 'application/strategic-merge-patch+json', `{"metadata":{"labels":${deep(5_000)}}}`],
+      ['PATCH', 'application/merge-patch+json', `{"data":${deep(5_000)}}`],
+      ['PATCH', 'application/json-patch+json', `[{"op":"add","path":"/data/x","value":${deep(5_000)}}]`],
+      ['POST', 'application/yaml', `metadata: {name: deep}\ndata: ${deep(2_000)}`],
+    ] as const) {
+      const path = method === 'POST' ? CM : `${CM}/kube-root-ca.crt`
+      const r = await call(server, method, path, { cert: admin, body, headers: { 'content-type': type } })
+      expect(r.status, `${method} ${type}`).toBe(400)
+      expect(r.json.message, type).toMatch(/exceeded max depth$/)
+    }
+  })
+  it('handles nesting just under the limit without failing', async () => {
+    const r = await call(server, 'PATCH', `${CM}/kube-root-ca.crt`, {
+      cert: admin,
+      body: `{"metadata":{"annotations":${deep(990)}}}`,
+      headers: { 'content-type': 'application/strategic-merge-patch+json' },
+    })
+    expect(r.status).toBe(400)
+    expect(r.json.message).toMatch(
+      /cannot unmarshal object into Go struct field ObjectMeta\.metadata\.annotations of type string/,
+    )
+  })
+})
+
 describe('field validation', () => {
   const body = JSON.stringify({ metadata: { name: 'fv', bogus: 1 }, data: { a: 'b' }, extra: true })
   it('Strict: 400 with every unknown field', async () => {

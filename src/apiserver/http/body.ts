@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../errors.js'
 import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
+import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
 import type { SchemaModel } from '../schema/model.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024
@@ -68,15 +69,19 @@ export function decodeBody(
     case 'application/json':
     case '':
       try {
-        return { value: JSON.parse(body.toString('utf8')) as unknown }
+        const text = body.toString('utf8')
+        assertJsonDepth(text)
+        return { value: JSON.parse(text) as unknown }
       } catch (err) {
         throw new BadRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
       }
     case 'application/yaml':
       try {
-        return { value: parseYaml(body.toString('utf8'), { maxAliasCount: 100 }) as unknown }
+        const value = parseYaml(body.toString('utf8'), { maxAliasCount: 100 }) as unknown
+        assertValueDepth(value)
+        return { value }
       } catch (err) {
-        throw new BadRequest(`error converting YAML to JSON: ${(err as Error).message}`)
+        throw new BadRequest(`error converting YAML to JSON: ${depthSafeMessage(err)}`)
       }
     case 'application/vnd.kubernetes.protobuf':
       try {

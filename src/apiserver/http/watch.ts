@@ -48,7 +48,7 @@ export function serveWatch(
   const rvParam = query.get('resourceVersion') ?? ''
   const sendInitial = query.get('sendInitialEvents') === 'true'
   const bookmarks = query.get('allowWatchBookmarks') === 'true'
-  const timeout = Number(query.get('timeoutSeconds') ?? 0)
+  const timeout = Number(query.get('timeoutSeconds') ?? 0) || 0
 
   res.statusCode = 200
   res.setHeader('Content-Type', 'application/json')
@@ -150,7 +150,8 @@ export function serveWatch(
     for (const e of history) deliver(e)
   }
   unsubscribe = ctx.store.subscribe(deliver)
-  if (timeout > 0) timer = setTimeout(end, timeout * 1000)
+  // setTimeout fires at once beyond 2^31-1 ms: cap the stream at about 24 days.
+  if (timeout > 0) timer = setTimeout(end, Math.min(timeout * 1000, 2 ** 31 - 1))
   if (bookmarks && w.bookmarkIntervalMs > 0) {
     bookmarkTimer = setInterval(() => bookmark(ctx.store.revision()), w.bookmarkIntervalMs)
     bookmarkTimer.unref()

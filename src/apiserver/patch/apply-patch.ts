@@ -6,6 +6,7 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch'
 import { parse as parseYaml } from 'yaml'
 import { BadRequest, UnprocessableEntity, UnsupportedMediaType } from '../errors.js'
+import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
 import type { SchemaModel } from '../schema/model.js'
 import { PatchError, strategicMerge, type Json, type JsonMap } from './strategic.js'
 
@@ -29,7 +30,9 @@ const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null 
 
 function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(body.toString('utf8')) as unknown
+    const text = body.toString('utf8')
+    assertJsonDepth(text)
+    return JSON.parse(text) as unknown
   } catch (err) {
     throw new BadRequest(`error decoding patch: ${(err as Error).message}`)
   }
@@ -88,9 +91,10 @@ export function applyPatch(
       let patch: unknown
       if (type === 'application/apply-patch+yaml') {
         try {
-          patch = parseYaml(body.toString('utf8')) as unknown
+          patch = parseYaml(body.toString('utf8'), { maxAliasCount: 100 }) as unknown
+          assertValueDepth(patch)
         } catch (err) {
-          throw new BadRequest(`error decoding YAML: ${(err as Error).message}`)
+          throw new BadRequest(`error decoding YAML: ${depthSafeMessage(err)}`)
         }
       } else patch = parseJson(body)
       if (!isMap(patch))
