@@ -25,6 +25,7 @@ import { readWebhookKubeconfig } from '../webhook-client/kubeconfig.js'
 import { createSarWebhookAuthorizer } from '../webhook-client/sar-authorizer.js'
 import { createTokenWebhookAuthenticator } from '../webhook-client/token-authenticator.js'
 import { unionAuthorizer, type NamedAuthorizer } from '../webhook-client/union.js'
+import { startAggregationController } from './aggregation-controller.js'
 
 export interface ComposedApiServer {
   server: ApiServer
@@ -144,11 +145,13 @@ export function composeApiServer(o: {
   })
   const rbac = createRbacAuthorizer(server.rbac)
   ref.rbac = rbac
+  const stopAggregation = startAggregationController(server)
   return {
     server,
     rbac,
     staticToken,
     close() {
+      stopAggregation()
       server.close()
       authn.close()
       sar?.close()

@@ -92,3 +92,15 @@ describe('kubectl through the whole chain', () => {
     expect(r.stdout + r.stderr).toContain('webhook authorizer does not support user rule resolution')
   })
 })
+
+describe('cluster-role aggregation as readers of the API see it', () => {
+  it('shows the aggregated rules of admin, edit and view', async () => {
+    const r = await as(ALICE, 'get', 'clusterrole', 'view', '-o', 'json')
+    expect(r.code, r.stderr).toBe(0)
+    const view = JSON.parse(r.stdout)
+    expect(view.aggregationRule.clusterRoleSelectors).toBeTruthy()
+    expect(view.rules.some((rule: { resources?: string[] }) => rule.resources?.includes('pods'))).toBe(true)
+    const admin = JSON.parse((await as(ALICE, 'get', 'clusterrole', 'admin', '-o', 'json')).stdout)
+    expect(admin.rules.length).toBeGreaterThan(view.rules.length)
+  })
+})
