@@ -222,7 +222,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       ? { v1: `https://sts.windows.net/${tid}/`, v2: `https://login.microsoftonline.com/${tid}/v2.0` }
       : { v1: `${authority}/${tid}/`, v2: `${authority}/${tid}/v2.0` }
     // The device login page (verification_uri) is the web UI's, as microsoft.com/devicelogin is not the token host.
-    const entra: EntraDeps & { deviceLoginUri: () => string } = {
+    const entra: EntraDeps = {
       directory,
       keys,
       clock,
@@ -247,6 +247,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       caFile: pki.caFile ?? join(stateDir, 'ca.crt'),
       stateDir,
       urls: { oidc: oidcListener.url, imds: imdsListener.url, webhook: wiWebhookListener.url },
+      apiServer: true,
       onUnexpected,
     })
     oidcSlot.set(podIdentity.handlers.oidcIssuer)
@@ -327,6 +328,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       onUnexpected,
     })
     apiServerSlot.set(kube.server.handler)
+    // Service-account tokens, TokenRequest and the workload identity webhook join the API server.
+    await podIdentity.attachApiServer(kube.server)
 
     const caFile = pki.caFile ?? join(stateDir, 'ca.crt')
     if (!pki.caFile) writeAtomic(caFile, pki.ca.certPem)

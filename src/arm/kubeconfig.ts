@@ -39,7 +39,8 @@ function config(
       preferences: {},
       users: [{ name: user, user: userBody }],
     },
-    { lineWidth: 0 },
+    // YAML 1.1 quoting, as kubectl's go-yaml reads it (a string `yes` must stay a string).
+    { lineWidth: 0, version: '1.1' },
   )
 }
 

@@ -78,7 +78,8 @@ export function parseArmPath(path: string): ArmRoute {
   if (name === undefined)
     return { kind: 'clusterList', subscriptionId, ...(resourceGroup && { resourceGroup }) }
   if (!resourceGroup) throw new NoRouteFound(path)
-  const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${namespace}/${type}/${name}`
+  // The id exactly as requested: ARM echoes the caller's casing in AuthorizationFailed.
+  const id = `/${segs.slice(0, i + 4).join('/')}`
   return {
     kind: 'cluster',
     subscriptionId,

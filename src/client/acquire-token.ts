@@ -5,6 +5,7 @@
  * secret (`spn`), password (`ropc`), or the CLI's Azure sign-in (`azurecli`, the `az login` that
  * get-credentials did). Every path is bounded by the run's deadline (`--timeout`).
  */
+import { createHash } from 'node:crypto'
 import {
   createEntraClient,
   clientCredentialsSignIn,
@@ -112,7 +113,17 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
       const clockOffset = await r.target.clockOffset()
       const now = Math.floor(Date.now() / 1000 + clockOffset)
       const cached = readCachedToken(file)
-      const ours = cached && cached.authority === r.target.authority && cached.client_id === r.clientId
+      const secretHash =
+        r.login === 'spn'
+          ? createHash('sha256')
+              .update(r.clientSecret ?? '')
+              .digest('hex')
+          : undefined
+      const ours =
+        cached &&
+        cached.authority === r.target.authority &&
+        cached.client_id === r.clientId &&
+        cached.secret_sha256 === secretHash
       if (ours && isFresh(cached, now)) return { token: cached, source: 'cache', clockOffset }
       const scope = scopeFor(r.serverId)
       let tokens: TokenSet | undefined
@@ -151,7 +162,10 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
       } catch (err) {
         throw toSignInError(err, what, r.timeoutSeconds)
       }
-      const token = toCached(r, tokens, r.serverId, r.clientId, r.login)
+      const token = {
+        ...toCached(r, tokens, r.serverId, r.clientId, r.login),
+        ...(secretHash !== undefined && { secret_sha256: secretHash }),
+      }
       writeCachedToken(file, token)
       return { token, source, clockOffset }
     },

@@ -26,7 +26,7 @@ export function execApiVersion(execInfo: string | undefined): string {
   if (apiVersion === undefined || apiVersion === '') return EXEC_API_V1BETA1
   if (apiVersion === EXEC_API_V1 || apiVersion === EXEC_API_V1BETA1) return apiVersion
   throw new SignInError(
-    'usage',
+    'rejected',
     `api version: ${typeof apiVersion === 'string' ? apiVersion : JSON.stringify(apiVersion)} is not supported`,
   )
 }

@@ -40,7 +40,8 @@ export interface KubeConfig {
 export function parseKubeconfig(text: string, source: string): KubeConfig {
   let parsed: unknown
   try {
-    parsed = parse(text)
+    // kubectl reads YAML 1.1 (go-yaml): `yes`, `on`, `y` are booleans there, so they are here too.
+    parsed = parse(text, { version: '1.1' })
   } catch (err) {
     throw new SignInError('usage', `Error parsing ${source} (${(err as Error).message})`)
   }
@@ -63,7 +64,7 @@ export function writeKubeconfig(file: string, config: KubeConfig): void {
   const mode = existsSync(file) ? lstatSync(file).mode & 0o777 : 0o600
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`
   try {
-    writeFileSync(tmp, stringify(config, { lineWidth: 0 }), { mode, flag: 'wx' })
+    writeFileSync(tmp, stringify(config, { lineWidth: 0, version: '1.1' }), { mode, flag: 'wx' })
     chmodSync(tmp, mode)
     renameSync(tmp, file)
   } finally {

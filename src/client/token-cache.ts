@@ -26,6 +26,8 @@ export interface CachedToken {
   /** How it was obtained: devicecode, spn, ropc, azurecli. */
   login: string
   username?: string
+  /** spn: SHA-256 of the client secret, so a run with another secret never gets this token. */
+  secret_sha256?: string
 }
 
 export interface CacheKey {

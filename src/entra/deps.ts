@@ -23,4 +23,6 @@ export interface EntraDeps {
   /** Host (and port) of the Graph service, advertised as `msgraph_host`. */
   graphHost: () => string
   issuers: () => Issuers
+  /** Where users enter device codes (`verification_uri`); default `<authority>/devicelogin`. */
+  deviceLoginUri?: () => string
 }

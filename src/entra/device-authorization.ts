@@ -49,7 +49,7 @@ export function startDeviceAuthorization(
  * Where users enter codes: the web UI's page when the composition root runs one (as microsoft.com/
  * devicelogin is not the token host either), else the Entra host's own page.
  */
-export function verificationUri(deps: EntraDeps & { deviceLoginUri?: () => string | undefined }): string {
+export function verificationUri(deps: EntraDeps): string {
   return deps.deviceLoginUri?.() ?? `${deps.authority()}/devicelogin`
 }
 

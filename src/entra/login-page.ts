@@ -30,12 +30,18 @@ export const LOGIN_MESSAGES = {
 export interface LoginPageOptions {
   /** A link back to the page that sent the user here (the web UI). */
   home?: string
+  /**
+   * Answer a form shown again with its error as HTTP 200, as a browser-facing page does (the default
+   * answers 400/401/404/410, which scripts checking the page rely on).
+   */
+  errorsAsPages?: boolean
 }
 
 function layout(title: string, body: string, opts: LoginPageOptions): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
+<link rel="icon" href="data:,">
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;background:#f2f2f2;color:#1b1b1b;margin:0}
 main{max-width:440px;margin:8vh auto;background:#fff;padding:44px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
@@ -55,7 +61,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:12px 0
 dt{font-weight:600}
 dd{margin:0;overflow-wrap:anywhere}
 .actions{display:flex;gap:12px}
-footer{max-width:440px;margin:0 auto 24px;font-size:.9rem}
+footer{max-width:528px;box-sizing:border-box;padding:0 44px;margin:0 auto 24px;font-size:.9rem}
 a{color:#0050a0}
 </style></head>
 <body><main>${body}</main>${opts.home ? `<footer><a href="${esc(opts.home)}">Back to the simulator</a></footer>` : ''}</body></html>`
@@ -76,8 +82,14 @@ ${error ? `<p class="error" role="alert" id="code-error">${esc(error)}</p>` : ''
   )
 }
 
-function send(res: Response, status: number, html: string): void {
-  res.status(status).type('html').set('Cache-Control', 'no-store').send(html)
+function sender(opts: LoginPageOptions) {
+  return (res: Response, status: number, html: string): void => {
+    res
+      .status(opts.errorsAsPages ? 200 : status)
+      .type('html')
+      .set('Cache-Control', 'no-store')
+      .send(html)
+  }
 }
 
 /** Client, resource and permissions, as the consent part of the real page shows them. */
@@ -93,7 +105,10 @@ ${entry.oidcScopes.length ? `<dt>Sign-in scopes</dt><dd>${esc(entry.oidcScopes.j
 }
 
 /** The code's problem in the page's words, or the pending entry. */
-function lookup(deps: EntraDeps, code: string): { entry: DeviceAuthorization } | { error: string; status: number } {
+function lookup(
+  deps: EntraDeps,
+  code: string,
+): { entry: DeviceAuthorization } | { error: string; status: number } {
   if (!code) return { error: LOGIN_MESSAGES.enterCode, status: 400 }
   const entry = deps.deviceCodes.byUserCode(code)
   if (!entry || entry.state !== 'pending') return { error: LOGIN_MESSAGES.badCode, status: 400 }
@@ -104,6 +119,7 @@ function lookup(deps: EntraDeps, code: string): { entry: DeviceAuthorization } |
 export function createDeviceLoginRouter(deps: EntraDeps, opts: LoginPageOptions = {}): Router {
   const r = Router()
   const form = formBody()
+  const send = sender(opts)
   const page = (title: string, body: string) => layout(title, body, opts)
   const hiddenCode = (entry: DeviceAuthorization) =>
     `<input type="hidden" name="otc" value="${esc(entry.userCode)}">`
@@ -193,7 +209,10 @@ ${appFacts(deps, entry)}
         return send(
           res,
           200,
-          page('Sign-in canceled', `<h1>Sign-in canceled</h1><p role="status">${LOGIN_MESSAGES.declined}</p>`),
+          page(
+            'Sign-in canceled',
+            `<h1>Sign-in canceled</h1><p role="status">${LOGIN_MESSAGES.declined}</p>`,
+          ),
         )
       if (!user.accountEnabled) return send(res, 200, disabledPage())
       return send(

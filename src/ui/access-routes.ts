@@ -71,7 +71,11 @@ export function accessRoutes(deps: UiDeps): Router {
       roles: az.rbac
         .roleDefinitions()
         .filter((d) => d.permissions.some((p) => p.dataActions.length > 0 || p.actions.length > 0))
-        .map((d) => ({ id: d.id, name: d.roleName, dataActions: d.permissions.flatMap((p) => p.dataActions) })),
+        .map((d) => ({
+          id: d.id,
+          name: d.roleName,
+          dataActions: d.permissions.flatMap((p) => p.dataActions),
+        })),
     })
   })
   r.get('/access/bindings', (req, res) => {

@@ -24,7 +24,12 @@ export function controlRoutes(deps: UiDeps, host: HostControls): Router {
   })
   r.post('/clock/advance', (req, res) => {
     const seconds = bodyOf(req).seconds
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400)
+    if (
+      typeof seconds !== 'number' ||
+      !Number.isFinite(seconds) ||
+      seconds < 0 ||
+      seconds > 10 * 365 * 86_400
+    )
       throw badRequest("'seconds' must be a number from 0 to ten years")
     res.json(c.advanceClock(seconds))
   })
@@ -48,7 +53,11 @@ export function controlRoutes(deps: UiDeps, host: HostControls): Router {
     const b = bodyOf(req)
     const namespace = text(b, 'namespace', true)
     res.status(201).json(
-      host.grantRole({ principal: text(b, 'principal'), role: text(b, 'role'), ...(namespace && { namespace }) }),
+      host.grantRole({
+        principal: text(b, 'principal'),
+        role: text(b, 'role'),
+        ...(namespace && { namespace }),
+      }),
     )
   })
   r.delete('/azure/role-assignments/:id', (req, res) => {

@@ -36,7 +36,9 @@ export function uiErrorHandler(onUnexpected: (err: unknown) => void): ErrorReque
         .json({ error: { code: 'invalid_body', message: `the request body could not be read (${e.type})` } })
     } else {
       onUnexpected(err)
-      res.status(500).json({ error: { code: 'server_error', message: 'unexpected error; see the simulator log' } })
+      res
+        .status(500)
+        .json({ error: { code: 'server_error', message: 'unexpected error; see the simulator log' } })
     }
   }
 }

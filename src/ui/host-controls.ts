@@ -108,7 +108,8 @@ export function createHostControls(d: {
     createBinding(input) {
       const k = kube()
       if (!NAME.test(input.name)) throw badRequest(`'${input.name}' is not a valid binding name`)
-      if (input.kind === 'RoleBinding' && !input.namespace) throw badRequest('a RoleBinding needs a namespace')
+      if (input.kind === 'RoleBinding' && !input.namespace)
+        throw badRequest('a RoleBinding needs a namespace')
       const roleKind = input.roleKind ?? 'ClusterRole'
       if (roleKind === 'Role' && input.kind !== 'RoleBinding')
         throw badRequest('a ClusterRoleBinding can only refer to a ClusterRole')

@@ -34,7 +34,9 @@ const INITIAL_FLOWS = 100
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
 
 const frameOf = (c: FlowChange): StreamFrame =>
-  'flow' in c ? { id: c.seq, event: 'flow', data: c.flow } : { id: c.seq, event: 'remove', data: { id: c.removed } }
+  'flow' in c
+    ? { id: c.seq, event: 'flow', data: c.flow }
+    : { id: c.seq, event: 'remove', data: { id: c.removed } }
 
 /** Pages and API answer only to this origin: a page elsewhere cannot drive the host controls. */
 const sameOriginWrites: RequestHandler = (req, _res, next) => {
@@ -74,6 +76,7 @@ export function createUiService(deps: UiDeps): UiService {
     store: flows,
     devicePolls: (code) => deps.entra.deviceCodes.byUserCode(code)?.polls,
     webhookClients: [deps.config.webhook.graphApplication],
+    onError: deps.onUnexpected,
   })
   for (const e of deps.events.recent({ limit: 5000 })) tracker.ingest(e)
   // Events are emitted inside other services' request handling: only queue them there, and build
@@ -165,7 +168,7 @@ export function createUiService(deps: UiDeps): UiService {
   app.set('etag', false)
   app.use(securityHeaders)
   app.use('/api', api)
-  app.use(createDeviceLoginRouter(deps.entra, { home: '/' }))
+  app.use(createDeviceLoginRouter(deps.entra, { home: '/', errorsAsPages: true }))
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0, fallthrough: true }))
   app.use((req) => {
     throw notFound(`no page ${req.path}`)

@@ -90,7 +90,9 @@ export function createStreamHub(limits: Partial<StreamLimits> = {}): StreamHub {
       if (clients.size >= lim.maxClients) {
         refused++
         res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' })
-        res.end(JSON.stringify({ error: { code: 'too_many_streams', message: 'too many open event streams' } }))
+        res.end(
+          JSON.stringify({ error: { code: 'too_many_streams', message: 'too many open event streams' } }),
+        )
         return false
       }
       res.writeHead(200, {

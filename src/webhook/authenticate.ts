@@ -7,7 +7,7 @@
 import type { JWTPayload } from 'jose'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
-import { TokenRejected } from './errors.js'
+import { TokenRejected, UpstreamFailure } from './errors.js'
 import type { GraphClient } from './graph-client.js'
 import type { KeySource } from './key-source.js'
 import type { ReviewCache } from './review-cache.js'
@@ -113,9 +113,18 @@ export async function reviewToken(req: TokenReviewRequest, deps: AuthnDeps): Pro
     nowSeconds: Math.floor(now / 1000),
   })
   const name = username(claims)
-  checkDirectory(claims, name, deps)
-  const audiences = audiencesFor(req.audiences, deps.config)
-  const g = await groups(claims, name, deps)
+  let audiences: string[] | undefined
+  let g: Awaited<ReturnType<typeof groups>>
+  try {
+    checkDirectory(claims, name, deps)
+    audiences = audiencesFor(req.audiences, deps.config)
+    g = await groups(claims, name, deps)
+  } catch (err) {
+    // The token itself verified: say whose it was, so the failure can be traced to the user.
+    if (err instanceof TokenRejected || err instanceof UpstreamFailure)
+      err.subject = { user: name, oid: typeof claims.oid === 'string' ? claims.oid : '' }
+    throw err
+  }
   const result: AuthnResult = {
     user: {
       username: name,

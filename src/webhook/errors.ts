@@ -2,7 +2,14 @@
  * Why a token was not authenticated. The message is what goes into `status.error` and the log, in
  * guard's words where guard has words (`failed to verify token for azure: oidc: …`).
  */
+/** Who the token was for, once its signature and claims were verified (for the event stream). */
+export interface VerifiedSubject {
+  user: string
+  oid: string
+}
+
 export class TokenRejected extends Error {
+  subject: VerifiedSubject | undefined
   /** Short machine-readable reason for the event stream and the UI. */
   readonly reason: string
   /** HTTP status of the answer: 200 for a rejection the API server should log and cache. */
@@ -17,6 +24,7 @@ export class TokenRejected extends Error {
 /** A dependency (Graph, Entra metadata) failed: fail closed with a status the API server retries. */
 export class UpstreamFailure extends Error {
   readonly reason: string
+  subject: VerifiedSubject | undefined
   constructor(reason: string, message: string) {
     super(message)
     this.reason = reason

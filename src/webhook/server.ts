@@ -161,6 +161,8 @@ async function handleTokenReview(
       Object.assign(event, { outcome: 'error', reason: 'internal' })
     }
     event.error = message
+    if ((err instanceof TokenRejected || err instanceof UpstreamFailure) && err.subject)
+      Object.assign(event, err.subject)
     send(res, status, renderTokenReview(apiVersion, review, { user: {}, error: message }))
   } finally {
     event.status = res.statusCode

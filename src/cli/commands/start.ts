@@ -58,11 +58,7 @@ export async function startCommand(args: string[]): Promise<void> {
   const ep = sim.endpoints
   const extra = ep as Record<string, unknown>
   const url = (v: unknown) =>
-    typeof v === 'string'
-      ? v
-      : typeof v === 'object' && v && 'url' in v
-        ? String((v).url)
-        : undefined
+    typeof v === 'string' ? v : typeof v === 'object' && v && 'url' in v ? String(v.url) : undefined
   const services: [string, unknown][] = [
     ['Entra ID authority', `${ep.authority}/${ep.tenantId}`],
     ['device login page', ep.deviceLogin],

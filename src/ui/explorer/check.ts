@@ -179,7 +179,11 @@ export function checkAccess(deps: CheckDeps, user: User, q: AccessQuery): Access
       break
     }
   }
-  if (answer.decidedBy === 'none') answer.reason = chain.map((c) => c.reason).filter(Boolean).join('\n')
+  if (answer.decidedBy === 'none')
+    answer.reason = chain
+      .map((c) => c.reason)
+      .filter(Boolean)
+      .join('\n')
   if (!deps.kubernetes) notes.push('No Kubernetes RBAC objects are available (no API server).')
   if (deps.azure && !deps.azure.enabled()) notes.push('Azure RBAC for Kubernetes is off on this cluster.')
   if (deps.azure?.enabled())

@@ -15,6 +15,18 @@ export const rec = (v: unknown): Data | undefined =>
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
 export const strings = (v: unknown): string[] => arr(v).filter((x): x is string => typeof x === 'string')
 
+/** A duration in milliseconds, when it is one (not negative, under a day). */
+export const duration = (v: unknown): number | undefined => {
+  const n = num(v)
+  return n !== undefined && n >= 0 && n < 86_400_000 ? n : undefined
+}
+
+/** An ISO time, or `fallback` when `ms` is no valid time. */
+export const iso = (ms: number, fallback: string): string => {
+  const d = new Date(ms)
+  return Number.isFinite(d.getTime()) ? d.toISOString() : fallback
+}
+
 /** Milliseconds since the epoch of the event (simulator clock), 0 when unreadable. */
 export const timeOf = (e: SimEvent): number => {
   const t = Date.parse(e.time)

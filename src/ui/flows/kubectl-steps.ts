@@ -5,7 +5,7 @@
  */
 import { forbidden } from '../../apiserver/authz/attributes.js'
 import type { SimEvent } from '../../kernel/events.js'
-import { arr, facts, ms, num, rec, str, strings, type Data } from './event-data.js'
+import { arr, duration, facts, iso, ms, num, rec, str, strings, type Data } from './event-data.js'
 import type { FlowDraft } from './sign-in.js'
 import type { FlowOutcome, FlowStep } from './types.js'
 import { accessReviewStep, tokenReviewSteps } from './webhook-steps.js'
@@ -51,7 +51,11 @@ function splitResource(d: Data): { resource: string; subresource: string } {
 /** What kubectl prints for this answer (kubernetes-contracts / aks-guard-kubelogin §6.2 wording). */
 export function kubectlMessage(d: Data): string {
   const status = num(d.status) ?? 0
-  if (status === 401) return 'error: You must be logged in to the server (Unauthorized)'
+  if (status === 401)
+    // kubectl 1.26+ reports a 401 met while discovering the API with client-go's default text.
+    return /^\/(api|apis|openapi)(\/|$)/.test(str(d.path) ?? '') && !str(d.resource)
+      ? 'error: You must be logged in to the server (the server has asked for the client to provide credentials)'
+      : 'error: You must be logged in to the server (Unauthorized)'
   if (status === 403) {
     const authz = rec(d.authorization)
     const { resource, subresource } = splitResource(d)
@@ -179,9 +183,8 @@ function authorizationStep(d: Data, parts: KubectlParts): FlowStep {
 export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowDraft {
   const d = e.data
   const status = num(d.status) ?? 0
-  const duration = num(d.durationMs)
-  const end = Date.parse(e.time)
-  const started = Number.isFinite(end) && duration !== undefined ? new Date(end - duration).toISOString() : e.time
+  const took = duration(d.durationMs)
+  const started = took === undefined ? e.time : iso(Date.parse(e.time) - took, e.time)
   const steps = authnSteps(d)
   const webhookStep = steps.find((s) => s.authenticator === 'webhook')
   const webhookDetail = rec(webhookStep?.detail) ?? {}
@@ -259,7 +262,11 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
       },
     )
   } else if (parts.tokenReview) {
-    const trSteps = tokenReviewSteps(parts.tokenReview.event, parts.tokenReview.related, strings(webhookStep.groups))
+    const trSteps = tokenReviewSteps(
+      parts.tokenReview.event,
+      parts.tokenReview.related,
+      strings(webhookStep.groups),
+    )
     const five = trSteps[0]!
     out.push(
       {
@@ -273,7 +280,10 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
       n: 5,
       state: webhookStep.outcome === 'authenticated' ? 'ok' : 'failed',
       summary: `webhook: ${str(webhookStep.outcome) ?? '?'}${str(webhookStep.error) ? ` — ${str(webhookStep.error)}` : ''} (the webhook's own event was not seen)`,
-      facts: facts({ 'webhook time': ms(num(webhookDetail.webhookMs)), 'HTTP status': num(webhookDetail.webhookStatus) }),
+      facts: facts({
+        'webhook time': ms(num(webhookDetail.webhookMs)),
+        'HTTP status': num(webhookDetail.webhookStatus),
+      }),
     })
   }
   out.push(authorizationStep(d, parts))
@@ -281,7 +291,7 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
     n: 10,
     state: status < 400 ? 'ok' : 'failed',
     summary: `HTTP ${status}${str(d.reason) && status >= 400 ? ` — ${str(d.reason)}` : ''}`,
-    ...(duration !== undefined && { durationMs: duration }),
+    ...(took !== undefined && { durationMs: took }),
   })
   out.push({ n: 11, state: status < 400 ? 'ok' : 'failed', summary: kubectlMessage(d) })
 
@@ -298,10 +308,12 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
     decision: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : `Allowed (HTTP ${status})`,
     ...(reason && { reason }),
     status,
-    ...(duration !== undefined && { durationMs: duration }),
+    ...(took !== undefined && { durationMs: took }),
     steps: out,
     eventIds: [
-      ...(parts.tokenReview ? [parts.tokenReview.event.id, ...parts.tokenReview.related.map((r) => r.id)] : []),
+      ...(parts.tokenReview
+        ? [parts.tokenReview.event.id, ...parts.tokenReview.related.map((r) => r.id)]
+        : []),
       ...(parts.accessReview ? [parts.accessReview.id] : []),
       e.id,
     ],

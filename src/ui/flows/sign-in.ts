@@ -3,7 +3,7 @@
  * grants, from the Entra events.
  */
 import type { SimEvent } from '../../kernel/events.js'
-import { facts, ms, num, str } from './event-data.js'
+import { duration, facts, ms, num, str } from './event-data.js'
 import type { Flow, FlowStep } from './types.js'
 
 export type FlowDraft = Omit<Flow, 'seq'>
@@ -110,8 +110,11 @@ export function signInFailed(flow: FlowDraft, e: SimEvent): FlowDraft {
       n: 2,
       state: 'failed',
       summary: `the token endpoint refused: ${reason}`,
-      ...(num(e.data.durationMs) !== undefined && { durationMs: num(e.data.durationMs) }),
-      facts: facts({ 'HTTP status': num(e.data.status), request: `${str(e.data.method)} ${str(e.data.path)}` }),
+      ...(duration(e.data.durationMs) !== undefined && { durationMs: duration(e.data.durationMs) }),
+      facts: facts({
+        'HTTP status': num(e.data.status),
+        request: `${str(e.data.method)} ${str(e.data.path)}`,
+      }),
     }),
     eventIds: [...flow.eventIds, e.id],
   }
@@ -151,7 +154,7 @@ export function refusedTokenFlow(id: string, e: SimEvent): FlowDraft {
       {
         n: 2,
         state: 'failed',
-        summary: `${reason} (${ms(num(e.data.durationMs)) ?? '?'})`,
+        summary: `${reason} (${ms(duration(e.data.durationMs)) ?? '?'})`,
         facts: facts({ 'HTTP status': num(e.data.status), trace: str(e.data.traceId) }),
       },
     ],

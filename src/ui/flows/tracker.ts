@@ -8,7 +8,7 @@
  */
 import type { SimEvent } from '../../kernel/events.js'
 import { controlFlow, CONTROL_EVENT_TYPES } from './control-flows.js'
-import { arr, clockTime, num, rec, str, timeOf } from './event-data.js'
+import { arr, clockTime, duration, iso, num, rec, str, timeOf } from './event-data.js'
 import { kubectlFlow, requestTitle, type KubectlParts } from './kubectl-steps.js'
 import {
   refusedTokenFlow,
@@ -28,10 +28,14 @@ export interface TrackerOptions {
   devicePolls?: (userCode: string) => number | undefined
   /** Client names whose client-credentials tokens belong to the webhook (its Graph calls). */
   webhookClients?: string[]
+  /** A bug met while reading an event; the event is skipped, the stream goes on. */
+  onError?: (err: unknown) => void
 }
 
 export interface FlowTracker {
   ingest(event: SimEvent): void
+  /** Sizes of the correlation buffers (diagnostics; each is bounded). */
+  buffers(): Record<string, number>
 }
 
 interface Pending {
@@ -55,7 +59,7 @@ function bounded<T>(list: T[], item: T, max = MAX_PENDING): void {
 
 const spanOf = (e: SimEvent) => {
   const end = timeOf(e)
-  return { start: end - (num(e.data.durationMs) ?? 0), end }
+  return { start: end - (duration(e.data.durationMs) ?? 0), end }
 }
 
 export function createFlowTracker(o: TrackerOptions): FlowTracker {
@@ -67,7 +71,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   const sars: Pending[] = []
   // userCode → sign-in flow id, and the sign-ins approved but without a token yet.
   const signIns = new Map<string, string>()
-  const awaitingToken: { flowId: string; user: string }[] = []
+  const awaitingToken: { flowId: string; user: string; userCode: string }[] = []
   const lastSignIn = new Map<string, { id: string; title: string; at: string }>()
   const oidOf = new Map<string, string>()
   const webhookClients = new Set(o.webhookClients ?? [])
@@ -80,11 +84,11 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       list.shift()
     }
   }
-  const claim = (list: Pending[], match: (p: Pending) => boolean, end: number): Pending | undefined => {
-    let best: Pending | undefined
-    for (const p of list) if (match(p) && (!best || Math.abs(end - p.end) < Math.abs(end - best.end))) best = p
-    if (best) list.splice(list.indexOf(best), 1)
-    return best
+  /** Takes every match out of `list` (kube-apiserver retries a failing webhook); the latest one first. */
+  const claim = (list: Pending[], match: (p: Pending) => boolean): Pending[] => {
+    const taken = list.filter(match).sort((a, b) => b.end - a.end)
+    for (const p of taken) list.splice(list.indexOf(p), 1)
+    return taken
   }
   const remember = (map: Map<string, unknown>, key: string, value: unknown) => {
     map.delete(key)
@@ -105,7 +109,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     store.put({
       id,
       kind: 'token-review',
-      startedAt: new Date(start).toISOString(),
+      startedAt: iso(start, e.time),
       endedAt: e.time,
       title: `TokenReview${str(e.data.user) ? ` for ${str(e.data.user)}` : ''}`,
       ...(str(e.data.user) && { user: str(e.data.user) }),
@@ -113,7 +117,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       decision: str(e.data.outcome) ?? 'unknown',
       ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
       ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
-      ...(num(e.data.durationMs) !== undefined && { durationMs: num(e.data.durationMs) }),
+      ...(duration(e.data.durationMs) !== undefined && { durationMs: duration(e.data.durationMs) }),
       steps: tokenReviewSteps(e, related),
       eventIds: [...related.map((r) => r.id), e.id],
     })
@@ -128,7 +132,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     store.put({
       id,
       kind: 'access-review',
-      startedAt: new Date(start).toISOString(),
+      startedAt: iso(start, e.time),
       endedAt: e.time,
       title: `SubjectAccessReview: ${str(attrs.verb) ?? '?'} ${str(attrs.resource) ?? str(attrs.path) ?? ''}${str(attrs.namespace) ? ` -n ${str(attrs.namespace)}` : ''}`,
       ...(str(e.data.user) && { user: str(e.data.user) }),
@@ -154,7 +158,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     )
     const webhookCalled = webhookSteps.some((s) => rec(rec(s)?.detail)?.cached !== true)
     const parts: KubectlParts = {}
-    const tr = webhookCalled
+    const trs = webhookCalled
       ? claim(
           reviews,
           (p) =>
@@ -162,35 +166,33 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
             (user === undefined
               ? str(p.event.data.outcome) !== 'authenticated'
               : str(p.event.data.user) === user),
-          end,
         )
-      : undefined
-    if (tr) parts.tokenReview = { event: tr.event, related: tr.related }
+      : []
+    const tr = trs[0]
+    if (tr) parts.tokenReview = { event: tr.event, related: trs.flatMap((t) => t.related) }
     const resource = (str(d.resource) ?? '').split('/')
-    const sar = claim(
-      sars,
-      (p) => {
-        const a = rec(p.event.data.attributes) ?? {}
-        return (
-          inSpan(p) &&
-          str(p.event.data.user) === user &&
-          str(a.verb) === str(d.verb) &&
-          (str(a.resource) ?? '') === (resource[0] ?? '') &&
-          (str(a.namespace) ?? '') === (str(d.namespace) ?? '')
-        )
-      },
-      end,
-    )
+    const sarMatches = claim(sars, (p) => {
+      const a = rec(p.event.data.attributes) ?? {}
+      return (
+        inSpan(p) &&
+        str(p.event.data.user) === user &&
+        str(a.verb) === str(d.verb) &&
+        (str(a.resource) ?? '') === (resource[0] ?? '') &&
+        (str(a.namespace) ?? '') === (str(d.namespace) ?? '')
+      )
+    })
+    const sar = sarMatches[0]
     if (sar) parts.accessReview = sar.event
-    const signIn = user ? lastSignIn.get(user) : undefined
+    // A refused request has no user; the review may still say whose token it was.
+    const owner = user ?? str(tr?.event.data.user)
+    const signIn = owner ? lastSignIn.get(owner) : undefined
     if (signIn && webhookSteps.length > 0) parts.signIn = signIn
     const oid = user ? oidOf.get(user) : undefined
     if (oid) parts.oid = oid
     const flow = kubectlFlow(newId('req'), e, parts)
     store.put(flow)
     // The webhook flows are now part of this request.
-    if (tr) store.remove(tr.flowId)
-    if (sar) store.remove(sar.flowId)
+    for (const p of [...trs, ...sarMatches]) store.remove(p.flowId)
   }
 
   function onDeviceCode(e: SimEvent) {
@@ -207,7 +209,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     if (!flow) return
     const approved = e.type === 'device_code.approved'
     store.put(signInDecided(flow, e, approved, o.devicePolls?.(code)))
-    if (approved) bounded(awaitingToken, { flowId: flow.id, user: str(e.data.user) ?? '' }, 64)
+    if (approved)
+      bounded(awaitingToken, { flowId: flow.id, user: str(e.data.user) ?? '', userCode: code }, 64)
   }
 
   function onTokenIssued(e: SimEvent) {
@@ -222,8 +225,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       const i = awaitingToken.findLastIndex((w) => w.user === user)
       const waiting = i >= 0 ? awaitingToken.splice(i, 1)[0] : undefined
       const found = waiting ? store.get(waiting.flowId) : undefined
-      const code = found?.title.match(/code ([A-Z0-9]+)\)/)?.[1]
-      if (found) flow = signInCompleted(found, e, code ? o.devicePolls?.(code) : undefined)
+      if (found && waiting) flow = signInCompleted(found, e, o.devicePolls?.(waiting.userCode))
     }
     flow ??= tokenFlow(newId('token'), e)
     const saved = store.put(flow)
@@ -268,6 +270,14 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   }
 
   return {
+    buffers: () => ({
+      accessories: accessories.length,
+      reviews: reviews.length,
+      accessReviews: sars.length,
+      awaitingToken: awaitingToken.length,
+      signIns: signIns.size,
+      users: lastSignIn.size + oidOf.size,
+    }),
     ingest(e) {
       try {
         const now = timeOf(e)
@@ -287,8 +297,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
           else if (e.service === 'entra') onEntraRequest(e)
           else if (e.service === 'arm') onOtherRequest(e)
         }
-      } catch {
-        // A malformed event must never break the stream; the raw event stays in the event log.
+      } catch (err) {
+        // The stream goes on without this event (it stays in the event log); the bug is reported.
+        o.onError?.(err)
       }
     },
   }

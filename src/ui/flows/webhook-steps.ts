@@ -3,7 +3,7 @@
  * the webhook made meanwhile), and the Azure RBAC half of step 9 from `subject_access_review.completed`.
  */
 import type { SimEvent } from '../../kernel/events.js'
-import { arr, facts, ms, num, rec, str, strings, type Data } from './event-data.js'
+import { arr, duration, facts, ms, num, rec, str, strings, type Data } from './event-data.js'
 import type { FlowStep, StepBody } from './types.js'
 
 /** A failed review's reason, mapped to the step that failed. */
@@ -21,7 +21,7 @@ const isGraphCall = (e: SimEvent) => e.service === 'graph' && e.type === 'reques
 const isGraphToken = (e: SimEvent) => e.type === 'token.issued' && str(e.data.grant) === 'client_credentials'
 
 const call = (e: SimEvent) =>
-  `${str(e.data.method) ?? ''} ${str(e.data.path) ?? ''} → ${num(e.data.status) ?? '?'}${e.data.durationMs !== undefined ? ` (${ms(num(e.data.durationMs))})` : ''}`
+  `${str(e.data.method) ?? ''} ${str(e.data.path) ?? ''} → ${num(e.data.status) ?? '?'}${duration(e.data.durationMs) !== undefined ? ` (${ms(duration(e.data.durationMs))})` : ''}`
 
 /** The TokenReview reply as the webhook sent it, rebuilt from the event (which never holds the token). */
 export function tokenReviewBody(d: Data, groups?: string[]): StepBody {
@@ -68,7 +68,7 @@ export function tokenReviewSteps(ev: SimEvent, related: SimEvent[], groups?: str
         failedAt === 5
           ? `the webhook refused the review itself: ${error ?? reason}`
           : `TokenReview (${str(d.apiVersion) ?? 'authentication.k8s.io/v1'}) received by the webhook`,
-      ...(num(d.durationMs) !== undefined && { durationMs: num(d.durationMs) }),
+      ...(duration(d.durationMs) !== undefined && { durationMs: duration(d.durationMs) }),
       facts: facts({
         'token (sha-256 prefix)': str(d.token),
         'webhook review cache': cached ? 'hit' : 'miss',
@@ -110,12 +110,15 @@ export function tokenReviewSteps(ev: SimEvent, related: SimEvent[], groups?: str
             : cached
               ? 'groups from the cached review'
               : 'the token has no groups',
-    ...(graphCalls[0] && { durationMs: num(graphCalls[0].data.durationMs) }),
+    ...(graphCalls[0] && { durationMs: duration(graphCalls[0].data.durationMs) }),
     facts: facts({
       'groups source': source,
       ...Object.fromEntries(graphCalls.map((e, i) => [`Graph call ${i + 1}`, call(e)])),
       ...Object.fromEntries(
-        graphTokens.map((e, i) => [`Graph token ${i + 1}`, `client credentials for ${str(e.data.client) ?? '?'}`]),
+        graphTokens.map((e, i) => [
+          `Graph token ${i + 1}`,
+          `client credentials for ${str(e.data.client) ?? '?'}`,
+        ]),
       ),
     }),
   })
@@ -142,7 +145,9 @@ export function tokenReviewOutcome(d: Data): 'allowed' | 'unauthorized' | 'error
 /** The assignment that granted, or a line per assignment considered. */
 function explanationFacts(explanation: Data | undefined): Record<string, string | number | boolean> {
   if (!explanation) return {}
-  const decisions = arr(explanation.decisions).map(rec).filter((x): x is Data => x !== undefined)
+  const decisions = arr(explanation.decisions)
+    .map(rec)
+    .filter((x): x is Data => x !== undefined)
   const verdicts = decisions.flatMap((dec) => arr(dec.verdicts).map(rec))
   return facts({
     'guard step': str(explanation.step),
@@ -162,7 +167,10 @@ function explanationFacts(explanation: Data | undefined): Record<string, string 
   })
 }
 
-export function sarDecision(d: Data): { outcome: 'allowed' | 'forbidden' | 'info' | 'error'; decision: string } {
+export function sarDecision(d: Data): {
+  outcome: 'allowed' | 'forbidden' | 'info' | 'error'
+  decision: string
+} {
   const o = str(d.outcome)
   if (o === 'allowed') return { outcome: 'allowed', decision: 'Allow' }
   if (o === 'denied') return { outcome: 'forbidden', decision: 'Deny' }

@@ -1,8 +1,20 @@
 // The access explorer: who is who (users, nested groups), what grants access (Azure role assignments,
 // Kubernetes bindings), "may this user …, and why" and "who can …".
-import { api, attempt, badge, clear, factList, field, h, jsonBlock, select } from './dom.js'
+import { api, attempt, clear, field, h, select } from './dom.js'
+import { renderAnswer, renderWhoCan } from './explorer-answer.js'
 
-const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate', '*']
+const VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'impersonate',
+  '*',
+]
 const RESOURCES = [
   ['pods', ''],
   ['pods/log', ''],
@@ -21,7 +33,13 @@ export function mountExplorer(root, shared) {
   const result = h('div', { class: 'result', id: 'access-result', 'aria-live': 'polite' })
   const userSel = select('user', [])
   const verbSel = select('verb', VERBS, 'list')
-  const resourceIn = h('input', { name: 'resource', list: 'resource-list', value: 'pods', required: true, autocomplete: 'off' })
+  const resourceIn = h('input', {
+    name: 'resource',
+    list: 'resource-list',
+    value: 'pods',
+    required: true,
+    autocomplete: 'off',
+  })
   const groupIn = h('input', { name: 'group', value: '', autocomplete: 'off', placeholder: 'core' })
   const nsSel = select('namespace', [['', '(cluster scope / all namespaces)']], 'default')
   const nameIn = h('input', { name: 'name', autocomplete: 'off' })
@@ -47,7 +65,7 @@ export function mountExplorer(root, shared) {
         const answer = await attempt('Access check', () =>
           api('/access/check', { method: 'POST', body: { ...query(), user: userSel.value } }),
         )
-        if (answer) renderAnswer(answer)
+        if (answer) renderAnswer(result, answer)
       },
     },
     h('h2', { id: 'check-title' }, 'May this user…?'),
@@ -61,7 +79,11 @@ export function mountExplorer(root, shared) {
       field('Namespace', nsSel),
       field('Name (optional)', nameIn),
     ),
-    h('datalist', { id: 'resource-list' }, RESOURCES.map(([r]) => h('option', { value: r }))),
+    h(
+      'datalist',
+      { id: 'resource-list' },
+      RESOURCES.map(([r]) => h('option', { value: r })),
+    ),
     h(
       'div',
       { class: 'actions' },
@@ -72,8 +94,10 @@ export function mountExplorer(root, shared) {
           type: 'button',
           class: 'secondary',
           onclick: async () => {
-            const answer = await attempt('Who can', () => api('/access/who-can', { method: 'POST', body: query() }))
-            if (answer) renderWhoCan(answer)
+            const answer = await attempt('Who can', () =>
+              api('/access/who-can', { method: 'POST', body: query() }),
+            )
+            if (answer) renderWhoCan(result, answer, query())
           },
         },
         'Who can do this?',
@@ -99,7 +123,12 @@ export function mountExplorer(root, shared) {
     h('h2', {}, 'Azure role assignments'),
     assignmentsBox,
     h('h2', {}, 'Kubernetes role bindings'),
-    h('div', { class: 'field checkbox' }, showBootstrap, h('label', { for: 'show-bootstrap' }, 'Show the bootstrap (system:) bindings')),
+    h(
+      'div',
+      { class: 'field checkbox' },
+      showBootstrap,
+      h('label', { for: 'show-bootstrap' }, 'Show the bootstrap (system:) bindings'),
+    ),
     bindingsBox,
   )
 
@@ -108,8 +137,26 @@ export function mountExplorer(root, shared) {
       'table',
       {},
       h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((x) => h('th', { scope: 'col' }, x)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c) => h('td', {}, c)),
+          ),
+        ),
+      ),
     )
   }
 
@@ -118,7 +165,9 @@ export function mountExplorer(root, shared) {
     const current = userSel.value
     clear(userSel)
     for (const u of dir.users)
-      userSel.append(h('option', { value: u.upn, selected: u.upn === current }, `${u.displayName} (${u.upn})`))
+      userSel.append(
+        h('option', { value: u.upn, selected: u.upn === current }, `${u.displayName} (${u.upn})`),
+      )
     clear(usersBox).append(
       table(
         'Directory users',
@@ -129,20 +178,30 @@ export function mountExplorer(root, shared) {
           u.userType,
           u.accountEnabled ? 'enabled' : 'disabled',
           `${u.groups.length - 1} (${u.groupsSource === 'graph' ? 'overage: from Graph' : u.groupsSource === 'claim' ? 'groups claim' : 'none'})`,
-          u.directGroups.length > 8 ? `${u.directGroups.slice(0, 8).join(', ')} … +${u.directGroups.length - 8}` : u.directGroups.join(', '),
+          u.directGroups.length > 8
+            ? `${u.directGroups.slice(0, 8).join(', ')} … +${u.directGroups.length - 8}`
+            : u.directGroups.join(', '),
         ]),
       ),
     )
     const byName = new Map(dir.groups.map((g) => [g.name, g]))
-    const roots = dir.groups.filter((g) => g.memberOf.length === 0 && (g.members.length > 1 || !/^project-\d+$/.test(g.name)))
-    const tree = (g, seen) =>
-      h(
+    const roots = dir.groups.filter(
+      (g) => g.memberOf.length === 0 && (g.members.length > 1 || !/^project-\d+$/.test(g.name)),
+    )
+    const shown = new Set()
+    const tree = (g, seen) => {
+      shown.add(g.name)
+      return h(
         'li',
         {},
         h('strong', {}, g.name),
         ` — ${g.id}`,
         g.description ? h('span', { class: 'muted' }, ` (${g.description})`) : null,
-        h('div', { class: 'members' }, `Members: ${g.members.filter((m) => !byName.has(m)).join(', ') || 'none'}`),
+        h(
+          'div',
+          { class: 'members' },
+          `Members: ${g.members.filter((m) => !byName.has(m)).join(', ') || 'none'}`,
+        ),
         h(
           'ul',
           {},
@@ -151,10 +210,22 @@ export function mountExplorer(root, shared) {
             .map((m) => tree(byName.get(m), new Set([...seen, m]))),
         ),
       )
-    const hidden = dir.groups.length - roots.length
+    }
+    const list = h(
+      'ul',
+      { class: 'tree', 'aria-label': 'Groups and their nested groups' },
+      roots.map((g) => tree(g, new Set([g.name]))),
+    )
+    const hidden = dir.groups.length - shown.size
     clear(groupsBox).append(
-      h('ul', { class: 'tree', 'aria-label': 'Groups and their nested groups' }, roots.map((g) => tree(g, new Set([g.name])))),
-      hidden > 0 ? h('p', { class: 'muted' }, `${hidden} more groups (nested ones are shown under their parents; one-member project groups are left out).`) : null,
+      list,
+      hidden > 0
+        ? h(
+            'p',
+            { class: 'muted' },
+            `${hidden} more groups with a single member each (project groups) are not listed.`,
+          )
+        : null,
     )
   }
 
@@ -166,7 +237,16 @@ export function mountExplorer(root, shared) {
         : table(
             `Role assignments${a.enabled ? '' : ' (Azure RBAC for Kubernetes is off)'}`,
             ['Principal', 'Type', 'Role', 'Scope'],
-            a.value.map((x) => [x.principal, x.principalType, x.role, x.namespace ? `namespace ${x.namespace}` : x.scope === a.clusterResourceId ? 'cluster' : x.scope]),
+            a.value.map((x) => [
+              x.principal,
+              x.principalType,
+              x.role,
+              x.namespace
+                ? `namespace ${x.namespace}`
+                : x.scope === a.clusterResourceId
+                  ? 'cluster'
+                  : x.scope,
+            ]),
           ),
     )
   }
@@ -188,100 +268,11 @@ export function mountExplorer(root, shared) {
               x.namespace ?? '—',
               x.name,
               `${x.role.kind} ${x.role.name}`,
-              x.subjects.map((s) => `${s.kind} ${s.displayName ? `${s.displayName} (${s.name})` : s.name}`).join(', '),
+              x.subjects
+                .map((s) => `${s.kind} ${s.displayName ? `${s.displayName} (${s.name})` : s.name}`)
+                .join(', '),
             ]),
           ),
-    )
-  }
-
-  function renderAnswer(a) {
-    const verdict = a.decidedBy === 'authentication' ? 'unauthorized' : a.allowed ? 'allowed' : 'forbidden'
-    const rbac = a.rbac
-    const azure = a.azure
-    clear(result).append(
-      h(
-        'section',
-        { class: `answer answer-${verdict}`, 'aria-labelledby': 'answer-title' },
-        h('h2', { id: 'answer-title' }, badge(verdict), ` ${a.identity.username} — ${describe(a.spec)}`),
-        h('p', {}, h('strong', {}, 'kubectl would print: ')),
-        h('pre', { class: 'kubectl', tabindex: '0' }, a.kubectl),
-        h('p', {}, h('strong', {}, 'Decided by: '), a.decidedBy, a.reason ? [h('br'), h('strong', {}, 'Reason: '), a.reason] : null),
-        a.chain.length
-          ? h('ol', { class: 'chain', 'aria-label': 'Authorizers in order' }, a.chain.map((c) => h('li', {}, `${c.authorizer}: ${c.decision}${c.reason ? ` — ${c.reason}` : ''}`)))
-          : null,
-        rbac
-          ? h(
-              'div',
-              { class: 'part' },
-              h('h3', {}, 'Kubernetes RBAC'),
-              rbac.grantedBy
-                ? h('p', {}, `Granted by ${rbac.grantedBy.binding} (${rbac.grantedBy.role}) to ${rbac.grantedBy.subject}.`)
-                : h('p', {}, `No binding grants it (${rbac.bindingsConsidered} bindings compared). Closest:`),
-              rbac.closest.length
-                ? h(
-                    'ul',
-                    { class: 'closest' },
-                    rbac.closest.map((c) =>
-                      h(
-                        'li',
-                        {},
-                        h('strong', {}, `${c.binding.kind} ${c.binding.namespace ? `${c.binding.namespace}/` : ''}${c.binding.name}`),
-                        ` → ${c.role.kind} ${c.role.name}: `,
-                        h('ul', {}, c.lacks.map((l) => h('li', {}, `${l.kind}: ${l.message}`))),
-                      ),
-                    ),
-                  )
-                : null,
-            )
-          : null,
-        azure
-          ? h(
-              'div',
-              { class: 'part' },
-              h('h3', {}, 'Azure RBAC (the authorization webhook)'),
-              h('p', {}, azure.explanation.summary),
-              factList({
-                'data action': azure.explanation.dataAction,
-                scope: azure.explanation.scope,
-                'groups sent': (azure.explanation.groupsSent ?? []).length,
-                'groups dropped (not GUIDs)': (azure.explanation.groupsDropped ?? []).join(', ') || undefined,
-              }),
-              (azure.explanation.decisions ?? []).map((d) =>
-                h(
-                  'ul',
-                  { class: 'verdicts', 'aria-label': `Assignments considered for ${d.actionId}` },
-                  d.verdicts.length === 0 ? h('li', {}, 'The user and their groups have no role assignments.') : null,
-                  d.verdicts.map((v) => h('li', { class: `verdict-${v.outcome}` }, `${v.roleName ?? '?'} at ${v.assignment.scope} (${v.via}): ${v.outcome} — ${v.detail}`)),
-                ),
-              ),
-            )
-          : null,
-        a.notes.length ? h('ul', { class: 'notes' }, a.notes.map((n) => h('li', {}, n))) : null,
-        jsonBlock('SubjectAccessReview spec the API server would send', a.spec),
-      ),
-    )
-  }
-
-  function renderWhoCan(w) {
-    clear(result).append(
-      h(
-        'section',
-        { class: 'answer', 'aria-labelledby': 'who-title' },
-        h('h2', { id: 'who-title' }, `Who can ${describe({ resourceAttributes: query() })}?`),
-        table(
-          'Directory users',
-          ['User', 'Answer', 'Decided by', 'Reason'],
-          w.users.map((u) => [`${u.displayName} (${u.upn})`, u.allowed ? 'allowed' : 'no', u.decidedBy, u.reason]),
-        ),
-        w.kubernetes.length
-          ? table('Kubernetes RBAC subjects', ['Subject', 'Binding', 'Role'], w.kubernetes.map((k) => [k.subject, k.binding, k.role]))
-          : h('p', {}, 'No Kubernetes binding allows it.'),
-        w.dataAction
-          ? w.azure.length
-            ? table(`Azure role assignments granting ${w.dataAction}`, ['Principal', 'Type', 'Role', 'Scope'], w.azure.map((a) => [a.principal, a.principalType, a.role, a.scope]))
-            : h('p', {}, `No Azure role assignment grants ${w.dataAction} at ${w.scope}.`)
-          : null,
-      ),
     )
   }
 
@@ -293,11 +284,4 @@ export function mountExplorer(root, shared) {
       void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch(() => undefined)
     },
   }
-}
-
-function describe(spec) {
-  const ra = spec.resourceAttributes
-  if (!ra) return `${spec.nonResourceAttributes?.verb} ${spec.nonResourceAttributes?.path}`
-  const res = ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource
-  return `${ra.verb} ${res}${ra.group ? `.${ra.group}` : ''}${ra.name ? ` ${ra.name}` : ''}${ra.namespace ? ` in ${ra.namespace}` : ' (cluster scope)'}`
 }

@@ -71,7 +71,12 @@ export function mountFlow(root, shared) {
       field('Namespace', nsFilter),
       field('Outcome', outcomeFilter),
       field('Show', kindFilter),
-      h('div', { class: 'field checkbox' }, discovery, h('label', { for: 'hide-discovery' }, 'Hide discovery requests')),
+      h(
+        'div',
+        { class: 'field checkbox' },
+        discovery,
+        h('label', { for: 'hide-discovery' }, 'Hide discovery requests'),
+      ),
     ),
     announcer,
     empty,
@@ -124,8 +129,14 @@ export function mountFlow(root, shared) {
         { class: 'step-head' },
         h('span', { class: 'step-n', 'aria-hidden': 'true' }, String(step.n)),
         h('span', { class: 'step-title' }, meta ? meta.title : `Step ${step.n}`),
-        h('span', { class: `state state-${step.state}` }, `${STATE_ICONS[step.state] ?? ''} ${STATE_LABELS[step.state] ?? step.state}`),
-        step.durationMs !== undefined ? h('span', { class: 'duration' }, `${formatMs(step.durationMs)}`) : null,
+        h(
+          'span',
+          { class: `state state-${step.state}` },
+          `${STATE_ICONS[step.state] ?? ''} ${STATE_LABELS[step.state] ?? step.state}`,
+        ),
+        step.durationMs !== undefined
+          ? h('span', { class: 'duration' }, `${formatMs(step.durationMs)}`)
+          : null,
       ),
       meta ? h('div', { class: 'actor' }, meta.actor) : null,
       h('p', { class: 'step-summary' }, step.summary),
