@@ -1,9 +1,7 @@
 /** The `aks-auth-sim` command: a table of sub-commands over node:util.parseArgs. */
 import { ConfigError } from '../kernel/errors.js'
-import { controlCommand, controlHelp } from './commands/control.js'
-import { rbacCommand } from './commands/rbac.js'
-import { startCommand, startHelp } from './commands/start.js'
 import { CliError } from './errors.js'
+import { controlHelp, startHelp } from './help.js'
 
 const help = `aks-auth-sim — a local simulator of the AKS sign-in and access-control path
 
@@ -38,19 +36,20 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
         process.stdout.write(help)
         return 0
+      // Every command loads lazily: kubectl runs get-token for each command, and it must not pay for
+      // loading the simulator.
       case 'start':
-        await startCommand(rest)
+        await (await import('./commands/start.js')).startCommand(rest)
         return 0
       case 'device-code':
       case 'clock':
       case 'keys':
       case 'fault':
       case 'requests':
-        await controlCommand(command, rest)
+        await (await import('./commands/control.js')).controlCommand(command, rest)
         return 0
       case 'rbac':
-        return rbacCommand(rest)
-      // The user-side commands load lazily: kubectl runs get-token for every command.
+        return (await import('./commands/rbac.js')).rbacCommand(rest)
       case 'get-credentials':
         await (await import('./commands/get-credentials.js')).getCredentialsCommand(rest)
         return 0

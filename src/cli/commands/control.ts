@@ -2,20 +2,7 @@
 import { parseArgs } from 'node:util'
 import { callAdmin } from '../admin-client.js'
 import { CliError } from '../errors.js'
-import { DEFAULT_STATE_DIR } from './start.js'
-
-export const controlHelp = `Usage:
-  aks-auth-sim device-code list                                 pending and recent device codes
-  aks-auth-sim device-code approve CODE --as UPN [--after-polls N]
-  aks-auth-sim device-code decline CODE --as UPN
-  aks-auth-sim clock advance SECONDS                            move simulated time forward
-  aks-auth-sim keys rotate                                      new signing key; the old one stays published
-  aks-auth-sim fault set ENDPOINT [--status N] [--error CODE] [--latency-ms N] [--retry-after S] [--times N]
-  aks-auth-sim fault clear [ENDPOINT]
-  aks-auth-sim requests [--service NAME] [--limit N]            the request log, with reasons
-
-Common option: --state-dir DIR (default: ${DEFAULT_STATE_DIR})
-`
+import { controlHelp, DEFAULT_STATE_DIR } from '../help.js'
 
 const print = (v: unknown): void => void process.stdout.write(JSON.stringify(v, null, 2) + '\n')
 

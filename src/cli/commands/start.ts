@@ -1,25 +1,8 @@
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../../simulator.js'
 import { CliError } from '../errors.js'
-
-export const DEFAULT_STATE_DIR = join(homedir(), '.aks-auth-sim')
-export const DEFAULT_PORT_BASE = 8440
-
-export const startHelp = `Usage: aks-auth-sim start [options]
-
-Starts every service of the simulator in one process and writes <state-dir>/endpoints.json.
-
-Options:
-  --scenario FILE       YAML or JSON scenario (default: the built-in contoso.onmicrosoft.com demo tenant)
-  --state-dir DIR       keys, certificates and endpoints.json (default: ${DEFAULT_STATE_DIR})
-  --host HOST           interface to listen on (default: 127.0.0.1)
-  --port-base N         first port; each service takes the next one; 0 = OS-chosen ports (default: ${DEFAULT_PORT_BASE})
-  --auto-approve UPN    approve every device code as this user
-  --device-code-interval S   polling interval in seconds (default: 5)
-  --real-issuers        issue tokens with https://sts.windows.net/<tid>/ issuers
-`
+import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, startHelp } from '../help.js'
 
 export async function startCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
