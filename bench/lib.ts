@@ -86,3 +86,20 @@ export function table(results: Result[]): string {
     ...rows,
   ].join('\n')
 }
+
+/**
+ * Runs every target in alternating rounds and keeps each one's median, so load from other processes
+ * on this small machine affects all targets alike.
+ */
+export async function alternate(
+  targets: { name: string; opts: autocannon.Options }[],
+  rounds: number,
+  duration: number,
+): Promise<Result[]> {
+  for (const t of targets) await load('warm-up', { ...t.opts, duration: 2 })
+  const runs: Result[][] = targets.map(() => [])
+  for (let round = 0; round < rounds; round++)
+    for (let i = 0; i < targets.length; i++)
+      runs[i]!.push(await load(targets[i]!.name, { ...targets[i]!.opts, duration }))
+  return runs.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!)
+}
