@@ -10,6 +10,7 @@ import type { ClusterFacts } from './kinds/status-sim.js'
 import type { Registry } from './registry.js'
 import type { SchemaModel } from './schema/model.js'
 import type { ObjectStore } from './store/object-store.js'
+import type { KubeObject } from './types.js'
 
 export interface ServerContext {
   registry: Registry
@@ -19,6 +20,8 @@ export interface ServerContext {
   defaulting: DefaultingContext
   cluster: ClusterFacts
   newUid(): string
+  /** Mutating admission of pods being created (the pod-identity webhook), when plugged in. */
+  admitPod?: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
   /** RFC 3339 time in seconds, the way metav1.Time marshals. */
   now(): string
 }

@@ -8,6 +8,7 @@ import type { EventBus } from '../kernel/events.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { StaticToken } from './authn/authenticate.js'
 import type {
+  KubeObject,
   AuthorizationAttributes,
   AuthorizationResult,
   RulesResult,
@@ -76,6 +77,28 @@ export interface ApiServerDeps {
   nodeName?: string
   /** Errors no renderer knew (bugs): answered with a generic 500. */
   onUnexpectedError?: (err: unknown) => void
+}
+
+/**
+ * The pod-identity slice's API-server pieces (src/pod-identity/apiserver-hooks.ts), plugged in with
+ * `ApiServer.usePodIdentity`: service-account token authentication (tried before the token webhook),
+ * the TokenRequest subresource, and the workload identity mutating webhook on pod CREATE.
+ */
+export interface PodIdentityHooks {
+  /** Service-account tokens of this cluster; `undefined` when the token is not one. */
+  authenticateServiceAccountToken: (
+    token: string,
+    audiences: string[],
+  ) => Promise<TokenAuthResult | undefined>
+  /** `POST …/serviceaccounts/{name}/token`; throws KubeStatusError. */
+  createToken: (input: {
+    namespace: string
+    name: string
+    contentType: string | undefined
+    body: Buffer
+  }) => Promise<{ body: unknown; warnings: string[] }>
+  /** Mutating admission of a pod being created (in process); throws KubeStatusError to refuse it. */
+  admitPod: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
 }
 
 export const DEFAULT_VERSION = '1.32.4'

@@ -127,6 +127,15 @@ export function servedResources(minor = 32): ResourceDef[] {
       proto: `${CORE}ServiceAccount`,
       shortNames: ['sa'],
       returnDeletedObject: true,
+      subresources: [
+        {
+          name: 'token',
+          kind: 'TokenRequest',
+          group: 'authentication.k8s.io',
+          version: 'v1',
+          verbs: ['create'],
+        },
+      ],
     }),
     def({
       group: '',

@@ -14,7 +14,7 @@ import { hasImpersonation, impersonate, type ImpersonationStep } from './authn/i
 import { attributesOf, createAuthorizer, forbidden } from './authz/attributes.js'
 import { createServerContext, type ServerContext } from './context.js'
 import { startControllers } from './controllers.js'
-import { versionInfo, type ApiServerDeps } from './deps.js'
+import { versionInfo, type ApiServerDeps, type PodIdentityHooks } from './deps.js'
 import { BadRequest, Unauthorized } from './errors.js'
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js'
 import { handleNonResource } from './http/nonresource.js'
@@ -40,6 +40,8 @@ export interface ApiServer {
   /** RBAC objects for the Kubernetes RBAC authorizer. */
   rbac: RbacObjectSource
   context: ServerContext
+  /** Plugs in service-account tokens, TokenRequest and the workload identity webhook (src/pod-identity). */
+  usePodIdentity(hooks: PodIdentityHooks): void
   /** Stops controllers and timers (open watches end when their listener closes). */
   close(): void
 }
@@ -176,6 +178,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     },
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 60_000,
+    createToken: undefined as PodIdentityHooks['createToken'] | undefined,
     markStreaming: (res: ServerResponse) => {
       const t = traces.get(res)
       if (t) t.streaming = true
@@ -252,6 +255,15 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     registry,
     rbac,
     context: ctx,
+    usePodIdentity(hooks) {
+      // Service-account tokens first, then the token webhook (kube-apiserver's authenticator order).
+      const webhookToken = deps.authenticateToken
+      authn.authenticateToken = async (token, audiences) =>
+        (await hooks.authenticateServiceAccountToken(token, audiences)) ??
+        (webhookToken ? webhookToken(token, audiences) : { authenticated: false })
+      resourceDeps.createToken = hooks.createToken
+      ctx.admitPod = hooks.admitPod
+    },
     close: () => controllers.stop(),
   }
 }

@@ -11,7 +11,6 @@ import { requestLog } from '../http/request-log.js'
 import type { EventBus } from '../kernel/events.js'
 import { SimulatorError } from '../kernel/errors.js'
 import type { K8sObject } from './cluster-objects.js'
-import { KubeApiError } from './kube-status.js'
 import type { EnvFormat } from './pod-env.js'
 import type { PodIdentity } from './service.js'
 
@@ -30,11 +29,16 @@ const bad = (message: string) => new PodIdentityAdminError(400, 'invalid_body', 
 function body(req: Request): Record<string, unknown> {
   const b: unknown = req.body
   if (b === undefined) return {}
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw bad('the request body must be a JSON object')
+  if (typeof b !== 'object' || b === null || Array.isArray(b))
+    throw bad('the request body must be a JSON object')
   return b as Record<string, unknown>
 }
 
-function optional<T>(b: Record<string, unknown>, key: string, type: 'boolean' | 'number' | 'string'): T | undefined {
+function optional<T>(
+  b: Record<string, unknown>,
+  key: string,
+  type: 'boolean' | 'number' | 'string',
+): T | undefined {
   const v = b[key]
   if (v === undefined) return undefined
   if (typeof v !== type || (type === 'number' && !(Number.isInteger(v) && (v as number) >= 0)))
@@ -60,40 +64,58 @@ function router(pi: PodIdentity): Router {
       ...i.switches,
     }
   }
-  r.get('/', (_req, res) =>
-    void res.json({
-      settings: pi.settings,
-      clusters: [...pi.issuers.keys()].map(issuerView),
-      managedIdentities: pi.identities,
-      endpoints: pi.endpoints(),
-    }),
+  r.get(
+    '/',
+    (_req, res) =>
+      void res.json({
+        settings: pi.settings,
+        clusters: [...pi.issuers.keys()].map(issuerView),
+        managedIdentities: pi.identities,
+        endpoints: pi.endpoints(),
+      }),
   )
   r.get('/pods/:ns/:name/env', async (req, res) => {
     const format = (typeof req.query.format === 'string' ? req.query.format : 'shell') as EnvFormat
     if (!['json', 'dotenv', 'shell'].includes(format)) throw bad("'format' must be json, dotenv or shell")
     const container = typeof req.query.container === 'string' ? req.query.container : undefined
-    if (format === 'json') return void res.json(await pi.pods.environment(req.params.ns!, req.params.name!, container ? { container } : {}))
-    res.type('text/plain').send(await pi.pods.printEnvironment(req.params.ns!, req.params.name!, format, container))
+    if (format === 'json')
+      return void res.json(
+        await pi.pods.environment(req.params.ns, req.params.name, container ? { container } : {}),
+      )
+    res
+      .type('text/plain')
+      .send(await pi.pods.printEnvironment(req.params.ns, req.params.name, format, container))
   })
-  r.post('/pods', async (req, res) => void res.status(201).json(await pi.pods.create(body(req) as unknown as K8sObject)))
-  r.delete('/pods/:ns/:name', (req, res) => void res.json(pi.pods.remove(req.params.ns!, req.params.name!)))
-  r.post('/pods/:ns/:name/refresh', async (req, res) =>
-    void res.json({ refreshed: await pi.kubelet.refresh(true, { namespace: req.params.ns!, name: req.params.name! }) }),
+  r.post(
+    '/pods',
+    async (req, res) => void res.status(201).json(await pi.pods.create(body(req) as unknown as K8sObject)),
+  )
+  r.post(
+    '/objects',
+    async (req, res) => void res.status(201).json(await pi.pods.apply(body(req) as unknown as K8sObject)),
+  )
+  r.delete('/pods/:ns/:name', (req, res) => void res.json(pi.pods.remove(req.params.ns, req.params.name)))
+  r.post(
+    '/pods/:ns/:name/refresh',
+    async (req, res) =>
+      void res.json({
+        refreshed: await pi.kubelet.refresh(true, { namespace: req.params.ns, name: req.params.name }),
+      }),
   )
   r.put('/pods/:ns/:name/refresh', (req, res) => {
     const paused = optional<boolean>(body(req), 'paused', 'boolean')
     if (paused === undefined) throw bad("'paused' must be a boolean")
-    if (!pi.kubelet.pause(req.params.ns!, req.params.name!, paused))
+    if (!pi.kubelet.pause(req.params.ns, req.params.name, paused))
       throw new PodIdentityAdminError(404, 'not_found', `no running pod ${req.params.ns}/${req.params.name}`)
     res.json({ paused })
   })
-  r.get('/issuers/:cluster', (req, res) => void res.json(issuerView(req.params.cluster!)))
+  r.get('/issuers/:cluster', (req, res) => void res.json(issuerView(req.params.cluster)))
   r.post('/issuers/:cluster/rotate', async (req, res) => {
-    await issuer(req.params.cluster!).rotate()
-    res.json(issuerView(req.params.cluster!))
+    await issuer(req.params.cluster).rotate()
+    res.json(issuerView(req.params.cluster))
   })
   r.patch('/issuers/:cluster', (req, res) => {
-    const i = issuer(req.params.cluster!)
+    const i = issuer(req.params.cluster)
     const b = body(req)
     const offline = optional<boolean>(b, 'offline', 'boolean')
     const brokenJwks = optional<boolean>(b, 'brokenJwks', 'boolean')
@@ -101,13 +123,14 @@ function router(pi: PodIdentity): Router {
     if (offline !== undefined) i.switches.offline = offline
     if (brokenJwks !== undefined) i.switches.brokenJwks = brokenJwks
     if (enabled !== undefined) i.setOidcEnabled(enabled)
-    res.json(issuerView(req.params.cluster!))
+    res.json(issuerView(req.params.cluster))
   })
   r.patch('/webhook', (req, res) => {
     const b = body(req)
     const down = optional<boolean>(b, 'down', 'boolean')
     const layout = optional<string>(b, 'layout', 'string')
-    if (layout !== undefined && layout !== 'v1.5' && layout !== 'v1.6') throw bad("'layout' must be v1.5 or v1.6")
+    if (layout !== undefined && layout !== 'v1.5' && layout !== 'v1.6')
+      throw bad("'layout' must be v1.5 or v1.6")
     if (down !== undefined) pi.settings.webhookDown = down
     if (layout !== undefined) pi.settings.layout = layout
     res.json({ down: pi.settings.webhookDown, layout: pi.settings.layout })
@@ -131,7 +154,7 @@ function router(pi: PodIdentity): Router {
     res.json(pi.settings.nmi)
   })
   r.post('/serviceaccounts/:ns/:name/token', async (req, res) => {
-    const out = await pi.tokenRequest({ namespace: req.params.ns!, name: req.params.name!, body: body(req) })
+    const out = await pi.tokenRequest({ namespace: req.params.ns, name: req.params.name, body: body(req) })
     res.status(201).json(out.body)
   })
   r.get('/mutating-webhook-configuration', (_req, res) => void res.json(pi.webhookConfiguration))
@@ -151,9 +174,13 @@ export function withPodIdentityAdmin(
   sub.use(jsonBody('1mb'))
   sub.use(router(pi))
   const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    if (err instanceof KubeApiError) {
+    // Kubernetes errors (this slice's or the API server's) also carry the Status kube-apiserver would send.
+    const status = (err as { toStatus?: () => { code: number } }).toStatus?.()
+    if (err instanceof SimulatorError && status) {
       res.locals.reason = `${err.code}: ${err.message}`
-      return void res.status(err.status).json({ error: { code: err.code || 'Denied', message: err.message }, status: err.toStatus() })
+      return void res
+        .status(err.status)
+        .json({ error: { code: err.code || 'Denied', message: err.message }, status })
     }
     if (err instanceof SimulatorError) {
       res.locals.reason = `${err.code}: ${err.message}`
@@ -161,7 +188,9 @@ export function withPodIdentityAdmin(
     }
     const e = err as { type?: string; status?: number }
     if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500)
-      return void res.status(e.status).json({ error: { code: 'invalid_body', message: 'the request body is not valid JSON' } })
+      return void res
+        .status(e.status)
+        .json({ error: { code: 'invalid_body', message: 'the request body is not valid JSON' } })
     deps.onUnexpected(err)
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } })
   }

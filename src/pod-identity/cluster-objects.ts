@@ -74,7 +74,7 @@ export function createMemoryCluster(opts: { now: () => number; seed?: readonly K
   const key = (kind: ClusterKind, ns: string, name: string) => `${NAMESPACED[kind] ? ns : ''}/${name}`
   const table = (kind: ClusterKind) => {
     let t = tables.get(kind)
-    if (!t) tables.set(kind, (t = new Map()))
+    if (!t) tables.set(kind, (t = new Map<string, K8sObject>()))
     return t
   }
   const notify = (type: ChangeType, kind: ClusterKind, obj: K8sObject) => {

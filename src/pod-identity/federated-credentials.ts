@@ -57,7 +57,11 @@ export interface FederatedCredentialStore {
   /** Graph POST: a new credential. */
   create(ownerAppId: string, input: FederatedCredentialInput): FederatedCredential
   /** ARM PUT: create or replace by name (the name is the resource name). */
-  put(ownerAppId: string, name: string, input: FederatedCredentialInput): { fic: FederatedCredential; created: boolean }
+  put(
+    ownerAppId: string,
+    name: string,
+    input: FederatedCredentialInput,
+  ): { fic: FederatedCredential; created: boolean }
   remove(ownerAppId: string, idOrName: string): boolean
   /** Seeds a scenario credential (validated the same way, created "long ago"). */
   seed(ownerAppId: string, input: FederatedCredentialInput): FederatedCredential
@@ -76,10 +80,11 @@ function validated(input: FederatedCredentialInput): Omit<FederatedCredential, '
   if (!Array.isArray(input.audiences) || input.audiences.some((a) => typeof a !== 'string'))
     throw new FicValidationError({ kind: 'type', field: 'audiences' })
   const audiences = input.audiences as string[]
-  if (audiences.length !== 1) throw new FicValidationError({ kind: 'audience_count', count: audiences.length })
+  if (audiences.length !== 1)
+    throw new FicValidationError({ kind: 'audience_count', count: audiences.length })
   if (input.description !== undefined && input.description !== null && typeof input.description !== 'string')
     throw new FicValidationError({ kind: 'type', field: 'description' })
-  const description = (input.description as string | null | undefined) ?? null
+  const description = input.description ?? null
   for (const [field, v] of [
     ['issuer', input.issuer as string],
     ['subject', input.subject as string],
@@ -87,7 +92,13 @@ function validated(input: FederatedCredentialInput): Omit<FederatedCredential, '
     ['description', description ?? ''],
   ] as const)
     if (v.length > FIC_FIELD_MAX) throw new FicValidationError({ kind: 'too_long', field })
-  return { name, issuer: input.issuer as string, subject: input.subject as string, audiences: [...audiences], description }
+  return {
+    name,
+    issuer: input.issuer as string,
+    subject: input.subject as string,
+    audiences: [...audiences],
+    description,
+  }
 }
 
 export function createFederatedCredentialStore(deps: {
@@ -106,7 +117,8 @@ export function createFederatedCredentialStore(deps: {
     listOf(owner).find((f) => f.id === idOrName.toLowerCase() || f.name === idOrName)
   const checkUnique = (owner: string, f: Omit<FederatedCredential, 'id' | 'createdAt'>, except?: string) => {
     const others = listOf(owner).filter((o) => o.id !== except)
-    if (others.some((o) => o.name === f.name)) throw new FicValidationError({ kind: 'duplicate_name', name: f.name })
+    if (others.some((o) => o.name === f.name))
+      throw new FicValidationError({ kind: 'duplicate_name', name: f.name })
     if (others.some((o) => o.issuer === f.issuer && o.subject === f.subject))
       throw new FicValidationError({ kind: 'duplicate_issuer_subject' })
     if (others.length >= FIC_LIMIT) throw new FicValidationError({ kind: 'limit' })
@@ -124,7 +136,8 @@ export function createFederatedCredentialStore(deps: {
     create: (owner, input) => add(owner, input, deps.clock.now()),
     put(owner, name, input) {
       const existing = find(owner, name)
-      if (input.name !== undefined && input.name !== name) throw new FicValidationError({ kind: 'immutable_name' })
+      if (input.name !== undefined && input.name !== name)
+        throw new FicValidationError({ kind: 'immutable_name' })
       if (!existing) return { fic: add(owner, { ...input, name }, deps.clock.now()), created: true }
       const f = validated({ ...input, name })
       checkUnique(owner, f, existing.id)
@@ -141,7 +154,11 @@ export function createFederatedCredentialStore(deps: {
     seed: (owner, input) =>
       add(
         owner,
-        { ...input, ...(typeof input.issuer === 'string' && deps.expandIssuer && { issuer: deps.expandIssuer(input.issuer) }) },
+        {
+          ...input,
+          ...(typeof input.issuer === 'string' &&
+            deps.expandIssuer && { issuer: deps.expandIssuer(input.issuer) }),
+        },
         Number.NEGATIVE_INFINITY,
       ),
   }

@@ -7,7 +7,8 @@
 import { EntraError } from '../entra/errors.js'
 
 const FIC_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
-const CHECK = 'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.'
+const CHECK =
+  'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.'
 
 abstract class FederationError extends EntraError {}
 
@@ -55,7 +56,9 @@ export class FederatedSubjectCaseMismatch extends fedError('invalid_client', 401
 }
 export class FederatedAudienceMismatch extends fedError('invalid_client', 401, 700212) {
   constructor(audience: string) {
-    super(`No matching federated identity record found for presented assertion audience '${audience}'. ${CHECK} ${FIC_DOCS}`)
+    super(
+      `No matching federated identity record found for presented assertion audience '${audience}'. ${CHECK} ${FIC_DOCS}`,
+    )
   }
 }
 export class ExternalOidcEndpointFailed extends fedError('invalid_request', 400, 90061) {
@@ -71,7 +74,9 @@ export class ProviderSigningKeysUnparseable extends fedError('invalid_request', 
 /** [unverified] code: the key named by `kid` is not in the issuer's JWKS, or the signature does not verify. */
 export class FederatedSignatureInvalid extends fedError('invalid_client', 401, 700027) {
   constructor(reason: string, kid: string) {
-    super(`Client assertion failed signature validation. [Reason - ${reason}, Thumbprint of key used by client: '${kid}']`)
+    super(
+      `Client assertion failed signature validation. [Reason - ${reason}, Thumbprint of key used by client: '${kid}']`,
+    )
   }
 }
 /** [unverified] code: an Entra-issued token used as the assertion (FIC chaining). */

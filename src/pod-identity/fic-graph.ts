@@ -9,16 +9,28 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { EntraDeps } from '../entra/deps.js'
 import { authenticate } from '../graph/auth.js'
 import type { GraphDeps } from '../graph/deps.js'
-import { AuthorizationRequestDenied, BadRequest, GraphError, RequestBadRequest, RequestResourceNotFound } from '../graph/errors.js'
+import {
+  AuthorizationRequestDenied,
+  BadRequest,
+  GraphError,
+  RequestBadRequest,
+  RequestResourceNotFound,
+} from '../graph/errors.js'
 import { graphErrorHandler, setGraphHeaders } from '../graph/render-error.js'
 import { requestLog } from '../http/request-log.js'
 import type { EventBus } from '../kernel/events.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { Application } from '../kernel/directory.js'
-import { FicValidationError, type FederatedCredential, type FederatedCredentialStore } from './federated-credentials.js'
+import {
+  FicValidationError,
+  type FederatedCredential,
+  type FederatedCredentialStore,
+} from './federated-credentials.js'
 
-const PATH = /^\/(v1\.0|beta)\/applications(?:\/([^/()]+)|\(appId='([^']*)'\))\/federatedIdentityCredentials(?:\/([^/]+))?\/?$/i
-const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8'
+const PATH =
+  /^\/(v1\.0|beta)\/applications(?:\/([^/()]+)|\(appId='([^']*)'\))\/federatedIdentityCredentials(?:\/([^/]+))?\/?$/i
+const ODATA_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8'
 const ENTITY = 'FederatedIdentityCredential'
 
 class RequestConflict extends GraphError {
@@ -27,14 +39,18 @@ class RequestConflict extends GraphError {
 }
 
 /** The application object's id (distinct from its appId), stable per tenant. */
-export const applicationObjectId = (tenantId: string, appId: string) => stableGuid(tenantId, `application-object:${appId}`)
+export const applicationObjectId = (tenantId: string, appId: string) =>
+  stableGuid(tenantId, `application-object:${appId}`)
 
 function graphProblem(err: FicValidationError): GraphError {
   const p = err.problem
-  const invalid = (field: string) => new RequestBadRequest(`Invalid value specified for property '${field}' of resource '${ENTITY}'.`)
+  const invalid = (field: string) =>
+    new RequestBadRequest(`Invalid value specified for property '${field}' of resource '${ENTITY}'.`)
   switch (p.kind) {
     case 'missing':
-      return new RequestBadRequest(`Property '${p.field}' is required and cannot be null or empty for resource '${ENTITY}'.`)
+      return new RequestBadRequest(
+        `Property '${p.field}' is required and cannot be null or empty for resource '${ENTITY}'.`,
+      )
     case 'type':
     case 'too_long':
       return invalid(p.field)
@@ -43,11 +59,17 @@ function graphProblem(err: FicValidationError): GraphError {
     case 'audience_count':
       return new RequestBadRequest('Federated identity credential must have exactly one audience.')
     case 'duplicate_name':
-      return new RequestConflict(`A federated identity credential with name '${p.name}' already exists on this application.`)
+      return new RequestConflict(
+        `A federated identity credential with name '${p.name}' already exists on this application.`,
+      )
     case 'duplicate_issuer_subject':
-      return new RequestConflict('FederatedIdentityCredential with the same issuer and subject already exists on this application.')
+      return new RequestConflict(
+        'FederatedIdentityCredential with the same issuer and subject already exists on this application.',
+      )
     case 'limit':
-      return new RequestBadRequest('The maximum number of federated identity credentials (20) on this application has been reached.')
+      return new RequestBadRequest(
+        'The maximum number of federated identity credentials (20) on this application has been reached.',
+      )
     case 'immutable_name':
       return invalid('name')
   }
@@ -103,7 +125,12 @@ export function createFicGraphRouter(deps: {
       const writes = req.method !== 'GET'
       const wanted = writes
         ? ['application.readwrite.all', 'directory.accessasuser.all']
-        : ['application.read.all', 'application.readwrite.all', 'directory.read.all', 'directory.accessasuser.all']
+        : [
+            'application.read.all',
+            'application.readwrite.all',
+            'directory.read.all',
+            'directory.accessasuser.all',
+          ]
       if (!wanted.some((p) => caller.permissions.has(p))) throw new AuthorizationRequestDenied()
       const target = findApp(objectId, appIdKey)
       if (!target) throw new RequestResourceNotFound(objectId ?? appIdKey ?? '')
@@ -116,7 +143,8 @@ export function createFicGraphRouter(deps: {
         res.setHeader('Content-Type', ODATA_JSON).setHeader('OData-Version', '4.0')
         res.send(Buffer.from(JSON.stringify(body)))
       }
-      if (req.method === 'GET' && !ficKey) return send(200, { '@odata.context': base, value: deps.credentials.list(owner).map(view) })
+      if (req.method === 'GET' && !ficKey)
+        return send(200, { '@odata.context': base, value: deps.credentials.list(owner).map(view) })
       if (req.method === 'GET') {
         const f = deps.credentials.get(owner, ficKey!)
         if (!f) throw new RequestResourceNotFound(ficKey!)
@@ -133,9 +161,15 @@ export function createFicGraphRouter(deps: {
         } catch {
           throw BadRequest.unreadableJson()
         }
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw BadRequest.unreadableJson()
-        const f = deps.credentials.create(owner, body as Record<string, unknown>)
-        e.events.emit('federated_credential.created', 'graph', { application: target.name, name: f.name, issuer: f.issuer, subject: f.subject })
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw BadRequest.unreadableJson()
+        const f = deps.credentials.create(owner, body)
+        e.events.emit('federated_credential.created', 'graph', {
+          application: target.name,
+          name: f.name,
+          issuer: f.issuer,
+          subject: f.subject,
+        })
         return send(201, { '@odata.context': `${base}/$entity`, ...view(f) })
       }
       throw new RequestBadRequest('Specified HTTP method is not allowed for the request target.')
@@ -150,7 +184,12 @@ export function createFicGraphRouter(deps: {
 export function withFederatedCredentialsGraph(
   graph: express.Express,
   router: express.Router,
-  deps: { now: () => number; authority: () => string; events: EventBus; onUnexpected: (err: unknown) => void },
+  deps: {
+    now: () => number
+    authority: () => string
+    events: EventBus
+    onUnexpected: (err: unknown) => void
+  },
 ): express.Express {
   const app = express()
   app.disable('x-powered-by')

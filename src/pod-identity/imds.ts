@@ -44,7 +44,10 @@ export function splitRawUrl(raw: string): { path: string; query: URLSearchParams
 
 /** Whether `path` is a spelling of the token endpoint: any prefix, any case, repeated or trailing slashes. */
 export function isTokenPath(path: string): boolean {
-  const p = path.toLowerCase().replace(/\/{2,}/g, '/').replace(/\/+$/, '')
+  const p = path
+    .toLowerCase()
+    .replace(/\/{2,}/g, '/')
+    .replace(/\/+$/, '')
   return p.endsWith(TOKEN_PATH)
 }
 
@@ -55,10 +58,17 @@ export interface TokenSelection {
 }
 
 /** Picks the identity IMDS answers for, or the 400 it answers instead. */
-export function selectIdentity(identities: ManagedIdentity[], sel: TokenSelection): ManagedIdentity | ImdsAnswer {
+export function selectIdentity(
+  identities: ManagedIdentity[],
+  sel: TokenSelection,
+): ManagedIdentity | ImdsAnswer {
   const given = [sel.clientId, sel.objectId, sel.resourceId].filter((x) => x !== undefined)
   if (given.length > 1)
-    return imdsError(400, 'invalid_request', 'Only one of client_id, object_id or msi_res_id may be specified in the request')
+    return imdsError(
+      400,
+      'invalid_request',
+      'Only one of client_id, object_id or msi_res_id may be specified in the request',
+    )
   const found = sel.clientId
     ? identities.find((i) => i.clientId === sel.clientId!.toLowerCase())
     : sel.objectId
@@ -92,7 +102,12 @@ interface Cached {
 }
 
 /** The success body: every value a string, `expires_in` the cached token's remaining life. */
-export function successBody(c: Cached, clientId: string | undefined, resource: string, nowS: number): Record<string, string> {
+export function successBody(
+  c: Cached,
+  clientId: string | undefined,
+  resource: string,
+  nowS: number,
+): Record<string, string> {
   return {
     access_token: c.token,
     ...(clientId && { client_id: clientId }),
@@ -108,14 +123,23 @@ export function successBody(c: Cached, clientId: string | undefined, resource: s
 /** An injected fault, shaped like the real status (404/410 text, 429/5xx JSON; `error: non_json` forces text). */
 export function faultAnswer(f: { status?: number; error?: string; retryAfter?: number }): ImdsAnswer {
   const status = f.status ?? 500
-  const headers: Record<string, string> = f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {}
-  const text = (body: string): ImdsAnswer => ({ status, body, contentType: 'text/plain; charset=utf-8', headers })
+  const headers: Record<string, string> =
+    f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {}
+  const text = (body: string): ImdsAnswer => ({
+    status,
+    body,
+    contentType: 'text/plain; charset=utf-8',
+    headers,
+  })
   if (f.error === 'non_json') return text(`upstream error ${status}`)
   if (status === 404) return text('Not Found')
   if (status === 410) return text('Gone')
   const byStatus: Record<number, [string, string]> = {
     429: ['too_many_requests', 'Too many requests. Please retry later.'],
-    500: ['unknown', 'Failed to retrieve token from the Active directory. For details see logs in /var/log/azure/'],
+    500: [
+      'unknown',
+      'Failed to retrieve token from the Active directory. For details see logs in /var/log/azure/',
+    ],
     503: ['service_unavailable', 'The service is temporarily unavailable. Please retry later.'],
   }
   const [error, description] = byStatus[status] ?? ['unknown', `Injected fault (HTTP ${status}).`]
@@ -128,7 +152,7 @@ export function createImds(deps: ImdsDeps) {
   /** The token endpoint for the node's identities (also NMI's upstream and exception path). */
   async function token(query: URLSearchParams, identities: ManagedIdentity[]): Promise<ImdsAnswer> {
     const resource = query.get('resource')
-    if (!resource) return imdsError(400, 'invalid_request', 'Required query variable \'resource\' is missing')
+    if (!resource) return imdsError(400, 'invalid_request', "Required query variable 'resource' is missing")
     const picked = selectIdentity(identities, {
       ...(query.get('client_id') !== null && { clientId: query.get('client_id')! }),
       ...(query.get('object_id') !== null && { objectId: query.get('object_id')! }),
@@ -150,15 +174,30 @@ export function createImds(deps: ImdsDeps) {
     const key = `${picked.clientId}\u0000${resource}`
     let c = cache.get(key)
     if (!c || c.expiresOn - CACHE_MARGIN_S <= nowS) {
-      const issued = await issueManagedIdentityToken(entra, picked, client, resourceRequest(client, app, resource), 'managed_identity')
-      c = { token: issued.accessToken, expiresOn: issued.expiresOn, notBefore: issued.notBefore, lifetime: issued.expiresOn - issued.notBefore - 1 }
+      const issued = await issueManagedIdentityToken(
+        entra,
+        picked,
+        client,
+        resourceRequest(client, app, resource),
+        'managed_identity',
+      )
+      c = {
+        token: issued.accessToken,
+        expiresOn: issued.expiresOn,
+        notBefore: issued.notBefore,
+        lifetime: issued.expiresOn - issued.notBefore - 1,
+      }
       cache.set(key, c)
     }
     deps.events.emit('imds.token', 'imds', { clientId: picked.clientId, identity: picked.name, resource })
     return json(200, successBody(c, picked.clientId, resource, nowS))
   }
 
-  async function answer(method: string, rawUrl: string, headers: IncomingMessage['headers']): Promise<ImdsAnswer> {
+  async function answer(
+    method: string,
+    rawUrl: string,
+    headers: IncomingMessage['headers'],
+  ): Promise<ImdsAnswer> {
     const { path, query } = splitRawUrl(rawUrl)
     if (!isTokenPath(path)) {
       if (path.toLowerCase().startsWith('/metadata/instance'))
@@ -173,7 +212,8 @@ export function createImds(deps: ImdsDeps) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs))
       if (fault.status !== undefined || fault.error !== undefined) return faultAnswer(fault)
     }
-    if (method !== 'GET') return imdsError(405, 'invalid_request', `The HTTP method ${method} is not supported`)
+    if (method !== 'GET')
+      return imdsError(405, 'invalid_request', `The HTTP method ${method} is not supported`)
     return token(query, deps.nodeIdentities())
   }
 

@@ -63,7 +63,8 @@ export function createIssuerMetadataCache(deps: { client: HttpsClient; clock: Cl
     const discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`
     if (!isHttps(discoveryUrl)) throw new ExternalOidcEndpointFailed()
     const discovery = await get(discoveryUrl)
-    const jwksUri = discovery === 'unreadable' ? undefined : (discovery.json as { jwks_uri?: unknown } | null)?.jwks_uri
+    const jwksUri =
+      discovery === 'unreadable' ? undefined : (discovery.json as { jwks_uri?: unknown } | null)?.jwks_uri
     if (discovery === 'unreadable' || !isHttps(jwksUri)) throw new ExternalOidcEndpointFailed()
     const jwks = await get(jwksUri)
     const list = jwks === 'unreadable' ? undefined : (jwks.json as { keys?: unknown } | null)?.keys
@@ -87,7 +88,9 @@ export function createIssuerMetadataCache(deps: { client: HttpsClient; clock: Cl
   }
 
   const pick = (e: Entry, kid: string | undefined) =>
-    kid === undefined ? (e.anonymous[0] ?? (e.keys.size === 1 ? [...e.keys.values()][0] : undefined)) : e.keys.get(kid)
+    kid === undefined
+      ? (e.anonymous[0] ?? (e.keys.size === 1 ? [...e.keys.values()][0] : undefined))
+      : e.keys.get(kid)
 
   return {
     async key(issuer, kid) {

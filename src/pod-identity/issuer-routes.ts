@@ -24,7 +24,8 @@ export function createIssuerHandler(issuers: () => ServiceAccountIssuer[], event
     const path = (req.url ?? '/').split('?')[0]!
     const issuer = issuers().find((i) => i.oidcEnabled() && path.startsWith(i.pathPrefix))
     const rest = issuer ? path.slice(issuer.pathPrefix.length) : ''
-    const doc = rest === '.well-known/openid-configuration' ? 'discovery' : rest === 'openid/v1/jwks' ? 'jwks' : ''
+    const doc =
+      rest === '.well-known/openid-configuration' ? 'discovery' : rest === 'openid/v1/jwks' ? 'jwks' : ''
     const outcome = (status: number | 'reset') =>
       events.emit('request.completed', 'oidc-issuer', {
         method: req.method,

@@ -99,7 +99,8 @@ export async function createServiceAccountIssuer(opts: {
   const file = opts.stateDir
     ? join(opts.stateDir, 'pod-identity', `issuer-${opts.cluster.replace(/[^\w.-]/g, '_')}.json`)
     : undefined
-  let stored: StoredKey[] = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredKey[]) : []
+  let stored: StoredKey[] =
+    file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredKey[]) : []
   if (stored.length === 0) stored = [await newKey(opts.clock.now())]
   const save = () => {
     if (!file) return

@@ -48,11 +48,16 @@ export class KubeApiError extends SimulatorError {
   }
 
   static notFound(resource: string, name: string, group = ''): KubeApiError {
-    return new KubeApiError(404, 'NotFound', `${group ? `${resource}.${group}` : resource} "${name}" not found`, {
-      name,
-      ...(group && { group }),
-      kind: resource,
-    })
+    return new KubeApiError(
+      404,
+      'NotFound',
+      `${group ? `${resource}.${group}` : resource} "${name}" not found`,
+      {
+        name,
+        ...(group && { group }),
+        kind: resource,
+      },
+    )
   }
   static badRequest(message: string): KubeApiError {
     return new KubeApiError(400, 'BadRequest', message)

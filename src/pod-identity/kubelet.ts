@@ -82,8 +82,10 @@ export function createKubelet(deps: {
   async function startNow(pod: K8sObject, ns: string, name: string): Promise<PodVolumes> {
     const uid = pod.metadata.uid ?? ''
     const root = join(deps.dir, `${ns}_${name}_${uid}`, 'volumes', 'kubernetes.io~projected')
-    const volumes = ((pod.spec as { volumes?: { name: string; projected?: { sources?: Projection[] } }[] } | undefined)
-      ?.volumes ?? []).filter((v) => v.projected)
+    const volumes = (
+      (pod.spec as { volumes?: { name: string; projected?: { sources?: Projection[] } }[] } | undefined)
+        ?.volumes ?? []
+    ).filter((v) => v.projected)
     const entry: PodVolumes = { namespace: ns, name, uid, volumeDirs: new Map(), tokens: [], paused: false }
     for (const v of volumes) {
       const dir = join(root, v.name)

@@ -34,7 +34,11 @@ export function identityIds(tenantId: string, spec: ManagedIdentitySpec, subscri
   }
 }
 
-export function managedIdentityResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
+export function managedIdentityResourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  name: string,
+): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`
 }
 
@@ -71,7 +75,9 @@ export function podIdentityApplications(scenario: Scenario): ScenarioApplication
       name: mi.name,
       appId: mi.clientId,
       servicePrincipalId: mi.principalId,
-      ...(section.managedIdentities?.[i]?.permissions && { permissions: section.managedIdentities[i].permissions }),
+      ...(section.managedIdentities?.[i]?.permissions && {
+        permissions: section.managedIdentities[i].permissions,
+      }),
     })),
     ...(section.applications ?? []).map((a) => ({
       name: a.name,

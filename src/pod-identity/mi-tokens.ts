@@ -36,9 +36,18 @@ export async function issueManagedIdentityToken(
   // A managed identity's token lives ~24 h whatever the tenant's configured lifetime is.
   const deps: EntraDeps = {
     ...entra,
-    config: { ...entra.config, tokens: { ...entra.config.tokens, accessTokenLifetime: MANAGED_IDENTITY_TOKEN_LIFETIME } },
+    config: {
+      ...entra.config,
+      tokens: { ...entra.config.tokens, accessTokenLifetime: MANAGED_IDENTITY_TOKEN_LIFETIME },
+    },
   }
-  return issueAppTokens(deps, { client, resource, clientAuth: 'assertion', extraClaims: { xms_mirid: mi.mirid }, grant })
+  return issueAppTokens(deps, {
+    client,
+    resource,
+    clientAuth: 'assertion',
+    extraClaims: { xms_mirid: mi.mirid },
+    grant,
+  })
 }
 
 /** Replaces client_credentials in `grants` so managed identities get managed-identity tokens. */

@@ -40,6 +40,7 @@ interface Assigned {
   createdAt: number
 }
 
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
 const spec = (o: K8sObject) => (o.spec ?? {}) as Record<string, unknown>
 
 /** A pod path prefix `/pods/<ns>/<name>` (what the printed environment uses), or none. */
@@ -66,8 +67,8 @@ export function createNmi(deps: NmiDeps) {
       if (namespaced && identity.metadata.namespace !== ns) continue
       out.push({
         identity,
-        clientId: String(spec(identity).clientID ?? '').toLowerCase(),
-        resourceId: String(spec(identity).resourceID ?? ''),
+        clientId: str(spec(identity).clientID).toLowerCase(),
+        resourceId: str(spec(identity).resourceID),
         createdAt: created,
       })
     }
@@ -77,7 +78,10 @@ export function createNmi(deps: NmiDeps) {
   const isException = (pod: K8sObject) =>
     deps.objects.list('AzurePodIdentityException', pod.metadata.namespace).some((e) => {
       const labels = (spec(e).podLabels ?? {}) as Record<string, string>
-      return Object.entries(labels).every(([k, v]) => pod.metadata.labels?.[k] === v) && Object.keys(labels).length > 0
+      return (
+        Object.entries(labels).every(([k, v]) => pod.metadata.labels?.[k] === v) &&
+        Object.keys(labels).length > 0
+      )
     })
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -86,13 +90,20 @@ export function createNmi(deps: NmiDeps) {
    * NMI's hold: poll until MIC has created (and assigned) the pod's AzureAssignedIdentity, which the
    * simulation does `assignmentDelaySeconds` after the pod was created. After 16 polls, give up.
    */
-  async function waitForAssigned(pod: K8sObject, clientId: string | undefined, resourceId: string | undefined) {
+  async function waitForAssigned(
+    pod: K8sObject,
+    clientId: string | undefined,
+    resourceId: string | undefined,
+  ) {
     const { assignmentDelaySeconds, pollIntervalMs } = deps.settings()
     for (let attempt = 1; ; attempt++) {
-      const ready = assignments(pod).filter((a) => deps.clock.now() >= a.createdAt + assignmentDelaySeconds * 1000)
+      const ready = assignments(pod).filter(
+        (a) => deps.clock.now() >= a.createdAt + assignmentDelaySeconds * 1000,
+      )
       if (ready.length > 0) {
         if (clientId) return ready.find((a) => a.clientId === clientId.toLowerCase()) ?? 'no_match'
-        if (resourceId) return ready.find((a) => a.resourceId.toLowerCase() === resourceId.toLowerCase()) ?? 'no_match'
+        if (resourceId)
+          return ready.find((a) => a.resourceId.toLowerCase() === resourceId.toLowerCase()) ?? 'no_match'
         return ready[0]!
       }
       if (attempt >= CREATED_ATTEMPTS) return 'not_created'
@@ -100,7 +111,10 @@ export function createNmi(deps: NmiDeps) {
     }
   }
 
-  async function podToken(pod: K8sObject, query: URLSearchParams): Promise<ImdsAnswer | { answer: ImdsAnswer; clientId: string }> {
+  async function podToken(
+    pod: K8sObject,
+    query: URLSearchParams,
+  ): Promise<ImdsAnswer | { answer: ImdsAnswer; clientId: string }> {
     const podRef = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name ?? ''}`
     const resource = query.get('resource')
     if (!resource) return text(400, 'parameter resource cannot be empty')
@@ -113,19 +127,32 @@ export function createNmi(deps: NmiDeps) {
     const resourceId = query.get('msi_res_id') ?? query.get('mi_res_id') ?? undefined
     const found = await waitForAssigned(pod, clientId, resourceId)
     const { retryAfterHeader } = deps.settings()
-    const notFound = (msg: string) => (retryAfterHeader ? text(503, msg, { 'Retry-After': '20' }) : text(404, msg))
+    const notFound = (msg: string) =>
+      retryAfterHeader ? text(503, msg, { 'Retry-After': '20' }) : text(404, msg)
     if (found === 'not_created')
       return notFound(
         `getting assigned identities for pod ${podRef} in CREATED state failed after ${CREATED_ATTEMPTS} attempts, retry duration [5]s, error: <nil>. Check MIC pod logs for identity assignment errors`,
       )
-    if (found === 'no_match') return notFound(`no azure identity found for request clientID ${clientId ? '<redacted>' : ''}`.trim())
+    if (found === 'no_match')
+      return notFound(`no azure identity found for request clientID ${clientId ? '<redacted>' : ''}`.trim())
     if (Number(spec(found.identity).type ?? 0) !== 0)
-      return text(403, `failed to get service principal token for pod:${podRef}, error: service principal identities are not simulated`)
+      return text(
+        403,
+        `failed to get service principal token for pod:${podRef}, error: service principal identities are not simulated`,
+      )
     const mi = deps.identityByClientId(found.clientId)
-    if (!mi) return text(403, `failed to get user-assigned identity token for pod:${podRef}, error: identity ${found.clientId} not found`)
+    if (!mi)
+      return text(
+        403,
+        `failed to get user-assigned identity token for pod:${podRef}, error: identity ${found.clientId} not found`,
+      )
     const q = new URLSearchParams({ resource, client_id: mi.clientId })
     const upstream = await deps.imdsToken(q, [mi])
-    if (upstream.status !== 200) return text(403, `failed to get user-assigned identity token for pod:${podRef}, error: ${upstream.body}`)
+    if (upstream.status !== 200)
+      return text(
+        403,
+        `failed to get user-assigned identity token for pod:${podRef}, error: ${upstream.body}`,
+      )
     return { answer: upstream, clientId: mi.clientId }
   }
 
@@ -134,7 +161,12 @@ export function createNmi(deps: NmiDeps) {
     const b = JSON.parse(upstream.body) as Record<string, string>
     return {
       ...successBody(
-        { token: b.access_token!, expiresOn: Number(b.expires_on), notBefore: Number(b.not_before), lifetime: Number(b.ext_expires_in) },
+        {
+          token: b.access_token!,
+          expiresOn: Number(b.expires_on),
+          notBefore: Number(b.not_before),
+          lifetime: Number(b.ext_expires_in),
+        },
         undefined,
         b.resource!,
         nowS,
@@ -143,17 +175,26 @@ export function createNmi(deps: NmiDeps) {
     }
   }
 
-  async function answer(method: string, path: string, query: URLSearchParams, headers: Record<string, unknown>, pod: K8sObject | undefined) {
+  async function answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: Record<string, unknown>,
+    pod: K8sObject | undefined,
+  ) {
     const hostToken = /^\/host\/token\/?$/i.test(path)
     if (!hostToken && !isTokenPath(path)) {
       if (/\/metadata\/identity.*oauth2.*token/i.test(path)) return text(400, 'Invalid request')
       return undefined // everything else goes to IMDS
     }
-    if (String(headers.metadata ?? '').toLowerCase() !== 'true')
-      return { ...imdsError(400, 'invalid_request', 'Required metadata header not specified'), body: `${JSON.stringify({ error: 'invalid_request', error_description: 'Required metadata header not specified' })}\n` }
+    if (str(headers.metadata).toLowerCase() !== 'true')
+      return {
+        ...imdsError(400, 'invalid_request', 'Required metadata header not specified'),
+        body: `${JSON.stringify({ error: 'invalid_request', error_description: 'Required metadata header not specified' })}\n`,
+      }
     if (hostToken) {
-      const ns = String(headers.podns ?? '')
-      const name = String(headers.podname ?? '')
+      const ns = str(headers.podns)
+      const name = str(headers.podname)
       pod = ns && name ? deps.objects.get('Pod', ns, name) : undefined
       if (!pod) return text(500, `failed to get pod ${ns}/${name}: pod not found`)
     }
@@ -162,9 +203,16 @@ export function createNmi(deps: NmiDeps) {
     const r = await podToken(pod, query)
     if (!('answer' in r)) return r
     const body = nmiBody(r.answer, deps.clock.nowSeconds())
-    deps.events.emit('nmi.token', 'imds', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, clientId: r.clientId })
+    deps.events.emit('nmi.token', 'imds', {
+      pod: `${pod.metadata.namespace}/${pod.metadata.name}`,
+      clientId: r.clientId,
+    })
     const out = hostToken ? { token: body, clientid: r.clientId } : body
-    return { status: 200, body: JSON.stringify(out), contentType: 'application/json; charset=utf-8' } satisfies ImdsAnswer
+    return {
+      status: 200,
+      body: JSON.stringify(out),
+      contentType: 'application/json; charset=utf-8',
+    } satisfies ImdsAnswer
   }
 
   return { answer, assignments }

@@ -50,6 +50,8 @@ const shellQuote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`
 
 export function formatEnvironment(env: Record<string, string>, format: EnvFormat): string {
   if (format === 'json') return `${JSON.stringify(env, null, 2)}\n`
-  const lines = Object.entries(env).map(([k, v]) => (format === 'shell' ? `export ${k}=${shellQuote(v)}` : `${k}=${v}`))
+  const lines = Object.entries(env).map(([k, v]) =>
+    format === 'shell' ? `export ${k}=${shellQuote(v)}` : `${k}=${v}`,
+  )
   return `${lines.join('\n')}\n`
 }

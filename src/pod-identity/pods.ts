@@ -1,12 +1,14 @@
 /**
  * Simulated pods: create one the way `kubectl apply` ends up stored (ServiceAccount admission, the
  * mutating webhook, scheduling onto the node), start its projected token files, and print the
- * environment a local process needs to run as it. With the mock API server wired, pods arrive through
- * the API server's store instead and only the kubelet and environment parts are used here.
+ * environment a local process needs to run as it. Writes go to the mock API server when it is wired
+ * (its create runs the webhook in its admission chain) or to an in-memory cluster.
  */
 import { randomInt } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
-import type { ClusterObjects, K8sObject, MemoryCluster } from './cluster-objects.js'
+import type { Scenario } from '../scenario/types.js'
+import type { ObjectWriter } from './apiserver-hooks.js'
+import { isClusterKind, type ClusterObjects, type K8sObject, type MemoryCluster } from './cluster-objects.js'
 import type { Kubelet } from './kubelet.js'
 import { KubeApiError } from './kube-status.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
@@ -14,72 +16,128 @@ import type { PodAdmission } from './webhook/apiserver-call.js'
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
+/** Writes to the in-memory cluster, doing what the API server would: 404 namespace, 409, scheduling. */
+export function memoryWriter(memory: MemoryCluster, clock: Clock, nodeName: string): ObjectWriter {
+  return {
+    admits: false,
+    create(obj) {
+      const ns = obj.metadata.namespace ?? 'default'
+      const name = obj.metadata.name ?? ''
+      if (!isClusterKind(obj.kind)) throw KubeApiError.badRequest(`kind ${String(obj.kind)} is not kept here`)
+      if (obj.kind !== 'Namespace' && obj.kind !== 'Node' && !memory.get('Namespace', '', ns))
+        throw KubeApiError.notFound('namespaces', ns)
+      if (memory.get(obj.kind, ns, name))
+        throw new KubeApiError(409, 'AlreadyExists', `${obj.kind.toLowerCase()}s "${name}" already exists`, {
+          name,
+          kind: `${obj.kind.toLowerCase()}s`,
+        })
+      if (obj.kind !== 'Pod') return memory.put(obj)
+      return memory.put({
+        ...obj,
+        spec: { ...(obj.spec as object), nodeName },
+        status: { phase: 'Running', podIP: `10.244.0.${randomInt(2, 250)}`, startTime: rfc3339(clock.now()) },
+      })
+    },
+    remove: (kind, ns, name) => memory.remove(kind, ns, name),
+  }
+}
+
+/** What the in-memory cluster starts with: namespaces, their `default` SA, the node, the scenario's objects. */
+export function memorySeed(scenario: Scenario, nodeName: string): K8sObject[] {
+  const objects = [...(scenario.kubernetes?.objects ?? [])] as K8sObject[]
+  const namespaces = new Set(['default', 'kube-system'])
+  for (const o of [...objects, ...((scenario.podIdentity?.objects ?? []) as K8sObject[])]) {
+    if (o.kind === 'Namespace' && o.metadata.name) namespaces.add(o.metadata.name)
+    if (o.metadata.namespace) namespaces.add(o.metadata.namespace)
+  }
+  const extra: K8sObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName } },
+    },
+    ...[...namespaces].flatMap((ns) => [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } },
+    ]),
+  ]
+  // Pods of the section are created through admission later; everything else is seeded as is.
+  const sectionObjects = ((scenario.podIdentity?.objects ?? []) as K8sObject[]).filter(
+    (o) => o.kind !== 'Pod',
+  )
+  return [...extra, ...objects.filter((o) => o.kind !== 'Pod'), ...sectionObjects]
+}
+
 export function createPodLifecycle(deps: {
   objects: ClusterObjects
-  /** Present when there is no API server: pods are created here. */
-  memory: MemoryCluster | undefined
+  writer: ObjectWriter
   admission: PodAdmission
   kubelet: Kubelet
-  clock: Clock
-  nodeName: string
   extraEnv: (namespace: string, name: string) => Record<string, string>
 }) {
   /** `inProcess`: admit without the HTTPS call (start-up seeding, before listeners serve). */
   async function create(manifest: K8sObject, opts: { inProcess?: boolean } = {}): Promise<K8sObject> {
-    const memory = deps.memory
-    if (!memory) throw KubeApiError.badRequest('pods are created through the API server when it is running')
     if (manifest.kind !== undefined && manifest.kind !== 'Pod')
       throw KubeApiError.badRequest(`${String(manifest.kind)} in version "v1" cannot be handled as a Pod`)
     const metadata = manifest.metadata ?? {}
     const ns = metadata.namespace ?? 'default'
     const name = metadata.name ?? ''
-    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name))
+    if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) {
+      const why = `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`
       throw KubeApiError.invalid('Pod', '', name, [
-        {
-          reason: 'FieldValueInvalid',
-          field: 'metadata.name',
-          message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-          text: `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-        },
+        { reason: 'FieldValueInvalid', field: 'metadata.name', message: why, text: `metadata.name: ${why}` },
       ])
-    if (!memory.get('Namespace', '', ns)) throw KubeApiError.notFound('namespaces', ns)
-    if (memory.get('Pod', ns, name)) throw new KubeApiError(409, 'AlreadyExists', `pods "${name}" already exists`, { name, kind: 'pods' })
+    }
     const spec = (manifest.spec ?? {}) as Record<string, unknown>
-    const sa = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName : 'default'
+    const sa =
+      typeof spec.serviceAccountName === 'string' && spec.serviceAccountName
+        ? spec.serviceAccountName
+        : 'default'
     // The ServiceAccount admission plugin runs before mutating webhooks.
-    if (!memory.get('ServiceAccount', ns, sa))
-      throw KubeApiError.forbidden('pods', name, `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`)
-    const pod: K8sObject = {
+    if (!deps.objects.get('ServiceAccount', ns, sa))
+      throw KubeApiError.forbidden(
+        'pods',
+        name,
+        `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
+      )
+    let pod: K8sObject = {
       ...manifest,
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { ...metadata, namespace: ns },
       spec: { ...spec, serviceAccountName: sa },
     }
-    const ctx = { namespace: ns, operation: 'CREATE' as const }
-    const admitted = opts.inProcess ? deps.admission.admitInProcess(pod, ctx) : await deps.admission.admit(pod, ctx)
-    const stored = memory.put({
-      ...admitted,
-      spec: { ...(admitted.spec as object), nodeName: deps.nodeName },
-      status: {
-        phase: 'Running',
-        podIP: `10.244.0.${randomInt(2, 250)}`,
-        startTime: rfc3339(deps.clock.now()),
-      },
-    })
+    if (!deps.writer.admits) {
+      const ctx = { namespace: ns, operation: 'CREATE' as const }
+      pod = opts.inProcess ? deps.admission.admitInProcess(pod, ctx) : await deps.admission.admit(pod, ctx)
+    }
+    const stored = deps.writer.create(pod)
     await deps.kubelet.start(stored)
     return stored
   }
 
+  /** Stores a non-pod object (ServiceAccount, Secret, AzureIdentity, …); pods go through `create`. */
+  async function apply(obj: K8sObject): Promise<K8sObject> {
+    if (obj?.kind === 'Pod') return create(obj)
+    if (!isClusterKind(obj?.kind) || obj.kind === 'Node')
+      throw KubeApiError.badRequest(`kind ${String(obj?.kind)} is not one the pod-identity slice keeps`)
+    if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name)
+      throw KubeApiError.badRequest('metadata.name is required')
+    return Promise.resolve(deps.writer.create(obj))
+  }
+
   function remove(ns: string, name: string): K8sObject {
-    if (!deps.memory) throw KubeApiError.badRequest('pods are deleted through the API server when it is running')
-    const removed = deps.memory.remove('Pod', ns, name)
+    const removed = deps.writer.remove('Pod', ns, name)
     if (!removed) throw KubeApiError.notFound('pods', name)
     return removed
   }
 
   /** The environment of the pod's container (first container by default), ready for a local process. */
-  async function environment(ns: string, name: string, opts: { container?: string } = {}): Promise<Record<string, string>> {
+  async function environment(
+    ns: string,
+    name: string,
+    opts: { container?: string } = {},
+  ): Promise<Record<string, string>> {
     const pod = deps.objects.get('Pod', ns, name)
     if (!pod) throw KubeApiError.notFound('pods', name)
     const volumes = deps.kubelet.pod(ns, name) ?? (await deps.kubelet.start(pod))
@@ -92,6 +150,7 @@ export function createPodLifecycle(deps: {
 
   return {
     create,
+    apply,
     remove,
     environment,
     async printEnvironment(ns: string, name: string, format: EnvFormat = 'shell', container?: string) {

@@ -44,28 +44,40 @@ export function resolvePodIdentity(scenario: Scenario, directory: Directory): Re
   const seen = new Set<string>()
   for (const [i, mi] of identities.entries()) {
     const k = `${mi.resourceGroup}/${mi.name}`.toLowerCase()
-    if (seen.has(k)) problems.push(`podIdentity.managedIdentities[${i}]: '${mi.name}' appears more than once in ${mi.resourceGroup}`)
+    if (seen.has(k))
+      problems.push(
+        `podIdentity.managedIdentities[${i}]: '${mi.name}' appears more than once in ${mi.resourceGroup}`,
+      )
     seen.add(k)
     const app = directory.application(mi.clientId)
     if (app && app.name !== mi.name)
-      problems.push(`podIdentity.managedIdentities[${i}]: clientId ${mi.clientId} is already the application '${app.name}'`)
+      problems.push(
+        `podIdentity.managedIdentities[${i}]: clientId ${mi.clientId} is already the application '${app.name}'`,
+      )
   }
   const specs = section.clusters ?? []
   for (const [i, c] of specs.entries())
-    if (!clusterNames.includes(c.cluster)) problems.push(`podIdentity.clusters[${i}]: no managed cluster '${c.cluster}'`)
+    if (!clusterNames.includes(c.cluster))
+      problems.push(`podIdentity.clusters[${i}]: no managed cluster '${c.cluster}'`)
   const clusters: ResolvedCluster[] = clusterNames.map((name) => {
     const spec = specs.find((c) => c.cluster === name)
     const mc = managed.find((c) => c.name === name)
     const nodeIdentities = (spec?.nodeIdentities ?? []).flatMap((n, j) => {
       const mi = byName.get(n.toLowerCase())
-      if (!mi) problems.push(`podIdentity.clusters[${specs.indexOf(spec!)}].nodeIdentities[${j}]: no managed identity '${n}'`)
+      if (!mi)
+        problems.push(
+          `podIdentity.clusters[${specs.indexOf(spec!)}].nodeIdentities[${j}]: no managed identity '${n}'`,
+        )
       return mi ? [mi] : []
     })
     return {
       name,
       location: mc?.location ?? 'eastus',
       kubernetesVersion: mc?.kubernetesVersion ?? '1.32.4',
-      issuerUuid: stableGuid(scenario.tenant.id.toLowerCase(), `oidc-issuer:${scenario.azure?.subscriptionId ?? ''}/${name}`),
+      issuerUuid: stableGuid(
+        scenario.tenant.id.toLowerCase(),
+        `oidc-issuer:${scenario.azure?.subscriptionId ?? ''}/${name}`,
+      ),
       oidcIssuerEnabled: spec?.oidcIssuerEnabled ?? true,
       layout: spec?.webhookVersion ?? 'v1.5',
       nodeIdentities,
@@ -74,19 +86,36 @@ export function resolvePodIdentity(scenario: Scenario, directory: Directory): Re
     }
   })
   const credentials: ResolvedPodIdentity['credentials'] = []
-  const addFics = (where: string, ownerAppId: string, owner: string, fics: FederatedCredentialSpec[] | undefined) => {
+  const addFics = (
+    where: string,
+    ownerAppId: string,
+    owner: string,
+    fics: FederatedCredentialSpec[] | undefined,
+  ) => {
     for (const [j, f] of (fics ?? []).entries()) {
       for (const m of f.issuer.matchAll(ISSUER_PLACEHOLDER))
-        if (!clusterNames.includes(m[1]!)) problems.push(`${where}.federatedIdentityCredentials[${j}].issuer: no managed cluster '${m[1]}'`)
+        if (!clusterNames.includes(m[1]!))
+          problems.push(`${where}.federatedIdentityCredentials[${j}].issuer: no managed cluster '${m[1]}'`)
       credentials.push({
         ownerAppId,
         owner,
-        input: { name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences ?? defaultFicAudiences(), description: f.description },
+        input: {
+          name: f.name,
+          issuer: f.issuer,
+          subject: f.subject,
+          audiences: f.audiences ?? defaultFicAudiences(),
+          description: f.description,
+        },
       })
     }
   }
   for (const [i, spec] of (section.managedIdentities ?? []).entries())
-    addFics(`podIdentity.managedIdentities[${i}]`, identities[i]!.clientId, spec.name, spec.federatedIdentityCredentials)
+    addFics(
+      `podIdentity.managedIdentities[${i}]`,
+      identities[i]!.clientId,
+      spec.name,
+      spec.federatedIdentityCredentials,
+    )
   for (const [i, a] of (section.applications ?? []).entries())
     addFics(`podIdentity.applications[${i}]`, a.appId.toLowerCase(), a.name, a.federatedIdentityCredentials)
   return { clusters, identities, credentials, problems }

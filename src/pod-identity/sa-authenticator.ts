@@ -43,11 +43,19 @@ export function createServiceAccountAuthenticator(deps: {
     authenticated: false,
     error: `[invalid bearer token, ${reason}]`,
   })
-  const stillValid = (kind: ClusterKind, ns: string, ref: Ref | undefined, label: string): string | undefined => {
+  const stillValid = (
+    kind: ClusterKind,
+    ns: string,
+    ref: Ref | undefined,
+    label: string,
+  ): string | undefined => {
     if (!ref || typeof ref.name !== 'string') return undefined
     const o = deps.objects.get(kind, ns, ref.name)
     if (!o) return 'service account token has been invalidated'
-    if (o.metadata.deletionTimestamp && Date.parse(o.metadata.deletionTimestamp) + DELETION_GRACE_MS < deps.clock.now())
+    if (
+      o.metadata.deletionTimestamp &&
+      Date.parse(o.metadata.deletionTimestamp) + DELETION_GRACE_MS < deps.clock.now()
+    )
       return 'service account token has been invalidated'
     if (typeof ref.uid === 'string' && o.metadata.uid !== ref.uid)
       return `${label} UID (${o.metadata.uid ?? ''}) does not match claim (${ref.uid})`
@@ -55,7 +63,10 @@ export function createServiceAccountAuthenticator(deps: {
   }
 
   /** `undefined` when the token is not a JWT from this cluster's issuer. */
-  async function authenticate(token: string, audiences: string[]): Promise<ServiceAccountAuthResult | undefined> {
+  async function authenticate(
+    token: string,
+    audiences: string[],
+  ): Promise<ServiceAccountAuthResult | undefined> {
     let payload: JWTPayload
     let kid: string | undefined
     try {
@@ -78,12 +89,20 @@ export function createServiceAccountAuthenticator(deps: {
       }
     }
     if (!verified) return fail('crypto/rsa: verification error')
-    const tokenAuds = Array.isArray(payload.aud) ? payload.aud : typeof payload.aud === 'string' ? [payload.aud] : []
+    const tokenAuds = Array.isArray(payload.aud)
+      ? payload.aud
+      : typeof payload.aud === 'string'
+        ? [payload.aud]
+        : []
     const auds = tokenAuds.filter((a) => audiences.includes(a))
-    if (auds.length === 0) return fail(`token audiences ${quoted(tokenAuds)} is invalid for the target audiences ${quoted(audiences)}`)
+    if (auds.length === 0)
+      return fail(
+        `token audiences ${quoted(tokenAuds)} is invalid for the target audiences ${quoted(audiences)}`,
+      )
     const now = deps.clock.nowSeconds()
     if (typeof payload.exp === 'number' && now > payload.exp) return fail('service account token has expired')
-    if (typeof payload.nbf === 'number' && now < payload.nbf) return fail('service account token is not valid yet')
+    if (typeof payload.nbf === 'number' && now < payload.nbf)
+      return fail('service account token is not valid yet')
     const k8s = (payload['kubernetes.io'] ?? {}) as {
       namespace?: unknown
       serviceaccount?: Ref
@@ -101,7 +120,8 @@ export function createServiceAccountAuthenticator(deps: {
       stillValid('Secret', ns, k8s.secret, 'secret')
     if (problem) return fail(problem)
     const extra: Record<string, string[]> = {}
-    if (typeof payload.jti === 'string') extra['authentication.kubernetes.io/credential-id'] = [`JTI=${payload.jti}`]
+    if (typeof payload.jti === 'string')
+      extra['authentication.kubernetes.io/credential-id'] = [`JTI=${payload.jti}`]
     if (typeof k8s.node?.name === 'string') extra['authentication.kubernetes.io/node-name'] = [k8s.node.name]
     if (typeof k8s.node?.uid === 'string') extra['authentication.kubernetes.io/node-uid'] = [k8s.node.uid]
     if (typeof k8s.pod?.name === 'string') extra['authentication.kubernetes.io/pod-name'] = [k8s.pod.name]

@@ -208,7 +208,8 @@ export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
 /** The node resource group AKS creates for aks-demo (`MC_<rg>_<cluster>_<location>`). */
 export const DEMO_NODE_RESOURCE_GROUP = 'MC_rg-aks-demo_aks-demo_eastus'
 
-const demoId = (kind: string, name: string) => stableGuid('aks-auth-sim/contoso/pod-identity', `${kind}:${name}`)
+const demoId = (kind: string, name: string) =>
+  stableGuid('aks-auth-sim/contoso/pod-identity', `${kind}:${name}`)
 
 /** Stable ids of the demo's identities (docs/pod-identity.md lists them). */
 export const DEMO_POD_IDENTITY = {
@@ -264,7 +265,11 @@ export function demoPodIdentity(ids: DemoPodIdentityIds): PodIdentityScenario {
         principalId: d.ordersPrincipalId,
         permissions: graphRead,
         federatedIdentityCredentials: [
-          { name: 'aks-demo-dev-orders-api', issuer: `${issuer}/`, subject: 'system:serviceaccount:dev:orders-api' },
+          {
+            name: 'aks-demo-dev-orders-api',
+            issuer: `${issuer}/`,
+            subject: 'system:serviceaccount:dev:orders-api',
+          },
         ],
       },
       {

@@ -6,7 +6,6 @@
  * Entra deps, the listeners' URLs and, when the API server is wired, the API server's object view.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { stringify as toYaml } from 'yaml'
 import type { EntraDeps } from '../entra/deps.js'
@@ -18,17 +17,26 @@ import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import { createHttpsClient } from '../kernel/https-client.js'
 import type { Scenario } from '../scenario/types.js'
-import { createMemoryCluster, type ClusterObjects, type K8sObject, type MemoryCluster } from './cluster-objects.js'
+import {
+  createMemoryCluster,
+  type ClusterObjects,
+  type K8sObject,
+  type MemoryCluster,
+} from './cluster-objects.js'
 import type { WebhookLayout } from './constants.js'
 import { createFederatedCredentialStore } from './federated-credentials.js'
-import { createImds, writeImdsAnswer, splitRawUrl } from './imds.js'
+import { createImds } from './imds.js'
 import { createServiceAccountIssuer, type ServiceAccountIssuer } from './issuer.js'
 import { createIssuerMetadataCache } from './issuer-metadata.js'
 import { createIssuerHandler } from './issuer-routes.js'
 import { createKubelet } from './kubelet.js'
 import { withManagedIdentityTokens } from './mi-tokens.js'
-import { createNmi, podFromPath } from './nmi.js'
-import { createPodLifecycle } from './pods.js'
+import { createNmi } from './nmi.js'
+import { createPodLifecycle, memorySeed, memoryWriter } from './pods.js'
+import { createImdsHandler } from './imds-routes.js'
+import { createManagedIdentityArm } from './fic-arm.js'
+import { apiServerHooks, createApiServerObjects } from './apiserver-hooks.js'
+import type { ApiServer } from '../apiserver/index.js'
 import { describeFicProblem, issuerExpander, resolvePodIdentity, type ResolvedCluster } from './resolve.js'
 import { createServiceAccountAuthenticator } from './sa-authenticator.js'
 import { createToken, type TokenRequestInput } from './token-request.js'
@@ -54,8 +62,11 @@ export interface PodIdentityDeps {
     /** Origin of the webhook listener; omit to admit pods in process. */
     webhook?: string
   }
-  /** The API server's objects; default: an in-memory cluster seeded from the scenario. */
-  objects?: ClusterObjects
+  /**
+   * `true`: the mock API server holds the cluster's objects; call `attachApiServer` once it exists.
+   * Default: an in-memory cluster seeded from the scenario.
+   */
+  apiServer?: boolean
   /** kube-apiserver `--api-audiences`. */
   apiAudiences?: string[]
   /** Real-time interval of NMI's polls (real NMI: 5 s). */
@@ -72,25 +83,6 @@ export interface PodIdentitySettings {
 
 /** The node every simulated pod runs on (the mock API server's default node). */
 export const DEFAULT_NODE = 'aks-nodepool1-12345678-vmss000000'
-
-function memorySeed(scenario: Scenario): K8sObject[] {
-  const objects = [...(scenario.kubernetes?.objects ?? [])] as K8sObject[]
-  const namespaces = new Set(['default', 'kube-system'])
-  for (const o of [...objects, ...((scenario.podIdentity?.objects ?? []) as K8sObject[])]) {
-    if (o.kind === 'Namespace' && o.metadata.name) namespaces.add(o.metadata.name)
-    if (o.metadata.namespace) namespaces.add(o.metadata.namespace)
-  }
-  const extra: K8sObject[] = [
-    { apiVersion: 'v1', kind: 'Node', metadata: { name: DEFAULT_NODE, labels: { 'kubernetes.io/hostname': DEFAULT_NODE } } },
-    ...[...namespaces].flatMap((ns) => [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } },
-    ]),
-  ]
-  // Pods of the section are created through admission later; everything else is seeded as is.
-  const sectionObjects = ((scenario.podIdentity?.objects ?? []) as K8sObject[]).filter((o) => o.kind !== 'Pod')
-  return [...extra, ...objects.filter((o) => o.kind !== 'Pod'), ...sectionObjects]
-}
 
 export async function createPodIdentity(deps: PodIdentityDeps) {
   const resolved = resolvePodIdentity(deps.scenario, deps.directory)
@@ -138,7 +130,9 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
     try {
       credentials.seed(c.ownerAppId, c.input)
     } catch (err) {
-      ficProblems.push(`scenario: podIdentity '${c.owner}' credential '${String(c.input.name)}': ${describeFicProblem(err)}`)
+      ficProblems.push(
+        `scenario: podIdentity '${c.owner}' credential '${String(c.input.name)}': ${describeFicProblem(err)}`,
+      )
     }
   }
   if (ficProblems.length) throw new ConfigError(ficProblems)
@@ -146,19 +140,32 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
 
   const httpsClient = createHttpsClient({ ca: deps.caPem, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 })
   const metadata = createIssuerMetadataCache({ client: httpsClient, clock: deps.clock })
-  const federatedVerifier = createFederatedVerifier({ credentials, metadata, settings: () => settings.federation })
+  const federatedVerifier = createFederatedVerifier({
+    credentials,
+    metadata,
+    settings: () => settings.federation,
+  })
 
-  const memory: MemoryCluster | undefined = deps.objects
-    ? undefined
-    : createMemoryCluster({ now: () => deps.clock.now(), seed: memorySeed(deps.scenario) })
-  const objects: ClusterObjects = deps.objects ?? memory!
+  const sectionObjects = (section.objects ?? []) as K8sObject[]
+  const unserved = (o: K8sObject) =>
+    !['Namespace', 'ServiceAccount', 'Pod', 'Secret'].includes(String(o.kind))
+  // With the API server, only what it does not serve (aadpodidentity.k8s.io) stays in memory here.
+  const memory: MemoryCluster = createMemoryCluster({
+    now: () => deps.clock.now(),
+    seed: deps.apiServer ? sectionObjects.filter(unserved) : memorySeed(deps.scenario, DEFAULT_NODE),
+  })
+  const apiObjects = deps.apiServer ? createApiServerObjects(memory) : undefined
+  const objects: ClusterObjects = apiObjects ?? memory
+  const writer = apiObjects?.writer ?? memoryWriter(memory, deps.clock, DEFAULT_NODE)
   const apiAudiences = deps.apiAudiences ?? ['https://kubernetes.default.svc']
   const tokenDeps = {
     issuer,
     objects,
     clock: deps.clock,
     apiAudiences,
-    ...(primary.maxTokenExpirationSeconds !== undefined && { maxExpirationSeconds: primary.maxTokenExpirationSeconds }),
+    ...(primary.maxTokenExpirationSeconds !== undefined && {
+      maxExpirationSeconds: primary.maxTokenExpirationSeconds,
+    }),
   }
   const tokenRequest = async (input: TokenRequestInput) => {
     const r = await createToken(tokenDeps, input)
@@ -206,11 +213,20 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
         },
       })
       const status = r.body.status as { token: string }
-      return { token: status.token, issuedAt: Number(r.claims.iat) * 1000, expiresAt: Number(r.claims.exp) * 1000 }
+      return {
+        token: status.token,
+        issuedAt: Number(r.claims.iat) * 1000,
+        expiresAt: Number(r.claims.exp) * 1000,
+      }
     },
   })
 
-  const imds = createImds({ entra: deps.entra, nodeIdentities: () => primary.nodeIdentities, faults: deps.faults, events: deps.events })
+  const imds = createImds({
+    entra: deps.entra,
+    nodeIdentities: () => primary.nodeIdentities,
+    faults: deps.faults,
+    events: deps.events,
+  })
   const nmi = createNmi({
     objects,
     clock: deps.clock,
@@ -219,43 +235,46 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
     imdsToken: imds.token,
     settings: () => settings.nmi,
   })
-  const imdsHandler = (req: IncomingMessage, res: ServerResponse) => {
-    const run = async () => {
-      const { path, query } = splitRawUrl(req.url ?? '/')
-      const podRef = podFromPath(path)
-      let answer
-      if (settings.nmi.enabled) {
-        const pod = podRef ? objects.get('Pod', podRef.namespace, podRef.name) : undefined
-        answer = await nmi.answer(req.method ?? 'GET', podRef?.rest ?? path, query, req.headers, pod)
-      }
-      answer ??= await imds.answer(req.method ?? 'GET', req.url ?? '/', req.headers)
-      deps.events.emit('request.completed', 'imds', { method: req.method, path, status: answer.status, ...(podRef && { pod: `${podRef.namespace}/${podRef.name}` }) })
-      writeImdsAnswer(res, answer)
-    }
-    run().catch((err: unknown) => {
-      deps.onUnexpected(err)
-      if (!res.headersSent) writeImdsAnswer(res, { status: 500, body: '{"error":"unknown","error_description":"internal error"}', contentType: 'application/json; charset=utf-8' })
-    })
-  }
+  const imdsHandler = createImdsHandler({
+    imds,
+    nmi,
+    objects,
+    events: deps.events,
+    nmiEnabled: () => settings.nmi.enabled,
+    onUnexpected: deps.onUnexpected,
+  })
 
   const pods = createPodLifecycle({
     objects,
-    memory,
+    writer,
     admission,
     kubelet,
-    clock: deps.clock,
-    nodeName: DEFAULT_NODE,
     extraEnv: (ns, name) => ({
       NODE_EXTRA_CA_CERTS: deps.caFile,
       AZURE_POD_IDENTITY_AUTHORITY_HOST: `${deps.urls.imds}/pods/${ns}/${name}`,
     }),
   })
-  // The section's pods, created through admission as `kubectl apply` would.
-  for (const p of (section.objects ?? []).filter((o) => o.kind === 'Pod') as K8sObject[]) {
-    if (memory) await pods.create(p, { inProcess: true })
+  /** The section's service accounts and pods, created through admission as `kubectl apply` would. */
+  async function seedSection(): Promise<void> {
+    for (const o of sectionObjects.filter((x) => !unserved(x) && x.kind !== 'Pod'))
+      if (!objects.get(o.kind as 'ServiceAccount', o.metadata.namespace ?? 'default', o.metadata.name ?? ''))
+        writer.create(structuredClone(o))
+    for (const p of sectionObjects.filter((o) => o.kind === 'Pod'))
+      if (!objects.get('Pod', p.metadata.namespace ?? 'default', p.metadata.name ?? ''))
+        await pods.create(structuredClone(p), { inProcess: true })
   }
+  if (!deps.apiServer) await seedSection()
+  const hooks = apiServerHooks({
+    authenticateServiceAccountToken: (token, audiences) => saAuthenticator.authenticate(token, audiences),
+    tokenRequest,
+    admitPodInProcess: (pod, namespace, dryRun) =>
+      admission.admitInProcess(pod, { namespace, operation: 'CREATE', dryRun }),
+  })
 
-  const webhookConfiguration = mutatingWebhookConfiguration({ ...(deps.urls.webhook && { url: deps.urls.webhook }), caPem: deps.caPem })
+  const webhookConfiguration = mutatingWebhookConfiguration({
+    ...(deps.urls.webhook && { url: deps.urls.webhook }),
+    caPem: deps.caPem,
+  })
   const dir = join(deps.stateDir, 'pod-identity')
   mkdirSync(dir, { recursive: true })
   const webhookConfigurationFile = join(dir, 'mutating-webhook-configuration.yaml')
@@ -274,7 +293,12 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
     wrapGrants: (grants: Map<string, GrantHandler>) => withManagedIdentityTokens(grants, identityByClientId),
     handlers: {
       oidcIssuer: createIssuerHandler(() => [...issuers.values()], deps.events),
-      webhook: createWebhookHandler({ ...admissionDeps, events: deps.events, down: () => settings.webhookDown, onUnexpected: deps.onUnexpected }),
+      webhook: createWebhookHandler({
+        ...admissionDeps,
+        events: deps.events,
+        down: () => settings.webhookDown,
+        onUnexpected: deps.onUnexpected,
+      }),
       imds: imdsHandler,
     },
     admission,
@@ -287,6 +311,19 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
     kubelet,
     pods,
     metadataCache: metadata,
+    /** ARM's userAssignedIdentities / federatedIdentityCredentials, for the ARM service to mount. */
+    arm: createManagedIdentityArm({
+      identities: () => resolved.identities,
+      credentials,
+      events: deps.events,
+    }),
+    /** Plugs the slice into the mock API server and creates the section's objects there. */
+    async attachApiServer(server: ApiServer): Promise<void> {
+      if (!apiObjects) throw new TypeError('createPodIdentity was not told to use an API server')
+      apiObjects.attach(server)
+      server.usePodIdentity(hooks)
+      await seedSection()
+    },
     endpoints: () => ({
       imds: deps.urls.imds,
       oidcIssuer: {

@@ -43,58 +43,102 @@ export function createFederatedVerifier(deps: {
     const settings = deps.settings()
     const iss = typeof payload.iss === 'string' ? payload.iss : ''
     const sub = typeof payload.sub === 'string' ? payload.sub : ''
-    const auds = Array.isArray(payload.aud) ? payload.aud : typeof payload.aud === 'string' ? [payload.aud] : []
+    const auds = Array.isArray(payload.aud)
+      ? payload.aud
+      : typeof payload.aud === 'string'
+        ? [payload.aud]
+        : []
     const audText = auds.join(',')
     const now = entra.clock.now()
     const all = deps.credentials.list(client.appId)
-    const propagated = (f: FederatedCredential) => f.createdAt + settings.propagationDelaySeconds * 1000 <= now
+    const propagated = (f: FederatedCredential) =>
+      f.createdAt + settings.propagationDelaySeconds * 1000 <= now
     const visible = all.filter(propagated)
     const emit = (outcome: string, extra: Record<string, unknown> = {}) =>
-      entra.events.emit('federation.exchange', 'entra', { clientId: client.appId, iss, sub, aud: auds, outcome, ...extra })
-    const refuse = (err: Error, outcome: string): never => {
+      entra.events.emit('federation.exchange', 'entra', {
+        clientId: client.appId,
+        iss,
+        sub,
+        aud: auds,
+        outcome,
+        ...extra,
+      })
+    /** Records the refusal; the caller throws what it returns. */
+    const refuse = (err: Error, outcome: string): Error => {
       emit(outcome, { error: err.message.slice(0, 160) })
-      throw err
+      return err
     }
-    const generic = () => new NoMatchingFederatedRecord({ issuer: iss, subject: sub, audience: audText, legacy: settings.legacyErrors })
+    const generic = () =>
+      new NoMatchingFederatedRecord({
+        issuer: iss,
+        subject: sub,
+        audience: audText,
+        legacy: settings.legacyErrors,
+      })
     // A credential that would match but has not propagated yet: "cache populated with old data".
     const pending = all.some((f) => !propagated(f) && f.issuer === iss && f.subject === sub)
 
+    // Without an issuer there is nothing to match against [unverified: Entra's code for this].
+    if (!iss) throw refuse(new AssertionMalformed("The 'iss' claim is missing."), 'malformed')
     const byIssuer = visible.filter((f) => f.issuer === iss)
     if (byIssuer.length === 0)
-      refuse(pending || settings.legacyErrors ? generic() : new FederatedIssuerMismatch(iss), pending ? 'propagating' : 'issuer_mismatch')
+      throw refuse(
+        pending || settings.legacyErrors ? generic() : new FederatedIssuerMismatch(iss),
+        pending ? 'propagating' : 'issuer_mismatch',
+      )
     const bySubject = byIssuer.filter((f) => f.subject === sub)
     if (bySubject.length === 0) {
-      if (pending || settings.legacyErrors) refuse(generic(), pending ? 'propagating' : 'subject_mismatch')
+      if (pending || settings.legacyErrors)
+        throw refuse(generic(), pending ? 'propagating' : 'subject_mismatch')
       const caseOnly = byIssuer.some((f) => f.subject.toLowerCase() === sub.toLowerCase())
-      refuse(caseOnly ? new FederatedSubjectCaseMismatch(sub) : new FederatedSubjectMismatch(sub), caseOnly ? 'subject_case_mismatch' : 'subject_mismatch')
+      throw refuse(
+        caseOnly ? new FederatedSubjectCaseMismatch(sub) : new FederatedSubjectMismatch(sub),
+        caseOnly ? 'subject_case_mismatch' : 'subject_mismatch',
+      )
     }
     const match = bySubject.find((f) => f.audiences.some((a) => auds.includes(a)))
-    if (!match) refuse(settings.legacyErrors ? generic() : new FederatedAudienceMismatch(audText), 'audience_mismatch')
-    if (typeof payload.exp !== 'number') refuse(new AssertionMalformed("The 'exp' claim is missing."), 'malformed')
+    if (!match)
+      throw refuse(
+        settings.legacyErrors ? generic() : new FederatedAudienceMismatch(audText),
+        'audience_mismatch',
+      )
+    if (typeof payload.exp !== 'number')
+      throw refuse(new AssertionMalformed("The 'exp' claim is missing."), 'malformed')
     const nowS = Math.floor(now / 1000)
     const nbf = typeof payload.nbf === 'number' ? payload.nbf : undefined
-    if (nowS > payload.exp! + ASSERTION_SKEW_SECONDS || (nbf !== undefined && nowS + ASSERTION_SKEW_SECONDS < nbf))
-      refuse(new AssertionOutOfTimeRange(now, nbf, payload.exp!), 'expired')
+    if (
+      nowS > payload.exp + ASSERTION_SKEW_SECONDS ||
+      (nbf !== undefined && nowS + ASSERTION_SKEW_SECONDS < nbf)
+    )
+      throw refuse(new AssertionOutOfTimeRange(now, nbf, payload.exp), 'expired')
     const own = entra.issuers()
-    if (iss === own.v1 || iss === own.v2) refuse(new FederatedChainingRefused(), 'chaining')
+    if (iss === own.v1 || iss === own.v2) throw refuse(new FederatedChainingRefused(), 'chaining')
     const kid = typeof header.kid === 'string' ? header.kid : undefined
     const alg = typeof header.alg === 'string' ? header.alg : ''
-    if (!ALGORITHMS.includes(alg)) refuse(new FederatedSignatureInvalid(`The algorithm '${alg}' is not supported.`, kid ?? ''), 'signature')
+    if (!ALGORITHMS.includes(alg))
+      throw refuse(
+        new FederatedSignatureInvalid(`The algorithm '${alg}' is not supported.`, kid ?? ''),
+        'signature',
+      )
     let key
     try {
       key = await deps.metadata.key(iss, kid)
     } catch (err) {
-      refuse(err as Error, 'issuer_metadata')
+      throw refuse(err as Error, 'issuer_metadata')
     }
-    if (!key) refuse(new FederatedSignatureInvalid('The key was not found.', kid ?? ''), 'key_not_found')
+    if (!key)
+      throw refuse(new FederatedSignatureInvalid('The key was not found.', kid ?? ''), 'key_not_found')
     try {
-      await compactVerify(assertion.jwt, key!, { algorithms: [alg] })
+      await compactVerify(assertion.jwt, key, { algorithms: [alg] })
     } catch {
-      refuse(
-        new FederatedSignatureInvalid('The provided signature value did not match the expected signature value.', kid ?? ''),
+      throw refuse(
+        new FederatedSignatureInvalid(
+          'The provided signature value did not match the expected signature value.',
+          kid ?? '',
+        ),
         'signature',
       )
     }
-    emit('accepted', { credential: match!.name })
+    emit('accepted', { credential: match.name })
   }
 }

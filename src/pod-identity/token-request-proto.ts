@@ -127,7 +127,8 @@ export function encodeTokenRequestProto(tr: {
   }
   const ld = (no: number, payload: Buffer) =>
     Buffer.concat([varint(BigInt((no << 3) | 2)), varint(BigInt(payload.length)), payload])
-  const s = (no: number, v: string | undefined) => (v === undefined ? Buffer.alloc(0) : ld(no, Buffer.from(v)))
+  const s = (no: number, v: string | undefined) =>
+    v === undefined ? Buffer.alloc(0) : ld(no, Buffer.from(v))
   const meta = Buffer.concat([s(1, tr.name), s(3, tr.namespace)])
   const ref = tr.boundObjectRef
   const spec = Buffer.concat([

@@ -61,6 +61,8 @@ export interface TokenRequestResult {
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+/** A JSON value as Go's decoder would print it back. */
+const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v))
 const cannot = 'TokenRequest in version "v1" cannot be handled as a TokenRequest'
 const jsonTypeOf = (v: unknown) =>
   Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v
@@ -121,25 +123,27 @@ interface Parsed {
 function parse(obj: Record<string, unknown>): Parsed {
   if (obj.apiVersion !== undefined && obj.apiVersion !== TOKEN_REQUEST_API_VERSION)
     throw KubeApiError.badRequest(
-      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${TOKEN_REQUEST_API_VERSION})`,
+      `the API version in the data (${text(obj.apiVersion)}) does not match the expected API version (${TOKEN_REQUEST_API_VERSION})`,
     )
   if (obj.kind !== undefined && obj.kind !== 'TokenRequest')
     throw KubeApiError.badRequest(
-      `${String(obj.kind)} in version "v1" cannot be handled as a TokenRequest: the kind in the data (${String(obj.kind)}) does not match the expected kind (TokenRequest)`,
+      `${text(obj.kind)} in version "v1" cannot be handled as a TokenRequest: the kind in the data (${text(obj.kind)}) does not match the expected kind (TokenRequest)`,
     )
   const meta = obj.metadata ?? {}
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
     throw unmarshalError('TokenRequest.metadata', meta, 'v1.ObjectMeta')
   const m = meta as Record<string, unknown>
   for (const k of ['name', 'namespace'])
-    if (m[k] !== undefined && typeof m[k] !== 'string') throw unmarshalError(`TokenRequest.metadata.${k}`, m[k], 'string')
+    if (m[k] !== undefined && typeof m[k] !== 'string')
+      throw unmarshalError(`TokenRequest.metadata.${k}`, m[k], 'string')
   const rawSpec = obj.spec ?? {}
   if (typeof rawSpec !== 'object' || rawSpec === null || Array.isArray(rawSpec))
     throw unmarshalError('TokenRequest.spec', rawSpec, 'v1.TokenRequestSpec')
   const s = rawSpec as Record<string, unknown>
   const spec: TokenRequestSpec = {}
   if (s.audiences !== undefined && s.audiences !== null) {
-    if (!Array.isArray(s.audiences)) throw unmarshalError('TokenRequestSpec.spec.audiences', s.audiences, '[]string')
+    if (!Array.isArray(s.audiences))
+      throw unmarshalError('TokenRequestSpec.spec.audiences', s.audiences, '[]string')
     const bad = (s.audiences as unknown[]).find((a) => typeof a !== 'string')
     if (bad !== undefined) throw unmarshalError('TokenRequestSpec.spec.audiences', bad, 'string')
     spec.audiences = s.audiences as string[]
@@ -161,9 +165,13 @@ function parse(obj: Record<string, unknown>): Parsed {
     for (const k of ['kind', 'apiVersion', 'name', 'uid'])
       if (ref[k] !== undefined && typeof ref[k] !== 'string')
         throw unmarshalError(`BoundObjectReference.spec.boundObjectRef.${k}`, ref[k], 'string')
-    spec.boundObjectRef = ref as BoundObjectRef
+    spec.boundObjectRef = ref
   }
-  return { name: (m.name as string | undefined) ?? '', namespace: (m.namespace as string | undefined) ?? '', spec }
+  return {
+    name: (m.name as string | undefined) ?? '',
+    namespace: (m.namespace as string | undefined) ?? '',
+    spec,
+  }
 }
 
 const refOf = (o: K8sObject): Ref => ({ name: o.metadata.name ?? '', uid: o.metadata.uid ?? '' })
@@ -205,7 +213,8 @@ function bindTo(deps: TokenRequestDeps, namespace: string, sa: string, ref: Boun
     const node = lookup('Node', 'nodes', '')
     uid = node.metadata.uid ?? ''
     bound = { node: refOf(node) }
-  } else throw KubeApiError.badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`)
+  } else
+    throw KubeApiError.badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`)
   if (ref.uid && ref.uid !== uid)
     throw KubeApiError.conflict(
       kind,
@@ -215,7 +224,10 @@ function bindTo(deps: TokenRequestDeps, namespace: string, sa: string, ref: Boun
   return bound
 }
 
-export async function createToken(deps: TokenRequestDeps, input: TokenRequestInput): Promise<TokenRequestResult> {
+export async function createToken(
+  deps: TokenRequestDeps,
+  input: TokenRequestInput,
+): Promise<TokenRequestResult> {
   const req = parse(decode(input))
   const { namespace, name } = input
   if (req.name && req.name !== name)
@@ -247,9 +259,13 @@ export async function createToken(deps: TokenRequestDeps, input: TokenRequestInp
     text: `spec.expirationSeconds: Invalid value: ${expirationSeconds}: ${why}`,
   })
   if (expirationSeconds < MIN_EXPIRATION)
-    throw KubeApiError.invalid('TokenRequest', GROUP, '', [field('may not specify a duration less than 10 minutes')])
+    throw KubeApiError.invalid('TokenRequest', GROUP, '', [
+      field('may not specify a duration less than 10 minutes'),
+    ])
   if (expirationSeconds > MAX_EXPIRATION)
-    throw KubeApiError.invalid('TokenRequest', GROUP, '', [field('may not specify a duration larger than 2^32 seconds')])
+    throw KubeApiError.invalid('TokenRequest', GROUP, '', [
+      field('may not specify a duration larger than 2^32 seconds'),
+    ])
   const bound = req.spec.boundObjectRef ? bindTo(deps, namespace, name, req.spec.boundObjectRef) : {}
   const warnings: string[] = []
   const max = deps.maxExpirationSeconds

@@ -17,6 +17,7 @@ import { apiVersionOf, type ResourceDef } from '../registry.js'
 import type { RequestInfo } from '../request-info.js'
 import { parseIncludeObject, toTable } from '../table/table.js'
 import type { KubeObject, UserInfo } from '../types.js'
+import type { PodIdentityHooks } from '../deps.js'
 import { readBody } from './body.js'
 import { conformObject, decodeObjectBody, fieldValidationOf, warningHeaders } from './decode-object.js'
 import { deleteOptionsOf, dryRunOf, intParam } from './query.js'
@@ -42,6 +43,8 @@ export interface ResourceHandlerDeps {
   /** A watch keeps the response open; the request log is written when it ends. */
   onStreamEnd(res: ServerResponse): void
   markStreaming(res: ServerResponse): void
+  /** The TokenRequest subresource, when the pod-identity slice is plugged in. */
+  createToken?: PodIdentityHooks['createToken']
 }
 
 /** `kind` and `apiVersion` first, as kube-apiserver serialises objects. */
@@ -75,7 +78,20 @@ export async function handleResource(d: ResourceHandlerDeps, r: ResourceRequest)
   const verb = info.verb
   const sub = def.subresources.find((x) => x.name === info.subresource)
   const allowed = sub ? sub.verbs.includes(verb) : def.verbs.includes(verb)
-  if (!allowed || (verb === 'create' && info.name)) throw new MethodNotAllowed()
+  if (!allowed || (verb === 'create' && info.name && !sub)) throw new MethodNotAllowed()
+  if (info.subresource === 'token') {
+    // TokenRequest: the pod-identity slice's (serviceaccounts/{name}/token).
+    if (!d.createToken) throw new NotFound()
+    const out = await d.createToken({
+      namespace,
+      name,
+      contentType: req.headers['content-type'],
+      body: await readBody(req, d.maxBodyBytes),
+    })
+    return send(res, 201, out.body, {
+      headers: out.warnings.length ? { Warning: warningHeaders(out.warnings).join(', ') } : {},
+    })
+  }
   if (info.subresource === 'log') return handleLog(ctx, res, def, namespace, name)
   if (info.subresource === 'scale')
     return handleScale(ctx, res, {

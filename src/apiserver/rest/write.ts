@@ -105,6 +105,9 @@ export function create(
   // PrepareForCreate: status is the system's to write, whatever the client sent.
   if (def.subresources.some((s) => s.name === 'status')) delete obj.status
   obj = applyDefaults(def.kind, obj, ctx.defaulting, true)
+  // Mutating admission runs after defaulting and before validation.
+  if (def.kind === 'Pod' && ctx.admitPod)
+    obj = ctx.admitPod(obj, obj.metadata.namespace ?? '', opts.dryRun ?? false)
   assertValid(def, obj)
   if (ctx.store.get(def, obj.metadata.namespace ?? '', obj.metadata.name ?? ''))
     throw new AlreadyExists(gr(def), obj.metadata.name ?? '')

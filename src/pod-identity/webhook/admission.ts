@@ -37,20 +37,32 @@ const errored = (uid: string, message: string, code = 400): AdmissionResponse =>
 /** One AdmissionReview in, one out (the response wrapped in the request's apiVersion). */
 export function reviewAdmission(review: unknown, deps: AdmissionDeps): Record<string, unknown> {
   const r = (typeof review === 'object' && review !== null ? review : {}) as Record<string, unknown>
-  const apiVersion = typeof r.apiVersion === 'string' && VERSIONS.has(r.apiVersion) ? r.apiVersion : 'admission.k8s.io/v1'
+  const apiVersion =
+    typeof r.apiVersion === 'string' && VERSIONS.has(r.apiVersion) ? r.apiVersion : 'admission.k8s.io/v1'
   const wrap = (response: AdmissionResponse) => ({ kind: 'AdmissionReview', apiVersion, response })
   const request = r.request as Record<string, unknown> | undefined
   if (r.kind !== 'AdmissionReview' || typeof request !== 'object' || request === null)
     return wrap(errored('', 'got an empty AdmissionReview request'))
   const uid = typeof request.uid === 'string' ? request.uid : ''
   const object = request.object as K8sObject | undefined
-  if (typeof object !== 'object' || object === null || typeof object.metadata !== 'object' || object.metadata === null)
+  if (
+    typeof object !== 'object' ||
+    object === null ||
+    typeof object.metadata !== 'object' ||
+    object.metadata === null
+  )
     return wrap(errored(uid, 'there is no content to decode'))
   if (object.kind !== undefined && object.kind !== 'Pod')
-    return wrap(errored(uid, `unable to decode ${String(object.apiVersion)}, Kind=${String(object.kind)} into *v1.Pod`))
-  const namespace = typeof request.namespace === 'string' ? request.namespace : (object.metadata.namespace ?? '')
+    return wrap(
+      errored(uid, `unable to decode ${String(object.apiVersion)}, Kind=${String(object.kind)} into *v1.Pod`),
+    )
+  const namespace =
+    typeof request.namespace === 'string' ? request.namespace : (object.metadata.namespace ?? '')
   const spec = (object.spec ?? {}) as { serviceAccountName?: unknown }
-  const saName = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName : 'default'
+  const saName =
+    typeof spec.serviceAccountName === 'string' && spec.serviceAccountName
+      ? spec.serviceAccountName
+      : 'default'
   const sa = deps.serviceAccount(namespace, saName)
   if (!sa) return wrap(errored(uid, `serviceaccounts "${saName}" not found`))
   try {
@@ -89,7 +101,11 @@ export function createWebhookHandler(
       deps.events.emit('request.completed', 'workload-identity-webhook', { method: req.method, path, status })
     }
     if (deps.down()) {
-      deps.events.emit('request.completed', 'workload-identity-webhook', { method: req.method, path, status: 'reset' })
+      deps.events.emit('request.completed', 'workload-identity-webhook', {
+        method: req.method,
+        path,
+        status: 'reset',
+      })
       req.socket.destroy()
       return
     }
@@ -109,24 +125,46 @@ export function createWebhookHandler(
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
       const body = Buffer.concat(chunks)
       let out: unknown
-      if (tooLarge) out = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: errored('', 'request entity is too large') }
-      else if (body.length === 0) out = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: errored('', 'request body is empty') }
+      if (tooLarge)
+        out = {
+          kind: 'AdmissionReview',
+          apiVersion: 'admission.k8s.io/v1',
+          response: errored('', 'request entity is too large'),
+        }
+      else if (body.length === 0)
+        out = {
+          kind: 'AdmissionReview',
+          apiVersion: 'admission.k8s.io/v1',
+          response: errored('', 'request body is empty'),
+        }
       else if (type !== 'application/json')
-        out = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: errored('', `contentType=${type}, expected application/json`) }
+        out = {
+          kind: 'AdmissionReview',
+          apiVersion: 'admission.k8s.io/v1',
+          response: errored('', `contentType=${type}, expected application/json`),
+        }
       else {
         let parsed: unknown
         try {
           parsed = JSON.parse(body.toString('utf8'))
         } catch (err) {
           parsed = undefined
-          out = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: errored('', (err as Error).message) }
+          out = {
+            kind: 'AdmissionReview',
+            apiVersion: 'admission.k8s.io/v1',
+            response: errored('', (err as Error).message),
+          }
         }
         if (!out)
           try {
             out = reviewAdmission(parsed, deps)
           } catch (err) {
             deps.onUnexpected(err)
-            out = { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', response: errored('', 'internal error', 500) }
+            out = {
+              kind: 'AdmissionReview',
+              apiVersion: 'admission.k8s.io/v1',
+              response: errored('', 'internal error', 500),
+            }
           }
       }
       reply(200, out)

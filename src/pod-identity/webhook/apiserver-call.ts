@@ -15,7 +15,14 @@ import { KubeApiError } from '../kube-status.js'
 import { reviewAdmission, type AdmissionDeps, type AdmissionResponse } from './admission.js'
 
 /** Namespaces AKS's admissions enforcer keeps custom webhooks away from. */
-export const ENFORCED_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'gatekeeper-system', 'calico-system', 'tigera-operator']
+export const ENFORCED_NAMESPACES = [
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'gatekeeper-system',
+  'calico-system',
+  'tigera-operator',
+]
 
 const SERVICE_URL = `https://${WEBHOOK_SERVICE.name}.${WEBHOOK_SERVICE.namespace}.svc:443${WEBHOOK_PATH}?timeout=10s`
 
@@ -43,7 +50,9 @@ export function mutatingWebhookConfiguration(opts: { url?: string; caPem: string
         namespaceSelector: {},
         objectSelector: { matchLabels: { [USE_LABEL]: 'true' } },
         reinvocationPolicy: 'IfNeeded',
-        rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: '*' }],
+        rules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: '*' },
+        ],
         sideEffects: 'None',
         timeoutSeconds: 10,
       },
@@ -98,7 +107,9 @@ function applyResponse(pod: K8sObject, response: AdmissionResponse): K8sObject {
 }
 
 const callFailed = (why: string) =>
-  KubeApiError.internal(`failed calling webhook "${WEBHOOK_NAME}": failed to call webhook: Post "${SERVICE_URL}": ${why}`)
+  KubeApiError.internal(
+    `failed calling webhook "${WEBHOOK_NAME}": failed to call webhook: Post "${SERVICE_URL}": ${why}`,
+  )
 
 export function createPodAdmission(opts: {
   /** HTTPS base URL of the webhook listener; omit to review in process. */
@@ -122,8 +133,15 @@ export function createPodAdmission(opts: {
         body: JSON.stringify(review),
       })
     } catch (err) {
-      const msg = (err as Error).message
-      throw callFailed(/timed out/.test(msg) ? 'context deadline exceeded' : msg.includes('ECONNRESET') ? 'EOF' : msg)
+      const e = err as NodeJS.ErrnoException
+      // How Go's HTTP client reports these to kube-apiserver.
+      throw callFailed(
+        /timed out/.test(e.message)
+          ? 'context deadline exceeded'
+          : e.code === 'ECONNRESET'
+            ? 'EOF'
+            : e.message,
+      )
     }
     let body: { response?: AdmissionResponse }
     try {
@@ -132,7 +150,9 @@ export function createPodAdmission(opts: {
       throw callFailed('failed to decode response')
     }
     if (res.status !== 200 || !body.response)
-      throw callFailed(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got HTTP ${res.status}`)
+      throw callFailed(
+        `expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got HTTP ${res.status}`,
+      )
     return body.response
   }
   const review = (pod: K8sObject, ctx: AdmitContext) => ({
@@ -161,7 +181,10 @@ export function createPodAdmission(opts: {
     admitInProcess(pod, ctx) {
       if (!webhookApplies(pod, ctx.namespace, ctx.operation)) return pod
       if (opts.down()) throw callFailed(`no endpoints available for service "${WEBHOOK_SERVICE.name}"`)
-      return applyResponse(pod, reviewAdmission(review(pod, ctx), opts.inProcess).response as AdmissionResponse)
+      return applyResponse(
+        pod,
+        reviewAdmission(review(pod, ctx), opts.inProcess).response as AdmissionResponse,
+      )
     },
     close: () => client?.close(),
   }

@@ -70,7 +70,8 @@ interface PodSpec {
 
 /** Go's strconv.ParseInt error text. */
 function parseGoInt(s: string, bits: 32 | 64, fn = 'ParseInt'): number {
-  if (!/^[+-]?\d+$/.test(s)) throw new WebhookRejection(`strconv.${fn}: parsing ${JSON.stringify(s)}: invalid syntax`)
+  if (!/^[+-]?\d+$/.test(s))
+    throw new WebhookRejection(`strconv.${fn}: parsing ${JSON.stringify(s)}: invalid syntax`)
   const n = BigInt(s)
   const limit = bits === 32 ? 2n ** 31n : 2n ** 63n
   if (n >= limit || n < -limit)
@@ -102,7 +103,9 @@ function podNameOf(pod: K8sObject): string {
 
 function addEnv(c: Container, desired: [string, string][]): Container {
   const have = new Set((c.env ?? []).map((e) => e.name))
-  const add = desired.filter(([n, v]) => !have.has(n) && v.length > 0).map(([name, value]) => ({ name, value }))
+  const add = desired
+    .filter(([n, v]) => !have.has(n) && v.length > 0)
+    .map(([name, value]) => ({ name, value }))
   return add.length ? { ...c, env: [...(c.env ?? []), ...add] } : c
 }
 
@@ -111,7 +114,8 @@ function addMount(c: Container, name: string, mountPath: string, layout: Webhook
   const mounts = c.volumeMounts ?? []
   const i = mounts.findIndex((m) => m.name === name)
   // v1.5 keeps an existing mount of that name; v1.6 replaces it.
-  if (i >= 0) return layout === 'v1.5' ? c : { ...c, volumeMounts: mounts.map((m, j) => (j === i ? mount : m)) }
+  if (i >= 0)
+    return layout === 'v1.5' ? c : { ...c, volumeMounts: mounts.map((m, j) => (j === i ? mount : m)) }
   return { ...c, volumeMounts: [...mounts, mount] }
 }
 
@@ -134,7 +138,9 @@ function proxyContainers(port: number, version: string) {
     imagePullPolicy: 'IfNotPresent',
     args: [`--proxy-port=${port}`, '--log-level=info'],
     ports: [{ containerPort: port }],
-    lifecycle: { postStart: { exec: { command: ['/proxy', `--proxy-port=${port}`, '--probe', '--log-level=info'] } } },
+    lifecycle: {
+      postStart: { exec: { command: ['/proxy', `--proxy-port=${port}`, '--probe', '--log-level=info'] } },
+    },
     securityContext: {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
@@ -150,10 +156,11 @@ function proxyContainers(port: number, version: string) {
 export function mutatePod(pod: K8sObject, namespace: string, sa: K8sObject, cfg: MutationConfig): K8sObject {
   const out = structuredClone(pod)
   out.metadata.namespace = namespace
-  const spec = ((out.spec ??= {}) as PodSpec)
+  const spec = (out.spec ??= {}) as PodSpec
   const annotations = annotationsOf(pod)
   if (Object.prototype.hasOwnProperty.call(annotations, INJECT_PROXY_ANNOTATION)) {
-    if (spec.hostNetwork) throw new WebhookRejection('hostNetwork is set to true, cannot inject proxy sidecar')
+    if (spec.hostNetwork)
+      throw new WebhookRejection('hostNetwork is set to true, cannot inject proxy sidecar')
     const rawPort = annotations[PROXY_PORT_ANNOTATION]
     let port = DEFAULT_PROXY_PORT
     if (rawPort !== undefined) {
@@ -190,7 +197,9 @@ export function mutatePod(pod: K8sObject, namespace: string, sa: K8sObject, cfg:
     [ENV.authorityHost, cfg.authorityHost],
   ]
   const mutate = (cs: Container[] | undefined) =>
-    cs?.map((c) => (skip.has(c.name ?? '') ? c : addMount(addEnv(c, desired), volumeName, layout.mountPath, cfg.layout)))
+    cs?.map((c) =>
+      skip.has(c.name ?? '') ? c : addMount(addEnv(c, desired), volumeName, layout.mountPath, cfg.layout),
+    )
   if (spec.initContainers) spec.initContainers = mutate(spec.initContainers)
   if (spec.containers) spec.containers = mutate(spec.containers)
   const volume: Volume = {

@@ -1,0 +1,154 @@
+/**
+ * The slice plugged into the mock kube-apiserver (`ApiServer.usePodIdentity`): the API server's store
+ * as this slice's `ClusterObjects` (plus the aadpodidentity.k8s.io objects it does not serve, and the
+ * simulated node it does not store), writes through the API server's own create/delete (so the
+ * webhook runs in its admission chain), and the hooks it calls — service-account token
+ * authentication, the TokenRequest subresource and the workload identity webhook on pod CREATE —
+ * with this slice's Kubernetes errors turned into the API server's.
+ */
+import type { PodIdentityHooks } from '../apiserver/deps.js'
+import { KubeStatusError, type Status } from '../apiserver/errors.js'
+import type { ApiServer } from '../apiserver/index.js'
+import { remove } from '../apiserver/rest/delete.js'
+import { create } from '../apiserver/rest/write.js'
+import { stableGuid } from '../kernel/ids.js'
+import type { ChangeType, ClusterKind, ClusterObjects, K8sObject, MemoryCluster } from './cluster-objects.js'
+import { KubeApiError } from './kube-status.js'
+
+/** Kinds the API server stores, by resource name. */
+const SERVED: Partial<Record<ClusterKind, string>> = {
+  Namespace: 'namespaces',
+  ServiceAccount: 'serviceaccounts',
+  Pod: 'pods',
+  Secret: 'secrets',
+}
+const KIND_OF_GR = new Map(Object.entries(SERVED).map(([k, r]) => [`/${r}`, k as ClusterKind]))
+
+class SliceStatusError extends KubeStatusError {
+  readonly status: number
+  readonly code: string
+  readonly #status: Status
+  constructor(e: KubeApiError) {
+    super(e.message, e.details)
+    this.status = e.status
+    this.code = e.code
+    this.#status = e.toStatus()
+  }
+  override toStatus(): Status {
+    return this.#status
+  }
+}
+
+/** This slice's Kubernetes errors as the API server's (which renders KubeStatusError only). */
+export const toApiServerError = (err: unknown): unknown =>
+  err instanceof KubeApiError ? new SliceStatusError(err) : err
+
+export interface ObjectWriter {
+  /** True when the writer runs admission itself (the API server does). */
+  readonly admits: boolean
+  create(obj: K8sObject): K8sObject
+  remove(kind: ClusterKind, namespace: string, name: string): K8sObject | undefined
+}
+
+export interface ApiServerObjects extends ClusterObjects {
+  attach(server: ApiServer): void
+  writer: ObjectWriter
+}
+
+/** `extra`: the objects the API server does not serve (AzureIdentity, …). */
+export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
+  let server: ApiServer | undefined
+  const listeners = new Set<(type: ChangeType, kind: ClusterKind, obj: K8sObject) => void>()
+  const notify = (type: ChangeType, kind: ClusterKind, obj: K8sObject) => {
+    for (const l of listeners) l(type, kind, obj)
+  }
+  const defOf = (kind: ClusterKind) => {
+    const resource = SERVED[kind]
+    return resource && server ? server.registry.byResource('', resource) : undefined
+  }
+  /** The node pods are scheduled on: the API server simulates it without storing a Node. */
+  const node = (name: string): K8sObject | undefined =>
+    server && name === server.context.cluster.nodeName
+      ? { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: stableGuid('aks-auth-sim/node', name) } }
+      : undefined
+  const objects: ApiServerObjects = {
+    get(kind, ns, name) {
+      if (kind === 'Node') return node(name)
+      const def = defOf(kind)
+      if (!SERVED[kind]) return extra.get(kind, ns, name)
+      return def ? server!.store.get(def, ns, name) : undefined
+    },
+    list(kind, ns) {
+      if (kind === 'Node') return server ? [node(server.context.cluster.nodeName)!] : []
+      if (!SERVED[kind]) return extra.list(kind, ns)
+      const def = defOf(kind)
+      return def ? server!.store.list(def, ns ?? '') : []
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    attach(s) {
+      server = s
+      s.store.subscribe((e) => {
+        const kind = KIND_OF_GR.get(e.gr)
+        if (kind) notify(e.type, kind, e.object)
+      })
+      extra.subscribe(notify)
+      // Pods that exist already (seeded, or restored from the state dir) start now.
+      for (const p of objects.list('Pod')) notify('ADDED', 'Pod', p)
+    },
+    writer: {
+      admits: true,
+      create(obj) {
+        const kind = obj.kind as ClusterKind
+        const def = defOf(kind)
+        if (!def) return extra.put(obj)
+        const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : ''
+        return create(server!.context, def, ns, obj)
+      },
+      remove(kind, ns, name) {
+        const def = defOf(kind)
+        if (!def) return extra.remove(kind, ns, name)
+        const out = remove(server!.context, def, ns, name)
+        return 'metadata' in out ? (out as K8sObject) : undefined
+      },
+    },
+  }
+  return objects
+}
+
+/** The hooks the API server calls. */
+export function apiServerHooks(pi: {
+  authenticateServiceAccountToken: PodIdentityHooks['authenticateServiceAccountToken']
+  tokenRequest(input: { namespace: string; name: string; contentType?: string; body: Buffer }): Promise<{
+    body: unknown
+    warnings: string[]
+  }>
+  admitPodInProcess(pod: K8sObject, namespace: string, dryRun: boolean): K8sObject
+}): PodIdentityHooks {
+  return {
+    authenticateServiceAccountToken: (token, audiences) =>
+      pi.authenticateServiceAccountToken(token, audiences),
+    async createToken(input) {
+      try {
+        const r = await pi.tokenRequest({
+          namespace: input.namespace,
+          name: input.name,
+          ...(input.contentType && { contentType: input.contentType }),
+          body: input.body,
+        })
+        return { body: r.body, warnings: r.warnings }
+      } catch (err) {
+        throw toApiServerError(err)
+      }
+    },
+    admitPod(pod, namespace, dryRun) {
+      try {
+        return pi.admitPodInProcess(pod, namespace, dryRun)
+      } catch (err) {
+        throw toApiServerError(err)
+      }
+    },
+  }
+}
