@@ -42,7 +42,8 @@ export async function callAdmin(
         res.setEncoding('utf8')
         res.on('data', (c: string) => (text += c))
         res.on('end', () => {
-          const parsed: unknown = text ? JSON.parse(text) : undefined
+          const isJson = String(res.headers['content-type'] ?? '').includes('json')
+          const parsed: unknown = text && isJson ? JSON.parse(text) : text || undefined
           if ((res.statusCode ?? 500) >= 400) {
             const e = (parsed as { error?: { message?: string } } | undefined)?.error
             reject(new CliError(e?.message ?? `admin API answered ${res.statusCode}`))

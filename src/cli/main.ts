@@ -22,6 +22,7 @@ User side (docs/cli.md; each takes --help):
   convert-kubeconfig  switch a kubeconfig's AKS users between login modes (kubelogin's convert-kubeconfig)
   logout            clear cached tokens (--azure: the ARM sign-in too)
   role-assignment   create, list or delete Azure role assignments (like 'az role assignment')
+  pod-env           print the environment a simulated pod gets (workload identity), to run a process as that pod
 
 ${startHelp}
 ${controlHelp}`
@@ -61,6 +62,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0
       case 'logout':
         ;(await import('./commands/logout.js')).logoutCommand(rest)
+        return 0
+      case 'pod-env':
+        await (await import('./commands/pod-env.js')).podEnvCommand(rest)
         return 0
       case 'role-assignment':
         await (await import('./commands/role-assignment.js')).roleAssignmentCommand(rest)

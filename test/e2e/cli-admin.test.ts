@@ -105,6 +105,14 @@ describe('aks-auth-sim start and the control commands', () => {
     expect(reqs.value.length).toBeGreaterThan(0)
   })
 
+  it('prints the environment a workload-identity pod gets (pod-env)', async () => {
+    const shell = (await cli('pod-env', 'dev/orders-api-0')).stdout
+    expect(shell).toMatch(/^export AZURE_CLIENT_ID=/m)
+    expect(shell).toMatch(/^export AZURE_FEDERATED_TOKEN_FILE=/m)
+    expect(shell).toMatch(/^export AZURE_AUTHORITY_HOST=/m)
+    await expect(cli('pod-env', 'nowhere')).rejects.toMatchObject({ code: 2 })
+  })
+
   it('shuts down cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aks-cli-stop-'))
     const p = spawn(process.execPath, [BIN, 'start', '--state-dir', dir, '--port-base', '0'], {
