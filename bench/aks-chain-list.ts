@@ -4,7 +4,7 @@
  * same API server and list with authentication off, in the same run, alternating rounds.
  * Usage: npx tsx bench/aks-chain-list.ts [seconds per round] [rounds]
  */
-import { benchPki, load, startServer, table, type Result } from './lib.js'
+import { alternate, benchPki, startServer, table } from './lib.js'
 
 const duration = Number(process.argv[2] ?? 5)
 const rounds = Number(process.argv[3] ?? 3)
@@ -24,17 +24,14 @@ const opts = (i: number) => ({
     ...(servers[i]!.info.token && { authorization: `Bearer ${servers[i]!.info.token}` }),
   },
 })
-const runs: Result[][] = modes.map(() => [])
-for (let i = 0; i < modes.length; i++) await load('warm-up', { ...opts(i), duration: 2 })
-for (let round = 0; round < rounds; round++)
-  for (let i = 0; i < modes.length; i++) {
-    const r = await load(modes[i]![0], { ...opts(i), duration })
-    if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
-    runs[i]!.push(r)
-  }
+const results = await alternate(
+  modes.map(([name], i) => ({ name, opts: opts(i) })),
+  rounds,
+  duration,
+)
 await Promise.all(servers.map((s) => s.stop()))
-const median = (rs: Result[]) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!
-const results = runs.map(median)
+for (const r of results)
+  if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
 console.log(table(results))
 console.log(
   `\nratio (whole chain / authentication off), median of ${rounds} rounds: ${(results[1]!.rps / results[0]!.rps).toFixed(2)}`,
