@@ -52,6 +52,8 @@ export async function startCommand(args: string[]): Promise<void> {
     ['Azure Resource Manager', extra.arm],
     ['IMDS (managed identity)', extra.imds],
     ['web UI', url(extra.ui)],
+    ['service-account issuer', url(extra.oidcIssuer)],
+    ['workload identity webhook', url(extra.workloadIdentityWebhook)],
     ['admin API', ep.admin],
     ['CA certificate', ep.caFile],
     ['endpoints.json', join(ep.stateDir, 'endpoints.json')],
