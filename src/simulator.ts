@@ -321,6 +321,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       stateDir,
       persistObjects: !ownsStateDir,
       kubernetes: scenario.kubernetes,
+      customResources: podIdentity.customResourceDefinitions(),
       kubeconfigs: { webhookAuthn: kubeconfigs.webhookAuthn!, webhookAuthz: kubeconfigs.webhookAuthz! },
       azureRbac: Boolean(azureRbac && cluster?.aadProfile.enableAzureRbac),
       disableLocalAccounts: () => cluster?.disableLocalAccounts ?? false,

@@ -7,6 +7,7 @@ import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { StaticToken } from './authn/authenticate.js'
+import type { CustomResourceDefinition } from './crd/definition.js'
 import type {
   KubeObject,
   AuthorizationAttributes,
@@ -38,6 +39,8 @@ export interface ApiServerDeps {
   version?: string | VersionInfo
   /** Directory for the object store (created if missing); omit to keep objects in memory. */
   stateDir?: string
+  /** Custom resources served besides the built-in kinds (installed CRDs, e.g. aad-pod-identity's). */
+  customResources?: readonly CustomResourceDefinition[]
   /** Objects created on first start (an empty or new stateDir), e.g. the scenario's `kubernetes.objects`. */
   seed?: readonly KubernetesManifest[]
   /** CA certificate (PEM) published in every namespace's `kube-root-ca.crt` ConfigMap. */

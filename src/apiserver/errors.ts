@@ -111,6 +111,7 @@ export interface FieldError {
     | 'FieldValueNotSupported'
     | 'FieldValueDuplicate'
     | 'FieldValueTooLong'
+    | 'FieldValueTypeInvalid'
   field: string
   /** The full text as field.Error.Error() prints it (`spec.x: Invalid value: "y": why`). */
   message: string

@@ -4,6 +4,7 @@
  * kube-apiserver that clients can observe (what DELETE returns, whether PUT may create, whether spec
  * changes bump metadata.generation) — and the lookup tables over them.
  */
+import type { CustomResourceInfo } from './crd/definition.js'
 import type { KubeObject } from './types.js'
 import { servedResources } from './served-resources.js'
 
@@ -41,6 +42,8 @@ export interface ResourceDef {
   tracksGeneration: boolean
   /** Field selectors beyond metadata.name / metadata.namespace (the registry's GetAttrs). */
   fieldLabels: Record<string, (obj: KubeObject) => string>
+  /** Set for custom resources: served from a CRD's structural schema instead of a protobuf message. */
+  custom?: CustomResourceInfo
 }
 
 export const apiVersionOf = (def: Pick<ResourceDef, 'group' | 'version'>): string =>

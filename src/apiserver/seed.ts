@@ -7,8 +7,9 @@
 import { ConfigError } from '../kernel/errors.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { ServerContext } from './context.js'
-import { KubeStatusError } from './errors.js'
+import { KubeStatusError, type FieldError } from './errors.js'
 import { create, replace } from './rest/write.js'
+import { conformCustom } from './crd/structural.js'
 import { conform } from './schema/conform.js'
 import type { KubeObject } from './types.js'
 
@@ -55,10 +56,13 @@ export function seedCluster(ctx: ServerContext, objects: readonly KubernetesMani
       problems.push(`${where}: no served kind ${manifest.apiVersion}/${manifest.kind}`)
       continue
     }
-    const c = conform(ctx.model, def.proto, manifest)
-    if (c.typeError || c.unknownFields.length) {
+    const c = def.custom
+      ? conformCustom(ctx.model, def.custom.schema, manifest)
+      : conform(ctx.model, def.proto, manifest)
+    const schemaError = 'errors' in c ? (c.errors as FieldError[])[0]?.message : undefined
+    if (c.typeError || c.unknownFields.length || schemaError) {
       problems.push(
-        `${where}: ${c.typeError ?? `unknown field ${c.unknownFields.map((f) => JSON.stringify(f)).join(', ')}`}`,
+        `${where}: ${c.typeError ?? schemaError ?? `unknown field ${c.unknownFields.map((f) => JSON.stringify(f)).join(', ')}`}`,
       )
       continue
     }

@@ -13,6 +13,8 @@ import { authenticate, type AuthnConfig, type AuthnStep } from './authn/authenti
 import { hasImpersonation, impersonate, type ImpersonationStep } from './authn/impersonation.js'
 import { attributesOf, createAuthorizer, forbidden } from './authz/attributes.js'
 import { createServerContext, type ServerContext } from './context.js'
+import { customResourceDef } from './crd/definition.js'
+import { CRD_DEF, installCrdObjects } from './crd/definitions-api.js'
 import { startControllers } from './controllers.js'
 import { versionInfo, type ApiServerDeps, type PodIdentityHooks } from './deps.js'
 import { BadRequest, Unauthorized } from './errors.js'
@@ -67,7 +69,10 @@ function buildStore(deps: ApiServerDeps) {
 
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const version = versionInfo(deps.version)
-  const registry = createRegistry(servedResources(Number.parseInt(version.minor, 10) || 32))
+  const registry = createRegistry([
+    ...servedResources(Number.parseInt(version.minor, 10) || 32),
+    ...(deps.customResources?.length ? [CRD_DEF, ...deps.customResources.map(customResourceDef)] : []),
+  ])
   const model = createSchemaModel(loadKubeProtos())
   const { store, persistence, loaded } = buildStore(deps)
   const ctx = createServerContext({
@@ -93,6 +98,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     onError: onUnexpected,
   })
   try {
+    installCrdObjects(ctx, deps.customResources ?? [])
     if (!loaded?.seeded) {
       seedCluster(ctx, deps.seed ?? [])
       persistence?.markSeeded()

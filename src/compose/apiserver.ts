@@ -11,6 +11,7 @@ import {
   type ApiServer,
   type AuthorizationAttributes,
   type AuthorizationResult,
+  type CustomResourceDefinition,
   type RulesResult,
   type StaticToken,
   type UserInfo,
@@ -70,6 +71,8 @@ export function composeApiServer(o: {
   stateDir: string
   persistObjects: boolean
   kubernetes: KubernetesScenario | undefined
+  /** CRDs installed on the cluster (the pod-identity slice's aad-pod-identity CRDs). */
+  customResources?: readonly CustomResourceDefinition[]
   kubeconfigs: { webhookAuthn: string; webhookAuthz: string }
   /** Azure RBAC for Kubernetes is enabled on the cluster (the SAR webhook joins the chain). */
   azureRbac: boolean
@@ -117,6 +120,7 @@ export function composeApiServer(o: {
     version: o.config.apiServer.version,
     ...(o.persistObjects && { stateDir: join(o.stateDir, 'kube') }),
     seed: kubernetesSeedObjects(o.kubernetes),
+    ...(o.customResources && { customResources: o.customResources }),
     caPem: o.caPem,
     serverAddress: o.serverAddress,
     staticTokens: [staticToken],

@@ -1,8 +1,9 @@
 /**
  * The slice plugged into the mock kube-apiserver (`ApiServer.usePodIdentity`): the API server's store
- * as this slice's `ClusterObjects` (plus the aadpodidentity.k8s.io objects it does not serve, and the
- * simulated node it does not store), writes through the API server's own create/delete (so the
- * webhook runs in its admission chain), and the hooks it calls — service-account token
+ * as this slice's `ClusterObjects` (the aadpodidentity.k8s.io objects too when it serves their CRDs;
+ * otherwise they stay in this slice's memory, as does the simulated node it does not store), writes
+ * through the API server's own create/update/delete (so the webhook runs in its admission chain),
+ * and the hooks it calls — service-account token
  * authentication, the TokenRequest subresource and the workload identity webhook on pod CREATE —
  * with this slice's Kubernetes errors turned into the API server's.
  */
@@ -10,19 +11,26 @@ import type { PodIdentityHooks } from '../apiserver/deps.js'
 import { KubeStatusError, type Status } from '../apiserver/errors.js'
 import type { ApiServer } from '../apiserver/index.js'
 import { remove } from '../apiserver/rest/delete.js'
-import { create } from '../apiserver/rest/write.js'
+import { create, replace } from '../apiserver/rest/write.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { ChangeType, ClusterKind, ClusterObjects, K8sObject, MemoryCluster } from './cluster-objects.js'
+import { AAD_POD_IDENTITY_GROUP } from './crds.js'
 import { KubeApiError } from './kube-status.js'
 
-/** Kinds the API server stores, by resource name. */
-const SERVED: Partial<Record<ClusterKind, string>> = {
-  Namespace: 'namespaces',
-  ServiceAccount: 'serviceaccounts',
-  Pod: 'pods',
-  Secret: 'secrets',
+/** Kinds the API server stores: group and resource name. */
+const SERVED: Partial<Record<ClusterKind, { group: string; resource: string }>> = {
+  Namespace: { group: '', resource: 'namespaces' },
+  ServiceAccount: { group: '', resource: 'serviceaccounts' },
+  Pod: { group: '', resource: 'pods' },
+  Secret: { group: '', resource: 'secrets' },
+  AzureIdentity: { group: AAD_POD_IDENTITY_GROUP, resource: 'azureidentities' },
+  AzureIdentityBinding: { group: AAD_POD_IDENTITY_GROUP, resource: 'azureidentitybindings' },
+  AzureAssignedIdentity: { group: AAD_POD_IDENTITY_GROUP, resource: 'azureassignedidentities' },
+  AzurePodIdentityException: { group: AAD_POD_IDENTITY_GROUP, resource: 'azurepodidentityexceptions' },
 }
-const KIND_OF_GR = new Map(Object.entries(SERVED).map(([k, r]) => [`/${r}`, k as ClusterKind]))
+const KIND_OF_GR = new Map(
+  Object.entries(SERVED).map(([k, r]) => [`${r.group}/${r.resource}`, k as ClusterKind]),
+)
 
 class SliceStatusError extends KubeStatusError {
   readonly status: number
@@ -47,6 +55,8 @@ export interface ObjectWriter {
   /** True when the writer runs admission itself (the API server does). */
   readonly admits: boolean
   create(obj: K8sObject): K8sObject
+  /** Replaces an existing object (controllers' status writes). */
+  update(obj: K8sObject): K8sObject
   remove(kind: ClusterKind, namespace: string, name: string): K8sObject | undefined
 }
 
@@ -55,7 +65,7 @@ export interface ApiServerObjects extends ClusterObjects {
   writer: ObjectWriter
 }
 
-/** `extra`: the objects the API server does not serve (AzureIdentity, …). */
+/** `extra`: the objects of kinds the API server does not serve (AzureIdentity, … without the CRDs). */
 export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
   let server: ApiServer | undefined
   const listeners = new Set<(type: ChangeType, kind: ClusterKind, obj: K8sObject) => void>()
@@ -63,8 +73,8 @@ export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
     for (const l of listeners) l(type, kind, obj)
   }
   const defOf = (kind: ClusterKind) => {
-    const resource = SERVED[kind]
-    return resource && server ? server.registry.byResource('', resource) : undefined
+    const gr = SERVED[kind]
+    return gr && server ? server.registry.byResource(gr.group, gr.resource) : undefined
   }
   /** The node pods are scheduled on: the API server simulates it without storing a Node. */
   const node = (name: string): K8sObject | undefined =>
@@ -75,14 +85,14 @@ export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
     get(kind, ns, name) {
       if (kind === 'Node') return node(name)
       const def = defOf(kind)
-      if (!SERVED[kind]) return extra.get(kind, ns, name)
-      return def ? server!.store.get(def, ns, name) : undefined
+      if (!def) return SERVED[kind] && !server ? undefined : extra.get(kind, ns, name)
+      return server!.store.get(def, ns, name)
     },
     list(kind, ns) {
       if (kind === 'Node') return server ? [node(server.context.cluster.nodeName)!] : []
-      if (!SERVED[kind]) return extra.list(kind, ns)
       const def = defOf(kind)
-      return def ? server!.store.list(def, ns ?? '') : []
+      if (!def) return SERVED[kind] && !server ? [] : extra.list(kind, ns)
+      return server!.store.list(def, ns ?? '')
     },
     subscribe(listener) {
       listeners.add(listener)
@@ -106,6 +116,15 @@ export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
         if (!def) return extra.put(obj)
         const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : ''
         return create(server!.context, def, ns, obj)
+      },
+      update(obj) {
+        const kind = obj.kind as ClusterKind
+        const def = defOf(kind)
+        if (!def) return extra.put(obj)
+        const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : ''
+        const old = server!.store.get(def, ns, obj.metadata.name ?? '')
+        if (!old) return create(server!.context, def, ns, obj)
+        return replace(server!.context, def, old, obj, '')
       },
       remove(kind, ns, name) {
         const def = defOf(kind)

@@ -33,8 +33,9 @@ export interface NmiDeps {
   settings: () => { assignmentDelaySeconds: number; retryAfterHeader: boolean; pollIntervalMs: number }
 }
 
-interface Assigned {
+export interface Assigned {
   identity: K8sObject
+  binding: K8sObject
   clientId: string
   resourceId: string
   createdAt: number
@@ -67,6 +68,7 @@ export function createNmi(deps: NmiDeps) {
       if (namespaced && identity.metadata.namespace !== ns) continue
       out.push({
         identity,
+        binding: b,
         clientId: str(spec(identity).clientID).toLowerCase(),
         resourceId: str(spec(identity).resourceID),
         createdAt: created,

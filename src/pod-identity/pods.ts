@@ -38,6 +38,7 @@ export function memoryWriter(memory: MemoryCluster, clock: Clock, nodeName: stri
         status: { phase: 'Running', podIP: `10.244.0.${randomInt(2, 250)}`, startTime: rfc3339(clock.now()) },
       })
     },
+    update: (obj) => memory.put(obj),
     remove: (kind, ns, name) => memory.remove(kind, ns, name),
   }
 }

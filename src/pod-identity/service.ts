@@ -31,6 +31,8 @@ import { createIssuerMetadataCache } from './issuer-metadata.js'
 import { createIssuerHandler } from './issuer-routes.js'
 import { createKubelet } from './kubelet.js'
 import { withManagedIdentityTokens } from './mi-tokens.js'
+import { aadPodIdentityCrds } from './crds.js'
+import { startMic } from './mic.js'
 import { createNmi } from './nmi.js'
 import { createPodLifecycle, memorySeed, memoryWriter } from './pods.js'
 import { createImdsHandler } from './imds-routes.js'
@@ -80,6 +82,13 @@ export interface PodIdentitySettings {
   layout: WebhookLayout
   nmi: { enabled: boolean; assignmentDelaySeconds: number; retryAfterHeader: boolean; pollIntervalMs: number }
 }
+
+const AAD_KINDS = [
+  'AzureIdentity',
+  'AzureIdentityBinding',
+  'AzureAssignedIdentity',
+  'AzurePodIdentityException',
+]
 
 /** The node every simulated pod runs on (the mock API server's default node). */
 export const DEFAULT_NODE = 'aks-nodepool1-12345678-vmss000000'
@@ -147,9 +156,11 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
   })
 
   const sectionObjects = (section.objects ?? []) as K8sObject[]
-  const unserved = (o: K8sObject) =>
-    !['Namespace', 'ServiceAccount', 'Pod', 'Secret'].includes(String(o.kind))
-  // With the API server, only what it does not serve (aadpodidentity.k8s.io) stays in memory here.
+  // The aad-pod-identity CRDs are installed with pod-managed identity (as the AKS add-on does).
+  const crdsServed = deps.apiServer === true && settings.nmi.enabled
+  const served = ['Namespace', 'ServiceAccount', 'Pod', 'Secret', ...(crdsServed ? AAD_KINDS : [])]
+  const unserved = (o: K8sObject) => !served.includes(String(o.kind))
+  // With the API server, only what it does not serve (aadpodidentity.k8s.io without CRDs) stays here.
   const memory: MemoryCluster = createMemoryCluster({
     now: () => deps.clock.now(),
     seed: deps.apiServer ? sectionObjects.filter(unserved) : memorySeed(deps.scenario, DEFAULT_NODE),
@@ -264,6 +275,7 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
         await pods.create(structuredClone(p), { inProcess: true })
   }
   if (!deps.apiServer) await seedSection()
+  let mic: ReturnType<typeof startMic> | undefined
   const hooks = apiServerHooks({
     authenticateServiceAccountToken: (token, audiences) => saAuthenticator.authenticate(token, audiences),
     tokenRequest,
@@ -317,12 +329,23 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
       credentials,
       events: deps.events,
     }),
+    /** The CRDs the API server must serve for this slice (aad-pod-identity's, with pod-managed identity). */
+    customResourceDefinitions: () => (crdsServed ? aadPodIdentityCrds() : []),
     /** Plugs the slice into the mock API server and creates the section's objects there. */
     async attachApiServer(server: ApiServer): Promise<void> {
       if (!apiObjects) throw new TypeError('createPodIdentity was not told to use an API server')
       apiObjects.attach(server)
       server.usePodIdentity(hooks)
       await seedSection()
+      if (crdsServed)
+        mic = startMic({
+          objects,
+          writer,
+          clock: deps.clock,
+          assignments: nmi.assignments,
+          settings: () => settings.nmi,
+          onError: deps.onUnexpected,
+        })
     },
     endpoints: () => ({
       imds: deps.urls.imds,
@@ -336,6 +359,7 @@ export async function createPodIdentity(deps: PodIdentityDeps) {
       },
     }),
     close() {
+      mic?.stop()
       kubelet.close()
       admission.close()
       httpsClient.close()

@@ -2,10 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { Simulator } from '../../src/index.js'
-
-const run = promisify(execFile)
 
 export interface KubectlResult {
   code: number
@@ -37,25 +34,27 @@ export function tokenKubeconfig(sim: Simulator, user: Record<string, unknown>): 
   return file
 }
 
-/** Runs the real kubectl (the /usr/bin/kubectl dispatcher) asynchronously — the simulator shares this process. */
-export async function kubectl(
+/**
+ * Runs the real kubectl (the /usr/bin/kubectl dispatcher) asynchronously — the simulator shares this
+ * process — with a fresh HOME; `input` is written to its standard input (`apply -f -`).
+ */
+export function kubectl(
   kubeconfig: string,
   args: string[],
   env: Record<string, string> = {},
+  input?: string,
 ): Promise<KubectlResult> {
   const home = mkdtempSync(join(tmpdir(), 'aks-home-'))
-  try {
-    const { stdout, stderr } = await run(
+  return new Promise((resolve) => {
+    const child = execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args],
-      {
-        env: { ...process.env, HOME: home, ...env },
-        timeout: 60_000,
+      { env: { ...process.env, HOME: home, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        resolve({ code, stdout, stderr })
       },
     )
-    return { code: 0, stdout, stderr }
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string }
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }
-  }
+    if (input !== undefined) child.stdin?.end(input)
+  })
 }

@@ -4,13 +4,14 @@
  * conform to the kind (wrong JSON types are 400), and unknown fields handled per `fieldValidation`
  * (Strict → 400 `strict decoding error: unknown field "…"`, Warn → `Warning: 299` headers, Ignore).
  */
-import { BadRequest } from '../errors.js'
+import { conformCustom } from '../crd/structural.js'
+import { BadRequest, Invalid, UnsupportedMediaType, type FieldError } from '../errors.js'
 import { checkTypeMeta } from '../rest/write.js'
 import type { ResourceDef } from '../registry.js'
 import { conform } from '../schema/conform.js'
 import type { SchemaModel } from '../schema/model.js'
 import type { KubeObject } from '../types.js'
-import { decodeBody } from './body.js'
+import { decodeBody, mediaTypeOf } from './body.js'
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore'
 
@@ -45,13 +46,20 @@ export function conformObject(
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new BadRequest(NOT_AN_OBJECT.replace('%s', jsonType(value)))
   if (checkType) checkTypeMeta(def, value as KubeObject)
-  const r = conform(model, def.proto, value as Record<string, unknown>)
+  const input = value as Record<string, unknown>
+  const r = def.custom ? conformCustom(model, def.custom.schema, input) : conform(model, def.proto, input)
   const cannot = `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`
   if (r.typeError) throw new BadRequest(`${cannot}: ${r.typeError}`)
   if (r.unknownFields.length && validation === 'Strict')
     throw new BadRequest(
       `${cannot}: strict decoding error: ${r.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', ')}`,
     )
+  // A custom resource is decoded unstructured: wrong types fail its schema validation (422), not decoding.
+  const schemaErrors = 'errors' in r ? (r.errors as FieldError[]) : []
+  if (schemaErrors.length) {
+    const meta = (r.value.metadata ?? {}) as { name?: unknown }
+    throw new Invalid(def.kind, def.group, typeof meta.name === 'string' ? meta.name : '', schemaErrors)
+  }
   const warnings =
     validation === 'Warn' ? r.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : []
   const object = r.value as KubeObject
@@ -66,6 +74,9 @@ export function decodeObjectBody(
   body: Buffer,
   validation: FieldValidation,
 ): Decoded {
+  // Custom resources have no protobuf encoding: kube-apiserver accepts only JSON and YAML for them.
+  if (def.custom && mediaTypeOf(contentType) === 'application/vnd.kubernetes.protobuf')
+    throw new UnsupportedMediaType(['application/json', 'application/yaml'])
   const decoded = decodeBody(model, contentType, body, def.proto)
   let value = decoded.value
   if (decoded.typeMeta && typeof value === 'object' && value !== null) {

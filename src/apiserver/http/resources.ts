@@ -219,7 +219,8 @@ export async function handleResource(d: ResourceHandlerDeps, r: ResourceRequest)
       })
     }
     case 'patch': {
-      const type = patchTypeOf(req.headers['content-type'])
+      const type = patchTypeOf(req.headers['content-type'], def.custom !== undefined)
+      const patchModel = def.custom ? undefined : def.proto
       const validation =
         type === 'application/apply-patch+yaml' && !query.get('fieldValidation')
           ? 'Strict'
@@ -232,7 +233,7 @@ export async function handleResource(d: ResourceHandlerDeps, r: ResourceRequest)
       const body = await readBody(req, d.maxBodyBytes)
       const existing = ctx.store.get(def, namespace, name)
       if (!existing && type === 'application/apply-patch+yaml') {
-        const applied = applyPatch(ctx.model, def.proto, type, {}, body)
+        const applied = applyPatch(ctx.model, patchModel, type, {}, body)
         const { object, warnings } = conformObject(
           ctx.model,
           def,
@@ -246,7 +247,7 @@ export async function handleResource(d: ResourceHandlerDeps, r: ResourceRequest)
         })
       }
       const old = existing ?? get(ctx, def, namespace, name)
-      const patched = applyPatch(ctx.model, def.proto, type, typed(def, old) as unknown as JsonMap, body)
+      const patched = applyPatch(ctx.model, patchModel, type, typed(def, old) as unknown as JsonMap, body)
       const { object, warnings } = conformObject(ctx.model, def, patched, validation)
       await guard(object)
       const out = replace(ctx, def, old, object, info.subresource, { dryRun })

@@ -28,7 +28,11 @@ export function openApiV3Document(
   group: string,
   version: string,
 ): Obj {
-  const set = createSchemaSet(model, 'v3')
+  const set = createSchemaSet(
+    model,
+    'v3',
+    registry.all.filter((d) => d.custom),
+  )
   const ctx: Ctx = { dialect: 'v3', add: (n, g) => set.add(n, g) }
   baseSchemas(ctx)
   const paths: Record<string, Obj> = {}
@@ -54,7 +58,11 @@ export function openApiV3Document(
 }
 
 export function openApiV2Document(model: SchemaModel, registry: Registry, gitVersion: string): Obj {
-  const set = createSchemaSet(model, 'v2')
+  const set = createSchemaSet(
+    model,
+    'v2',
+    registry.all.filter((d) => d.custom),
+  )
   const ctx: Ctx = { dialect: 'v2', add: (n, g) => set.add(n, g) }
   baseSchemas(ctx)
   const paths: Record<string, Obj> = {}

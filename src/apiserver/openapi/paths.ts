@@ -109,11 +109,14 @@ function op(
       ctx.dialect === 'v3'
         ? {
             description: c === 201 ? 'Created' : c === 202 ? 'Accepted' : 'OK',
-            content: content(ctx, responseRef, [
-              'application/json',
-              'application/yaml',
-              'application/vnd.kubernetes.protobuf',
-            ]),
+            // Custom resources have no protobuf encoding.
+            content: content(
+              ctx,
+              responseRef,
+              def.custom
+                ? ['application/json', 'application/yaml']
+                : ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'],
+            ),
           }
         : {
             description: c === 201 ? 'Created' : c === 202 ? 'Accepted' : 'OK',
@@ -175,7 +178,7 @@ export function pathsFor(ctx: Ctx, def: ResourceDef): Record<string, Obj> {
   const patchTypes = [
     'application/json-patch+json',
     'application/merge-patch+json',
-    'application/strategic-merge-patch+json',
+    ...(def.custom ? [] : ['application/strategic-merge-patch+json']),
     'application/apply-patch+yaml',
   ]
   const patchRef =

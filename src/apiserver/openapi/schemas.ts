@@ -4,6 +4,8 @@
  * served kind is described, with the x-kubernetes-patch-strategy / -patch-merge-key / -list-type /
  * -list-map-keys / -map-type extensions that `kubectl apply` reads to compute strategic merge patches.
  */
+import { customResourceSchema } from '../crd/openapi.js'
+import type { ResourceDef } from '../registry.js'
 import type { FieldModel, SchemaModel } from '../schema/model.js'
 
 export type Dialect = 'v2' | 'v3'
@@ -96,8 +98,19 @@ export interface SchemaSet {
   schemas: Record<string, Schema>
 }
 
-export function createSchemaSet(model: SchemaModel, dialect: Dialect): SchemaSet {
+/** `custom`: the served custom resources, whose schemas come from their CRDs instead of the model. */
+export function createSchemaSet(
+  model: SchemaModel,
+  dialect: Dialect,
+  custom: readonly ResourceDef[] = [],
+): SchemaSet {
   const schemas: Record<string, Schema> = {}
+  const customByName = new Map<string, { def: ResourceDef; list: boolean }>(
+    custom.flatMap((d) => [
+      [d.proto, { def: d, list: false }],
+      [`${d.proto}List`, { def: d, list: true }],
+    ]),
+  )
   const ref = (fullName: string): Schema => ({ $ref: refTo(dialect, fullName) })
 
   function elementSchema(f: FieldModel): Schema {
@@ -129,6 +142,14 @@ export function createSchemaSet(model: SchemaModel, dialect: Dialect): SchemaSet
 
   function add(fullName: string, gvk?: { group: string; version: string; kind: string }): string {
     const name = definitionName(fullName)
+    const c = customByName.get(fullName)
+    if (c) {
+      if (!schemas[name]) {
+        add(`k8s.io.apimachinery.pkg.apis.meta.v1.${c.list ? 'ListMeta' : 'ObjectMeta'}`)
+        schemas[name] = customResourceSchema(c.def, c.list, dialect, refTo(dialect, c.def.proto))
+      }
+      return name
+    }
     const special = Object.entries(SPECIAL_NAMES).find(([, n]) => n === fullName)
     if (special) {
       schemas[name] ??= specialSchema(special[0], dialect)

@@ -19,10 +19,18 @@ export const PATCH_TYPES = [
 
 export type PatchType = (typeof PATCH_TYPES)[number]
 
-export function patchTypeOf(contentType: string | undefined): PatchType {
+/** Custom resources have no strategic merge: their patch types (apiextensions-apiserver). */
+const CUSTOM_PATCH_TYPES: PatchType[] = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/apply-patch+yaml',
+]
+
+export function patchTypeOf(contentType: string | undefined, custom = false): PatchType {
   const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
-  const hit = PATCH_TYPES.find((t) => t === base)
-  if (!hit) throw new UnsupportedMediaType([...PATCH_TYPES])
+  const accepted = custom ? CUSTOM_PATCH_TYPES : PATCH_TYPES
+  const hit = accepted.find((t) => t === base)
+  if (!hit) throw new UnsupportedMediaType([...accepted])
   return hit
 }
 
@@ -49,10 +57,14 @@ export function mergePatch(target: Json, patch: Json): Json {
   return out
 }
 
-/** Applies the patch to `original` (the object's JSON with apiVersion/kind) and returns the result. */
+/**
+ * Applies the patch to `original` (the object's JSON with apiVersion/kind) and returns the result.
+ * `typeName` undefined: a custom resource, whose apply merges maps and replaces lists (atomic lists,
+ * the structural-schema default).
+ */
 export function applyPatch(
   model: SchemaModel,
-  typeName: string,
+  typeName: string | undefined,
   type: PatchType,
   original: JsonMap,
   body: Buffer,
@@ -99,6 +111,7 @@ export function applyPatch(
       } else patch = parseJson(body)
       if (!isMap(patch))
         throw new BadRequest('json: cannot unmarshal array into Go value of type map[string]interface {}')
+      if (typeName === undefined) return mergePatch(original, patch) as JsonMap
       try {
         return strategicMerge(model, typeName, original, patch)
       } catch (err) {

@@ -59,8 +59,10 @@ function assertValid(def: ResourceDef, obj: KubeObject, old?: KubeObject): void 
 function storedForm(ctx: ServerContext, def: ResourceDef, obj: KubeObject): KubeObject {
   const { apiVersion: _apiVersion, kind: _kind, metadata, ...rest } = obj
   const out: KubeObject = { metadata }
-  for (const k of ctx.model.message(def.proto).fields.keys())
-    if (k !== 'metadata' && rest[k] !== undefined) out[k] = rest[k]
+  const order = def.custom
+    ? Object.keys(def.custom.schema.properties ?? {})
+    : ctx.model.message(def.proto).fields.keys()
+  for (const k of order) if (k !== 'metadata' && rest[k] !== undefined) out[k] = rest[k]
   for (const [k, v] of Object.entries(rest)) if (!(k in out) && v !== undefined) out[k] = v
   return out
 }

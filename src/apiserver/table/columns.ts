@@ -53,7 +53,8 @@ function subjects(o: KubeObject): [string, string, string] {
 }
 
 const createdAt = (o: KubeObject) => str(o.metadata.creationTimestamp)
-const rbacRole: TablePrinter = {
+/** kube's default table convertor: Name and the RFC 3339 creation time (Roles, CRDs…). */
+export const CREATED_AT_PRINTER: TablePrinter = {
   columns: [
     NAME,
     col(
@@ -64,6 +65,7 @@ const rbacRole: TablePrinter = {
   ],
   cells: (o) => [o.metadata.name ?? '', createdAt(o)],
 }
+const rbacRole = CREATED_AT_PRINTER
 const rbacBinding: TablePrinter = {
   columns: [
     NAME,

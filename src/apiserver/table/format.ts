@@ -40,7 +40,7 @@ export const AGE = col(
 
 export interface TablePrinter {
   columns: ColumnDefinition[]
-  cells(o: KubeObject, now: number): Cell[]
+  cells(o: KubeObject, now: number): (Cell | null)[]
 }
 
 /** labels.FormatLabels / selector String(): `a=b,c=d`, `<none>` when empty. */

@@ -5,7 +5,8 @@
  */
 import type { ResourceDef } from '../registry.js'
 import type { KubeObject } from '../types.js'
-import { DEFAULT_PRINTER, PRINTERS } from './columns.js'
+import { customPrinter } from '../crd/printer.js'
+import { CREATED_AT_PRINTER, DEFAULT_PRINTER, PRINTERS } from './columns.js'
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object'
 
@@ -35,7 +36,12 @@ export function toTable(
   listMeta: Record<string, unknown>,
   opts: TableOptions,
 ): Record<string, unknown> {
-  const printer = PRINTERS[def.kind] ?? DEFAULT_PRINTER
+  const printer =
+    def.group === 'apiextensions.k8s.io'
+      ? CREATED_AT_PRINTER
+      : def.custom
+        ? customPrinter(def.custom.columns)
+        : (PRINTERS[def.kind] ?? DEFAULT_PRINTER)
   return {
     kind: 'Table',
     apiVersion: opts.apiVersion,
