@@ -424,6 +424,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
               env: [{ name: 'AKS_AUTH_SIM_STATE_DIR', value: stateDir }],
             },
           },
+          // Microsoft.ManagedIdentity: the pod-identity slice's identities and federated credentials.
+          managedIdentities: podIdentity.arm,
         },
         { onUnexpected },
       ),

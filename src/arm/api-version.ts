@@ -10,10 +10,31 @@ import {
   NoRegisteredProviderFound,
 } from './errors.js'
 
-export type ArmResourceType = 'managedClusters' | 'roleAssignments' | 'roleDefinitions'
+export type ArmResourceType =
+  | 'managedClusters'
+  | 'roleAssignments'
+  | 'roleDefinitions'
+  | 'userAssignedIdentities'
+  | 'federatedIdentityCredentials'
 
-/** First api-version of each type, and the versions the error messages list (newest first). */
-const VERSIONS: Record<ArmResourceType, { first: string; listed: string[] }> = {
+// Microsoft.ManagedIdentity's published versions (azure-rest-api-specs specification/msi), newest first.
+const MSI_LISTED = [
+  '2025-05-31-preview',
+  '2025-01-31-preview',
+  '2024-11-30',
+  '2023-07-31-preview',
+  '2023-01-31',
+  '2022-01-31-preview',
+  '2021-09-30-preview',
+  '2018-11-30',
+  '2015-08-31-preview',
+]
+
+/**
+ * First api-version of each type, the versions the error messages list (newest first), and the type's
+ * name in NoRegisteredProviderFound when it is not the key (child types are named with their parent).
+ */
+const VERSIONS: Record<ArmResourceType, { first: string; listed: string[]; name?: string }> = {
   managedClusters: {
     first: '2017-08-31',
     listed: [
@@ -34,6 +55,13 @@ const VERSIONS: Record<ArmResourceType, { first: string; listed: string[] }> = {
     first: '2015-07-01',
     listed: ['2022-04-01', '2022-05-01-preview', '2018-01-01-preview', '2015-07-01'],
   },
+  userAssignedIdentities: { first: '2015-08-31', listed: MSI_LISTED },
+  // Federated identity credentials arrived with 2022-01-31-preview.
+  federatedIdentityCredentials: {
+    first: '2022-01-31',
+    listed: MSI_LISTED.filter((v) => v >= '2022-01-31'),
+    name: 'userAssignedIdentities/federatedIdentityCredentials',
+  },
 }
 
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})(-preview|-beta|-alpha)?$/
@@ -50,11 +78,11 @@ export function requireApiVersion(
 ): string {
   const raw = query['api-version']
   if (raw === undefined || raw === '') throw new MissingApiVersionParameter()
-  const { first, listed } = VERSIONS[type]
+  const { first, listed, name = type } = VERSIONS[type]
   // A repeated parameter is one ARM cannot pick from.
   if (typeof raw !== 'string') throw new InvalidApiVersionParameter(JSON.stringify(raw), listed)
   const m = SHAPE.exec(raw)
   if (!m || !isDate(m[1]!, m[2]!, m[3]!)) throw new InvalidApiVersionParameter(raw, listed)
-  if (raw.slice(0, 10) < first) throw new NoRegisteredProviderFound(raw, type, location, listed)
+  if (raw.slice(0, 10) < first) throw new NoRegisteredProviderFound(raw, name, location, listed)
   return raw
 }

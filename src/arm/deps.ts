@@ -1,8 +1,8 @@
 /**
  * What the mock Azure Resource Manager needs from the composition root: the Azure state (subscription,
- * resource groups, managed clusters, role assignments), token verification inputs, and the sources of
- * the cluster credentials it hands out (API server URL, cluster CA, admin certificate, and the exec
- * command the user kubeconfig runs).
+ * resource groups, managed clusters, role assignments), token verification inputs, the sources of the
+ * cluster credentials it hands out (API server URL, cluster CA, admin certificate, and the exec command
+ * the user kubeconfig runs), and Microsoft.ManagedIdentity's resource provider.
  */
 import type { AzureRbac } from '../azure-rbac/store.js'
 import type { ResolvedAzure, ResolvedCluster } from '../azure-rbac/scenario-resolve.js'
@@ -12,6 +12,7 @@ import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
+import type { ManagedIdentityProvider } from '../pod-identity/fic-arm.js'
 
 /** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
 export interface ExecPlugin {
@@ -48,6 +49,11 @@ export interface ArmDeps {
   /** Origin of the Entra host (for `--authority-host` and error texts). */
   authority: () => string
   credentials: ClusterCredentialSource
+  /**
+   * Microsoft.ManagedIdentity's resource provider (user-assigned identities and their federated
+   * credentials: the pod-identity slice's `arm`). Without it the namespace is unknown, as before.
+   */
+  managedIdentities?: ManagedIdentityProvider
 }
 
 export type { ResolvedCluster }

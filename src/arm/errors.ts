@@ -211,3 +211,68 @@ export class InjectedArmFault extends ArmError {
     this.code = code
   }
 }
+
+/**
+ * Microsoft.ManagedIdentity's answers for federated identity credentials. The texts are those of the
+ * Entra "workload identity federation considerations" error table, and the one a Terraform user
+ * reported for missing fields (zioproto/istio-aks-example#6); the ones for field lengths and the
+ * 20-credential limit are the simulator's (docs/arm.md).
+ */
+export class FederatedCredentialBadRequest extends armError('BadRequest', 400) {
+  static audienceCount(): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest('Federated identity credentials must have exactly one audience.')
+  }
+  static nameInvalid(name: string): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(`Federated Identity Credential name '${name}' is invalid.`)
+  }
+  static emptyProperties(): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(
+      'Federated Identity Credential from HTTP body has empty properties',
+    )
+  }
+  static missingFields(): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(
+      "The request format was unexpected. Federated Identity Credential must specify 'issuer', 'subject' and 'audience'.",
+    )
+  }
+  static duplicateIssuerSubject(): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(
+      'Issuer and subject combination already exists for this Managed Identity.',
+    )
+  }
+  static tooLong(field: string): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(
+      `The '${field}' of the Federated Identity Credential exceeds the maximum length of 600 characters.`,
+    )
+  }
+  static limit(identityId: string): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(
+      `Too many Federated Identity Credentials are written to Managed Identity '${identityId}'. The maximum number allowed is 20.`,
+    )
+  }
+  /** `$top` / `$skiptoken` of a list that are not what a nextLink carries (simulator wording). */
+  static paging(parameter: string, value: string): FederatedCredentialBadRequest {
+    return new FederatedCredentialBadRequest(`The value '${value}' of '${parameter}' is invalid.`)
+  }
+}
+
+export class ParentIdentityNotFound extends armError('ParentResourceNotFound', 404) {
+  constructor() {
+    super("The parent user-assigned identity doesn't exist.")
+  }
+}
+
+export class FederatedCredentialNotFound extends armError('NotFound', 404) {
+  constructor(name: string) {
+    super(`Federated Identity Credential '${name}' was not found.`)
+  }
+}
+
+/** PUT/PATCH/DELETE of an identity: the simulator's identities are the scenario's (simulator wording). */
+export class IdentityReadOnly extends armError('MethodNotAllowed', 405) {
+  constructor(method: string) {
+    super(
+      `The simulator serves the scenario's user-assigned identities read-only (podIdentity.managedIdentities); http method '${method}' is not supported on them.`,
+    )
+  }
+}

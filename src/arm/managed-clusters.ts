@@ -31,7 +31,8 @@ export function authorize(caller: ArmCaller, deps: ArmDeps, action: string, scop
     throw new AuthorizationFailed(caller.name, caller.objectId, action, scope)
 }
 
-function subscriptionOf(deps: ArmDeps, subscriptionId: string) {
+/** The scenario's subscription, if that is the one asked for (ARM knows it before authorizing). */
+export function subscriptionOf(deps: ArmDeps, subscriptionId: string) {
   const azure = deps.azure
   if (!azure || lower(azure.subscriptionId) !== lower(subscriptionId))
     throw new SubscriptionNotFound(subscriptionId)

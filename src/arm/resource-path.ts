@@ -6,6 +6,8 @@
  *   /subscriptions/{s}/providers/Microsoft.ContainerService/managedClusters
  *   {scope}/providers/Microsoft.Authorization/roleAssignments[/{name}]
  *   {scope}/providers/Microsoft.Authorization/roleDefinitions[/{id}]
+ *   /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities[/{name}[/federatedIdentityCredentials[/{fic}]]]
+ *   /subscriptions/{s}/providers/Microsoft.ManagedIdentity/userAssignedIdentities
  */
 import { isGuid } from '../kernel/ids.js'
 import { InvalidResourceNamespace, InvalidSubscriptionId, NoRouteFound } from './errors.js'
@@ -24,9 +26,27 @@ export type ArmRoute =
     }
   | { kind: 'roleAssignments'; scope: string; name?: string }
   | { kind: 'roleDefinitions'; scope: string; id?: string }
+  | { kind: 'identityList'; subscriptionId: string; resourceGroup?: string }
+  | { kind: 'identity'; subscriptionId: string; resourceGroup: string; name: string; id: string }
+  | {
+      kind: 'federatedCredentials'
+      subscriptionId: string
+      resourceGroup: string
+      identity: string
+      /** The identity's id as requested (where a list is authorized). */
+      identityId: string
+      /** The credential's name; undefined for the list. */
+      name?: string
+      /** The credential's id as requested (or the list's path). */
+      id: string
+    }
   | { kind: 'unknownType'; namespace: string; type: string }
 
-const KNOWN_NAMESPACES = ['microsoft.containerservice', 'microsoft.authorization']
+const KNOWN_NAMESPACES = [
+  'microsoft.containerservice',
+  'microsoft.authorization',
+  'microsoft.managedidentity',
+]
 const eq = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase()
 
 function segments(path: string): string[] {
@@ -71,6 +91,8 @@ export function parseArmPath(path: string): ArmRoute {
   if (!eq(segs[i], 'providers') || segs[i + 1] === undefined) throw new NoRouteFound(path)
   const namespace = segs[i + 1]!
   if (!KNOWN_NAMESPACES.includes(namespace.toLowerCase())) throw new InvalidResourceNamespace(namespace)
+  if (eq(namespace, 'Microsoft.ManagedIdentity'))
+    return managedIdentityRoute(segs, i, { subscriptionId, resourceGroup }, path)
   const [type, name, action, ...rest] = segs.slice(i + 2)
   if (type === undefined || rest.length > 0) throw new NoRouteFound(path)
   if (!eq(namespace, 'Microsoft.ContainerService') || !eq(type, 'managedClusters'))
@@ -87,5 +109,37 @@ export function parseArmPath(path: string): ArmRoute {
     name,
     id,
     ...(action !== undefined && { action }),
+  }
+}
+
+/** `segs[i]` is `providers`, `segs[i + 1]` Microsoft.ManagedIdentity. */
+function managedIdentityRoute(
+  segs: string[],
+  i: number,
+  at: { subscriptionId: string; resourceGroup: string | undefined },
+  path: string,
+): ArmRoute {
+  const [type, name, child, fic, ...rest] = segs.slice(i + 2)
+  const namespace = segs[i + 1]!
+  if (type === undefined || rest.length > 0 || [type, name, child, fic].includes(''))
+    throw new NoRouteFound(path)
+  if (!eq(type, 'userAssignedIdentities')) return { kind: 'unknownType', namespace, type }
+  const { subscriptionId, resourceGroup } = at
+  if (name === undefined)
+    return { kind: 'identityList', subscriptionId, ...(resourceGroup && { resourceGroup }) }
+  if (!resourceGroup) throw new NoRouteFound(path)
+  // Ids exactly as requested: ARM echoes the caller's casing in AuthorizationFailed.
+  const idOf = (n: number) => `/${segs.slice(0, i + n).join('/')}`
+  if (child === undefined) return { kind: 'identity', subscriptionId, resourceGroup, name, id: idOf(4) }
+  if (!eq(child, 'federatedIdentityCredentials'))
+    return { kind: 'unknownType', namespace, type: `${type}/${child}` }
+  return {
+    kind: 'federatedCredentials',
+    subscriptionId,
+    resourceGroup,
+    identity: name,
+    identityId: idOf(4),
+    ...(fic !== undefined && { name: fic }),
+    id: idOf(fic === undefined ? 5 : 6),
   }
 }

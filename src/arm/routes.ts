@@ -1,7 +1,8 @@
 /**
  * The mock Azure Resource Manager's HTTP surface. One catch-all handler: authenticate the bearer
  * token, route the path (resource-path.ts), check `api-version`, apply injected faults, call the
- * protocol function and render; every error goes to the one ARM error renderer.
+ * protocol function (managed clusters, role assignments and definitions, managed identities and their
+ * federated credentials) and render; every error goes to the one ARM error renderer.
  */
 import express, { type Request, type Response } from 'express'
 import { createVerifiedTokenCache } from '../entra/token-verifier.js'
@@ -25,6 +26,16 @@ import {
   listClusterUserCredential,
   listManagedClusters,
 } from './managed-clusters.js'
+import {
+  deleteCredential,
+  getCredential,
+  getIdentity,
+  listCredentials,
+  listIdentities,
+  managedIdentityProvider,
+  putCredential,
+  refuseIdentityChange,
+} from './managed-identities.js'
 import { armErrorHandler, setArmHeaders } from './render-error.js'
 import { parseArmPath } from './resource-path.js'
 import {
@@ -146,6 +157,38 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
             query,
           }),
         )
+      case 'identityList':
+        managedIdentityProvider(deps)
+        requireApiVersion(query, 'userAssignedIdentities', location(deps))
+        only(req, 'GET')
+        await applyArmFault(deps, 'arm.managedIdentities')
+        return send(req, res, 200, listIdentities(caller, deps, route))
+      case 'identity':
+        managedIdentityProvider(deps)
+        requireApiVersion(query, 'userAssignedIdentities', location(deps))
+        only(req, 'GET', 'PUT', 'PATCH', 'DELETE')
+        await applyArmFault(deps, 'arm.managedIdentities')
+        if (req.method !== 'GET') return refuseIdentityChange(caller, deps, route, req.method)
+        return send(req, res, 200, getIdentity(caller, deps, route))
+      case 'federatedCredentials': {
+        managedIdentityProvider(deps)
+        const apiVersion = requireApiVersion(query, 'federatedIdentityCredentials', location(deps))
+        await applyArmFault(deps, 'arm.managedIdentities')
+        if (route.name === undefined) {
+          only(req, 'GET')
+          const selfUrl = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl.split('?')[0]!}`
+          const page = { top: query.$top, skiptoken: query.$skiptoken, apiVersion, selfUrl }
+          return send(req, res, 200, listCredentials(caller, deps, route, page))
+        }
+        const r = { ...route, name: route.name }
+        if (req.method === 'PUT') {
+          const out = putCredential(caller, deps, r, req.body as unknown)
+          return send(req, res, out.created ? 201 : 200, out.body)
+        }
+        if (req.method === 'DELETE') return send(req, res, deleteCredential(caller, deps, r) ? 200 : 204)
+        only(req, 'GET')
+        return send(req, res, 200, getCredential(caller, deps, r))
+      }
       case 'unknownType': {
         const version = typeof query['api-version'] === 'string' ? query['api-version'] : ''
         throw new InvalidResourceType(route.type, route.namespace, version)

@@ -2,12 +2,16 @@
  * Built-in Azure role definitions the simulator knows, copied field for field from the generated
  * Microsoft documentation (MicrosoftDocs/azure-docs, `articles/role-based-access-control/built-in-roles/`):
  * containers.md at commit 0088bfa7 (ms.date 06/30/2025) for the Azure Kubernetes Service roles,
- * privileged.md at 0b8729ea for Owner and Contributor, general.md at 03e5750a for Reader.
+ * privileged.md at 0b8729ea for Owner and Contributor, general.md at 03e5750a for Reader, identity.md at
+ * 1b4e136a (ms.date 07/01/2026) for the Managed Identity roles (the docs list no separate role for
+ * federated identity credentials: Managed Identity Contributor carries their actions).
  */
 import type { RoleDefinition } from './model.js'
 
 const CONTAINERS = 'azure-docs built-in-roles/containers.md @0088bfa7'
 const CS = 'Microsoft.ContainerService/managedClusters'
+const IDENTITY = 'azure-docs built-in-roles/identity.md @1b4e136a'
+const UAMI = 'Microsoft.ManagedIdentity/userAssignedIdentities'
 const READ_RESOURCE_METADATA = [
   'Microsoft.Authorization/*/read',
   'Microsoft.Resources/subscriptions/operationresults/read',
@@ -231,6 +235,45 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
     'azure-docs built-in-roles/general.md @03e5750a',
     {
       actions: ['*/read'],
+    },
+  ),
+  role(
+    'e40ec5ca-96e0-45a2-b4ff-59039f2c2b59',
+    'Managed Identity Contributor',
+    'Create, Read, Update, and Delete User Assigned Identity',
+    IDENTITY,
+    {
+      actions: [
+        `${UAMI}/read`,
+        `${UAMI}/write`,
+        `${UAMI}/delete`,
+        `${UAMI}/federatedIdentityCredentials/read`,
+        `${UAMI}/federatedIdentityCredentials/write`,
+        `${UAMI}/federatedIdentityCredentials/delete`,
+        `${UAMI}/revokeTokens/action`,
+        'Microsoft.Authorization/*/read',
+        'Microsoft.Insights/alertRules/*',
+        'Microsoft.Resources/subscriptions/resourceGroups/read',
+        'Microsoft.Resources/deployments/*',
+        'Microsoft.Support/*',
+      ],
+    },
+  ),
+  role(
+    'f1a07417-d97a-45cb-824c-7a7467783830',
+    'Managed Identity Operator',
+    'Read and Assign User Assigned Identity',
+    IDENTITY,
+    {
+      actions: [
+        `${UAMI}/*/read`,
+        `${UAMI}/*/assign/action`,
+        'Microsoft.Authorization/*/read',
+        'Microsoft.Insights/alertRules/*',
+        'Microsoft.Resources/subscriptions/resourceGroups/read',
+        'Microsoft.Resources/deployments/*',
+        'Microsoft.Support/*',
+      ],
     },
   ),
 ]

@@ -1,10 +1,22 @@
 /**
- * ARM's Microsoft.ManagedIdentity surface for user-assigned identities and their federated identity
- * credentials (pod-identities.md §3.1, arm-spec 2023-01-31 examples), transport-free so the ARM
- * service mounts it behind its own authentication and authorization: GET identities, and
- * PUT / GET / DELETE / list `…/userAssignedIdentities/{name}/federatedIdentityCredentials/{fic}`,
- * with ARM's error envelope and the documented texts.
+ * Microsoft.ManagedIdentity as its resource provider answers, once ARM has authenticated the caller and
+ * authorized the action (src/arm/managed-identities.ts does both, then calls in here): user-assigned
+ * identities and their federated identity credentials (pod-identities.md §3.1, the 2024-11-30 spec
+ * examples). Lookups, validation and the resource shapes live here, next to the credential store the
+ * token exchange reads; failures are ARM's typed errors, which the ARM service renders. `handle` serves
+ * the same operations in process, without authentication, for tools and tests that have no HTTP.
  */
+import { requireApiVersion } from '../arm/api-version.js'
+import {
+  ArmError,
+  FederatedCredentialBadRequest,
+  FederatedCredentialNotFound,
+  IdentityReadOnly,
+  MethodNotAllowed,
+  NoRouteFound,
+  ParentIdentityNotFound,
+  ResourceNotFound,
+} from '../arm/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import {
   FicValidationError,
@@ -13,18 +25,35 @@ import {
 } from './federated-credentials.js'
 import type { ManagedIdentity } from './managed-identities.js'
 
-export const MSI_API_VERSIONS = [
-  '2018-11-30',
-  '2021-09-30-preview',
-  '2022-01-31-preview',
-  '2023-01-31',
-  '2023-07-31-preview',
-  '2024-11-30',
-]
-const FIC_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials'
+export const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities'
+export const FIC_TYPE = `${IDENTITY_TYPE}/federatedIdentityCredentials`
 
 const PATH =
-  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.managedidentity\/userassignedidentities(?:\/([^/]+)(?:\/federatedidentitycredentials(?:\/([^/]+))?)?)?\/?$/i
+  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.managedidentity\/userassignedidentities(?:\/([^/]+)(?:\/(federatedidentitycredentials)(?:\/([^/]+))?)?)?\/?$/i
+
+/** Whether a path belongs to this provider's resource-group resources. */
+export const isManagedIdentityPath = (path: string) => PATH.test(path)
+
+export interface IdentityRef {
+  subscriptionId: string
+  resourceGroup: string
+  name: string
+}
+
+export interface CredentialRef {
+  subscriptionId: string
+  resourceGroup: string
+  /** The user-assigned identity's name. */
+  identity: string
+  /** The credential's name. */
+  name: string
+}
+
+/** `$top` / `$skiptoken` of a credential list, as the query carries them. */
+export interface PageQuery {
+  top?: unknown
+  skiptoken?: unknown
+}
 
 export interface ArmRequest {
   method: string
@@ -39,181 +68,203 @@ export interface ArmAnswer {
   body?: unknown
 }
 
-const armError = (status: number, code: string, message: string): ArmAnswer => ({
-  status,
-  body: { error: { code, message } },
-})
+const lower = (s: string) => s.toLowerCase()
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Whether a path belongs to this surface (for the ARM router). */
-export const isManagedIdentityPath = (path: string) => PATH.test(path)
+function index(parameter: string, raw: unknown, min: number): number {
+  const text = typeof raw === 'string' ? raw : JSON.stringify(raw)
+  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN
+  if (!(n >= min)) throw FederatedCredentialBadRequest.paging(parameter, text)
+  return n
+}
+
+function toArmError(err: FicValidationError, mi: ManagedIdentity, name: string): ArmError {
+  const p = err.problem
+  switch (p.kind) {
+    case 'audience_count':
+      return FederatedCredentialBadRequest.audienceCount()
+    case 'duplicate_issuer_subject':
+      return FederatedCredentialBadRequest.duplicateIssuerSubject()
+    case 'limit':
+      return FederatedCredentialBadRequest.limit(mi.resourceId)
+    case 'too_long':
+      return FederatedCredentialBadRequest.tooLong(p.field)
+    case 'missing':
+    case 'type':
+      return FederatedCredentialBadRequest.missingFields()
+    // The name comes from the path; the store's name problems all mean it is not a valid one.
+    case 'name_invalid':
+    case 'immutable_name':
+    case 'duplicate_name':
+      return FederatedCredentialBadRequest.nameInvalid(name)
+  }
+}
 
 export function createManagedIdentityArm(deps: {
   identities: () => ManagedIdentity[]
   credentials: FederatedCredentialStore
   events: EventBus
 }) {
+  const { credentials, events } = deps
+
   const identityView = (mi: ManagedIdentity) => ({
-    id: mi.resourceId,
+    // The provider answers with lower-case `resourcegroups`, as in the spec examples and xms_mirid.
+    id: mi.mirid,
     name: mi.name,
-    type: 'Microsoft.ManagedIdentity/userAssignedIdentities',
+    type: IDENTITY_TYPE,
     location: mi.location,
     tags: {},
     properties: {
+      isolationScope: 'None',
       tenantId: mi.tenantId,
       principalId: mi.principalId,
       clientId: mi.clientId,
-      isolationScope: 'None',
     },
   })
-  const ficView = (mi: ManagedIdentity, f: FederatedCredential) => ({
+  const credentialView = (mi: ManagedIdentity, f: FederatedCredential) => ({
     id: `${mi.mirid}/federatedIdentityCredentials/${f.name}`,
     name: f.name,
     type: FIC_TYPE,
     properties: { issuer: f.issuer, subject: f.subject, audiences: f.audiences },
   })
 
-  function problem(err: FicValidationError, mi: ManagedIdentity, name: string): ArmAnswer {
-    const p = err.problem
-    switch (p.kind) {
-      case 'audience_count':
-        return armError(400, 'BadRequest', 'Federated identity credentials must have exactly one audience.')
-      case 'name_invalid':
-      case 'immutable_name':
-        return armError(400, 'BadRequest', `Federated Identity Credential name '${name}' is invalid.`)
-      case 'duplicate_issuer_subject':
-        return armError(
-          400,
-          'BadRequest',
-          'Issuer and subject combination already exists for this Managed Identity.',
-        )
-      case 'limit':
-        return armError(
-          400,
-          'BadRequest',
-          `Too many Federated Identity Credentials are written to Managed Identity '${mi.resourceId}'. The maximum number allowed is 20.`,
-        )
-      case 'too_long':
-        return armError(
-          400,
-          'BadRequest',
-          `The '${p.field}' of the Federated Identity Credential exceeds the maximum length of 600 characters.`,
-        )
-      case 'missing':
-      case 'type':
-        return armError(
-          400,
-          'BadRequest',
-          `The '${p.field}' of the Federated Identity Credential is missing or invalid.`,
-        )
-      case 'duplicate_name':
-        return armError(400, 'BadRequest', `Federated Identity Credential name '${p.name}' already exists.`)
-    }
-  }
-
-  function handle(req: ArmRequest): ArmAnswer {
-    const m = PATH.exec(req.path)
-    if (!m)
-      return armError(
-        404,
-        'InvalidResourceType',
-        "The resource type could not be found in the namespace 'Microsoft.ManagedIdentity'.",
-      )
-    const apiVersion = req.query.get('api-version')
-    if (!apiVersion)
-      return armError(
-        400,
-        'MissingApiVersionParameter',
-        'The api-version query parameter (?api-version=) is required for all requests.',
-      )
-    if (!MSI_API_VERSIONS.includes(apiVersion))
-      return armError(
-        400,
-        'InvalidApiVersionParameter',
-        `The api-version '${apiVersion}' is invalid. The supported versions are '${MSI_API_VERSIONS.join(',')}'.`,
-      )
-    const [, sub, rg, name, fic] = m
-    const inGroup = deps
+  const inGroup = (subscriptionId: string, resourceGroup?: string) =>
+    deps
       .identities()
       .filter(
         (i) =>
-          i.subscriptionId.toLowerCase() === sub!.toLowerCase() &&
-          i.resourceGroup.toLowerCase() === rg!.toLowerCase(),
+          lower(i.subscriptionId) === lower(subscriptionId) &&
+          (resourceGroup === undefined || lower(i.resourceGroup) === lower(resourceGroup)),
       )
-    if (name === undefined) {
-      if (req.method !== 'GET')
-        return armError(
-          405,
-          'MethodNotAllowed',
-          `The requested resource does not support http method '${req.method}'.`,
-        )
-      return { status: 200, body: { value: inGroup.map(identityView) } }
-    }
-    const mi = inGroup.find((i) => i.name.toLowerCase() === name.toLowerCase())
-    const isFic = /\/federatedidentitycredentials/i.test(req.path)
-    if (!mi)
-      return isFic
-        ? armError(404, 'ParentResourceNotFound', "The parent user-assigned identity doesn't exist.")
-        : armError(
-            404,
-            'ResourceNotFound',
-            `The Resource 'Microsoft.ManagedIdentity/userAssignedIdentities/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-          )
-    if (!isFic) {
-      if (req.method !== 'GET')
-        return armError(
-          405,
-          'MethodNotAllowed',
-          `The requested resource does not support http method '${req.method}'.`,
-        )
-      return { status: 200, body: identityView(mi) }
-    }
-    if (fic === undefined) {
-      if (req.method !== 'GET')
-        return armError(
-          405,
-          'MethodNotAllowed',
-          `The requested resource does not support http method '${req.method}'.`,
-        )
-      return { status: 200, body: { value: deps.credentials.list(mi.clientId).map((f) => ficView(mi, f)) } }
-    }
-    if (req.method === 'GET') {
-      const f = deps.credentials.get(mi.clientId, fic)
-      return f
-        ? { status: 200, body: ficView(mi, f) }
-        : armError(404, 'NotFound', `Federated Identity Credential '${fic}' was not found.`)
-    }
-    if (req.method === 'DELETE') return { status: deps.credentials.remove(mi.clientId, fic) ? 200 : 204 }
-    if (req.method !== 'PUT')
-      return armError(
-        405,
-        'MethodNotAllowed',
-        `The requested resource does not support http method '${req.method}'.`,
-      )
-    const body = req.body
-    const props =
-      typeof body === 'object' && body !== null && !Array.isArray(body)
-        ? (body as { properties?: unknown }).properties
-        : undefined
-    if (
-      typeof props !== 'object' ||
-      props === null ||
-      Array.isArray(props) ||
-      Object.keys(props).length === 0
-    )
-      return armError(400, 'BadRequest', `Federated Identity Credential '${fic}' has empty properties.`)
+  const find = (r: IdentityRef) =>
+    inGroup(r.subscriptionId, r.resourceGroup).find((i) => lower(i.name) === lower(r.name))
+  const parent = (r: CredentialRef) => {
+    const mi = find({ subscriptionId: r.subscriptionId, resourceGroup: r.resourceGroup, name: r.identity })
+    if (!mi) throw new ParentIdentityNotFound()
+    return mi
+  }
+  // ARM resource names compare case-insensitively; the store keeps the name as first written.
+  const credentialOf = (mi: ManagedIdentity, name: string) =>
+    credentials.list(mi.clientId).find((f) => lower(f.name) === lower(name))
+
+  function getIdentity(r: IdentityRef) {
+    const mi = find(r)
+    if (!mi) throw new ResourceNotFound(IDENTITY_TYPE, r.name, r.resourceGroup)
+    return identityView(mi)
+  }
+
+  function listCredentials(r: IdentityRef, page: PageQuery = {}) {
+    const mi = parent({ ...r, identity: r.name })
+    const all = credentials.list(mi.clientId)
+    const start = page.skiptoken === undefined ? 0 : index('$skiptoken', page.skiptoken, 0)
+    const size = page.top === undefined ? all.length : index('$top', page.top, 1)
+    const value = all.slice(start, start + size).map((f) => credentialView(mi, f))
+    const next = start + size < all.length ? { top: size, skiptoken: String(start + size) } : undefined
+    return { value, ...(next && { next }) }
+  }
+
+  function getCredential(r: CredentialRef) {
+    const mi = parent(r)
+    const f = credentialOf(mi, r.name)
+    if (!f) throw new FederatedCredentialNotFound(r.name)
+    return credentialView(mi, f)
+  }
+
+  /** Create or replace; `created` is ARM's 201 (200 for a replacement). */
+  function putCredential(r: CredentialRef, body: unknown, by?: string) {
+    const mi = parent(r)
+    const props = isObject(body) ? body.properties : undefined
+    if (!isObject(props) || Object.keys(props).length === 0)
+      throw FederatedCredentialBadRequest.emptyProperties()
+    // Only the resource's own properties: ARM has no `description` or `name` inside `properties`.
+    const input = { issuer: props.issuer, subject: props.subject, audiences: props.audiences }
+    const name = credentialOf(mi, r.name)?.name ?? r.name
+    let result: { fic: FederatedCredential; created: boolean }
     try {
-      const { fic: f, created } = deps.credentials.put(mi.clientId, fic, props)
-      deps.events.emit('federated_credential.created', 'arm', {
-        identity: mi.name,
-        name: f.name,
-        issuer: f.issuer,
-        subject: f.subject,
-      })
-      return { status: created ? 201 : 200, body: ficView(mi, f) }
+      result = credentials.put(mi.clientId, name, input)
     } catch (err) {
-      if (err instanceof FicValidationError) return problem(err, mi, fic)
+      if (err instanceof FicValidationError) throw toArmError(err, mi, r.name)
+      throw err
+    }
+    const { fic, created } = result
+    events.emit(created ? 'federated_credential.created' : 'federated_credential.updated', 'arm', {
+      identity: mi.name,
+      name: fic.name,
+      issuer: fic.issuer,
+      subject: fic.subject,
+      ...(by !== undefined && { by }),
+    })
+    return { created, body: credentialView(mi, fic) }
+  }
+
+  /** Deletes; false (ARM's 204) when there was no such credential. */
+  function deleteCredential(r: CredentialRef, by?: string): boolean {
+    const mi = parent(r)
+    const f = credentialOf(mi, r.name)
+    if (!f) return false
+    credentials.remove(mi.clientId, f.id)
+    events.emit('federated_credential.deleted', 'arm', {
+      identity: mi.name,
+      name: f.name,
+      ...(by !== undefined && { by }),
+    })
+    return true
+  }
+
+  /** The operations in process: the path's api-version, resources and errors, no caller. */
+  function handle(req: ArmRequest): ArmAnswer {
+    try {
+      const m = PATH.exec(req.path)
+      if (!m) throw new NoRouteFound(req.path)
+      const [, subscriptionId, resourceGroup, name, child, fic] = m as unknown as string[]
+      const query: Record<string, unknown> = Object.fromEntries(req.query)
+      requireApiVersion(query, child ? 'federatedIdentityCredentials' : 'userAssignedIdentities')
+      const g = { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! }
+      const only = (method: string) => {
+        if (req.method !== method) throw new MethodNotAllowed(req.method)
+      }
+      if (name === undefined) {
+        only('GET')
+        return { status: 200, body: { value: inGroup(g.subscriptionId, g.resourceGroup).map(identityView) } }
+      }
+      if (child === undefined) {
+        if (['PUT', 'PATCH', 'DELETE'].includes(req.method)) throw new IdentityReadOnly(req.method)
+        only('GET')
+        return { status: 200, body: getIdentity({ ...g, name }) }
+      }
+      if (fic === undefined) {
+        only('GET')
+        const { value } = listCredentials({ ...g, name }, { top: query.$top, skiptoken: query.$skiptoken })
+        return { status: 200, body: { value } }
+      }
+      const r = { ...g, identity: name, name: fic }
+      if (req.method === 'PUT') {
+        const out = putCredential(r, req.body)
+        return { status: out.created ? 201 : 200, body: out.body }
+      }
+      if (req.method === 'DELETE') return { status: deleteCredential(r) ? 200 : 204 }
+      only('GET')
+      return { status: 200, body: getCredential(r) }
+    } catch (err) {
+      if (err instanceof ArmError) return { status: err.status, body: err.toArmBody() }
       throw err
     }
   }
-  return { handle }
+
+  return {
+    identities: deps.identities,
+    /** The identities of a subscription, or of one of its resource groups. */
+    inGroup,
+    identityView,
+    getIdentity,
+    listCredentials,
+    getCredential,
+    putCredential,
+    deleteCredential,
+    handle,
+  }
 }
+
+/** What the ARM service calls: the provider of `createManagedIdentityArm`. */
+export type ManagedIdentityProvider = ReturnType<typeof createManagedIdentityArm>

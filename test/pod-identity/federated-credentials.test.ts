@@ -203,7 +203,7 @@ describe('ARM federatedIdentityCredentials on user-assigned identities', () => {
       'Federated identity credentials must have exactly one audience.',
     )
     expect(msg(put('_x', { properties: props }))).toBe("Federated Identity Credential name '_x' is invalid.")
-    expect(msg(put('fic-a', {}))).toBe("Federated Identity Credential 'fic-a' has empty properties.")
+    expect(msg(put('fic-a', {}))).toBe('Federated Identity Credential from HTTP body has empty properties')
     expect(
       put('fic-b', {
         properties: {
