@@ -3,34 +3,9 @@
  * k8s.io/apimachinery/pkg/api/errors builds (kubectl prints `Error from server (<reason>): <message>`).
  * The protocol code throws them; `render.ts` writes the Status body.
  */
-import { SimulatorError } from '../kernel/errors.js'
+import { KubeStatusError } from '../kernel/kube-status.js'
 
-export interface StatusCause {
-  reason?: string
-  message?: string
-  field?: string
-}
-
-export interface StatusDetails {
-  name?: string
-  group?: string
-  kind?: string
-  uid?: string
-  causes?: StatusCause[]
-  retryAfterSeconds?: number
-}
-
-/** metav1.Status as the wire spells it (field order matters for byte-level comparisons). */
-export interface Status {
-  kind: 'Status'
-  apiVersion: 'v1'
-  metadata: Record<string, never>
-  status: 'Failure' | 'Success'
-  message?: string
-  reason?: string
-  details?: StatusDetails
-  code: number
-}
+export { KubeStatusError, type Status, type StatusCause, type StatusDetails } from '../kernel/kube-status.js'
 
 /** A group + resource, e.g. `{group: 'apps', resource: 'deployments'}`. */
 export interface GroupResource {
@@ -41,26 +16,6 @@ export interface GroupResource {
 /** `configmaps` or `deployments.apps`: schema.GroupResource.String(). */
 export const qualified = (gr: GroupResource): string =>
   gr.group ? `${gr.resource}.${gr.group}` : gr.resource
-
-export abstract class KubeStatusError extends SimulatorError {
-  readonly details: StatusDetails | undefined
-  constructor(message: string, details?: StatusDetails) {
-    super(message)
-    this.details = details
-  }
-  toStatus(): Status {
-    return {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: this.message,
-      reason: this.code,
-      ...(this.details && { details: this.details }),
-      code: this.status,
-    }
-  }
-}
 
 export class NotFound extends KubeStatusError {
   readonly status = 404

@@ -4,18 +4,15 @@
  * otherwise they stay in this slice's memory, as does the simulated node it does not store), writes
  * through the API server's own create/update/delete (so the webhook runs in its admission chain),
  * and the hooks it calls — service-account token
- * authentication, the TokenRequest subresource and the workload identity webhook on pod CREATE —
- * with this slice's Kubernetes errors turned into the API server's.
+ * authentication, the TokenRequest subresource and the workload identity webhook on pod CREATE.
  */
 import type { PodIdentityHooks } from '../apiserver/deps.js'
-import { KubeStatusError, type Status } from '../apiserver/errors.js'
 import type { ApiServer } from '../apiserver/index.js'
 import { remove } from '../apiserver/rest/delete.js'
 import { create, replace } from '../apiserver/rest/write.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { ChangeType, ClusterKind, ClusterObjects, K8sObject, MemoryCluster } from './cluster-objects.js'
 import { AAD_POD_IDENTITY_GROUP } from './crds.js'
-import { KubeApiError } from './kube-status.js'
 
 /** Kinds the API server stores: group and resource name. */
 const SERVED: Partial<Record<ClusterKind, { group: string; resource: string }>> = {
@@ -31,25 +28,6 @@ const SERVED: Partial<Record<ClusterKind, { group: string; resource: string }>> 
 const KIND_OF_GR = new Map(
   Object.entries(SERVED).map(([k, r]) => [`${r.group}/${r.resource}`, k as ClusterKind]),
 )
-
-class SliceStatusError extends KubeStatusError {
-  readonly status: number
-  readonly code: string
-  readonly #status: Status
-  constructor(e: KubeApiError) {
-    super(e.message, e.details)
-    this.status = e.status
-    this.code = e.code
-    this.#status = e.toStatus()
-  }
-  override toStatus(): Status {
-    return this.#status
-  }
-}
-
-/** This slice's Kubernetes errors as the API server's (which renders KubeStatusError only). */
-export const toApiServerError = (err: unknown): unknown =>
-  err instanceof KubeApiError ? new SliceStatusError(err) : err
 
 export interface ObjectWriter {
   /** True when the writer runs admission itself (the API server does). */
@@ -149,25 +127,16 @@ export function apiServerHooks(pi: {
   return {
     authenticateServiceAccountToken: (token, audiences) =>
       pi.authenticateServiceAccountToken(token, audiences),
+    // This slice's KubeApiError shares the API server's Status error base: it renders as its own.
     async createToken(input) {
-      try {
-        const r = await pi.tokenRequest({
-          namespace: input.namespace,
-          name: input.name,
-          ...(input.contentType && { contentType: input.contentType }),
-          body: input.body,
-        })
-        return { body: r.body, warnings: r.warnings }
-      } catch (err) {
-        throw toApiServerError(err)
-      }
+      const r = await pi.tokenRequest({
+        namespace: input.namespace,
+        name: input.name,
+        ...(input.contentType && { contentType: input.contentType }),
+        body: input.body,
+      })
+      return { body: r.body, warnings: r.warnings }
     },
-    admitPod(pod, namespace, dryRun) {
-      try {
-        return pi.admitPodInProcess(pod, namespace, dryRun)
-      } catch (err) {
-        throw toApiServerError(err)
-      }
-    },
+    admitPod: (pod, namespace, dryRun) => pi.admitPodInProcess(pod, namespace, dryRun),
   }
 }

@@ -1,50 +1,21 @@
 /**
  * Kubernetes API errors raised by this slice's API-server pieces (TokenRequest, the ServiceAccount
  * admission check, the mutating-webhook call), carrying the metav1.Status kube-apiserver would send.
- * The API server renders `toStatus()` as it renders its own errors (see docs/pod-identity.md,
- * "Wiring into the API server").
+ * They share the API server's Status error base, so it renders them as its own.
  */
-import { SimulatorError } from '../kernel/errors.js'
+import { KubeStatusError, type Status, type StatusCause, type StatusDetails } from '../kernel/kube-status.js'
 
-export interface StatusCause {
-  reason?: string
-  message?: string
-  field?: string
-}
+export type KubeStatus = Status
 
-export interface KubeStatus {
-  kind: 'Status'
-  apiVersion: 'v1'
-  metadata: Record<string, never>
-  status: 'Failure'
-  message: string
-  reason?: string
-  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[] }
-  code: number
-}
-
-export class KubeApiError extends SimulatorError {
+/** A Kubernetes Status error with its status and reason given at construction. */
+export class KubeApiError extends KubeStatusError {
   readonly status: number
   /** The Status `reason` (`NotFound`, `Invalid`, …); empty for webhook denials, as kube-apiserver sends. */
   readonly code: string
-  readonly details: KubeStatus['details']
-  constructor(status: number, reason: string, message: string, details?: KubeStatus['details']) {
-    super(message)
+  constructor(status: number, reason: string, message: string, details?: StatusDetails) {
+    super(message, details)
     this.status = status
     this.code = reason
-    this.details = details
-  }
-  toStatus(): KubeStatus {
-    return {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: this.message,
-      ...(this.code && { reason: this.code }),
-      ...(this.details && { details: this.details }),
-      code: this.status,
-    }
   }
 
   static notFound(resource: string, name: string, group = ''): KubeApiError {

@@ -5,37 +5,14 @@
  * Construction follows k8s.io/apimachinery `api/errors` (NewInvalid, NewBadRequest,
  * NewRequestEntityTooLargeError).
  */
-import { SimulatorError } from '../kernel/errors.js'
-import type { Status, StatusCause, StatusDetails } from './types.js'
+import { KubeStatusError, type StatusCause } from '../kernel/kube-status.js'
 
-export abstract class ReviewStatusError extends SimulatorError {
-  readonly details: StatusDetails | undefined
-  constructor(message: string, details?: StatusDetails) {
-    super(message)
-    this.details = details
-  }
-
-  /** The metav1.Status body, exactly as kube-apiserver serialises it. */
-  toStatus(): Status {
-    return {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: this.message,
-      reason: this.code,
-      ...(this.details && { details: this.details }),
-      code: this.status,
-    }
-  }
-}
-
-export class BadRequest extends ReviewStatusError {
+export class BadRequest extends KubeStatusError {
   readonly status = 400
   readonly code = 'BadRequest'
 }
 
-export class RequestEntityTooLarge extends ReviewStatusError {
+export class RequestEntityTooLarge extends KubeStatusError {
   readonly status = 413
   readonly code = 'RequestEntityTooLarge'
   constructor(limit: number) {
@@ -66,7 +43,7 @@ export function errorBody(e: FieldError): string {
 
 const errorText = (e: FieldError) => `${e.field}: ${errorBody(e)}`
 
-export class Invalid extends ReviewStatusError {
+export class Invalid extends KubeStatusError {
   readonly status = 422
   readonly code = 'Invalid'
   readonly fieldErrors: FieldError[]

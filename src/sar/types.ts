@@ -163,26 +163,4 @@ export type AnyReview =
   SubjectAccessReview | LocalSubjectAccessReview | SelfSubjectAccessReview | SelfSubjectRulesReview
 
 /** metav1.Status as the API server renders failures. */
-export interface StatusCause {
-  reason?: string
-  message?: string
-  field?: string
-}
-
-export interface StatusDetails {
-  name?: string
-  group?: string
-  kind?: string
-  causes?: StatusCause[]
-}
-
-export interface Status {
-  kind: 'Status'
-  apiVersion: 'v1'
-  metadata: Record<string, never>
-  status: 'Failure'
-  message: string
-  reason: string
-  details?: StatusDetails
-  code: number
-}
+export type { Status, StatusCause, StatusDetails } from '../kernel/kube-status.js'

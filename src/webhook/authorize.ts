@@ -4,7 +4,7 @@
  * event stream (the explanation lists every assignment considered).
  */
 import { authorizeWithAzureRbac, type AzureAuthzDeps } from '../azure-rbac/authorize.js'
-import { ReviewStatusError } from '../sar/errors.js'
+import { KubeStatusError } from '../kernel/kube-status.js'
 import { decodeSubjectAccessReviewBody } from '../sar/parse.js'
 import { toWireReview } from '../sar/render.js'
 import type { SarAnswer } from './server.js'
@@ -17,7 +17,7 @@ export function createSarHandler(
     try {
       review = decodeSubjectAccessReviewBody(raw)
     } catch (err) {
-      if (!(err instanceof ReviewStatusError)) throw err
+      if (!(err instanceof KubeStatusError)) throw err
       return Promise.resolve({
         httpStatus: err.status,
         body: err.toStatus(),

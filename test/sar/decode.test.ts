@@ -27,7 +27,7 @@ function badRequest(fn: () => unknown): string {
       reason: 'BadRequest',
       code: 400,
     })
-    return status.message
+    return String(status.message)
   }
   throw new Error('expected BadRequest')
 }

@@ -6,7 +6,7 @@ import { authorizeWithAzureRbac } from '../../src/azure-rbac/authorize.js'
 import { BUILTIN_ROLES } from '../../src/azure-rbac/builtin-roles.js'
 import { isDiscoveryRequest } from '../../src/azure-rbac/sar-mapping.js'
 import { createAzureRbac } from '../../src/azure-rbac/store.js'
-import { ReviewStatusError } from '../../src/sar/errors.js'
+import { KubeStatusError } from '../../src/kernel/kube-status.js'
 import {
   decodeReviewBody,
   parseReview,
@@ -27,9 +27,9 @@ function typedOrValue<T>(fn: () => T): T | undefined {
   try {
     return fn()
   } catch (err) {
-    expect(err).toBeInstanceOf(ReviewStatusError)
-    expect([400, 413, 422]).toContain((err as ReviewStatusError).status)
-    expect((err as ReviewStatusError).toStatus().code).toBe((err as ReviewStatusError).status)
+    expect(err).toBeInstanceOf(KubeStatusError)
+    expect([400, 413, 422]).toContain((err as KubeStatusError).status)
+    expect((err as KubeStatusError).toStatus().code).toBe((err as KubeStatusError).status)
     return undefined
   }
 }
