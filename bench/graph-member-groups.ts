@@ -7,15 +7,9 @@
  * over HTTPS with autocannon: the simulator against a bare node:https server (jose check + JSON).
  * Usage: npx tsx bench/graph-member-groups.ts [http-seconds]
  */
-import { appAccessTokenClaims, grantedAppRoles } from '../src/entra/app-tokens.js'
-import { signToken } from '../src/entra/signer.js'
-import { createGraphService } from '../src/graph/service.js'
-import { createClock } from '../src/kernel/clock.js'
 import { createDirectory, type Directory } from '../src/kernel/directory.js'
-import { createEventBus } from '../src/kernel/events.js'
-import { createFaultRegistry } from '../src/kernel/faults.js'
-import { loadOrCreateKeyStore } from '../src/kernel/keys.js'
-import { firstPartyApplications, GRAPH_APP_ID } from '../src/scenario/first-party.js'
+import { firstPartyApplications } from '../src/scenario/first-party.js'
+import { inProcessGraph } from '../test/helpers/graph-in-process.js'
 import type { Scenario } from '../src/index.js'
 import { benchPki, load, startServer, table } from './lib.js'
 import { BENCH_APP, SYNTH_UPN, syntheticScenario } from './graph-synthetic.js'
@@ -28,54 +22,13 @@ interface Setup {
 }
 
 async function setup(scenario: Scenario): Promise<Setup> {
-  const clock = createClock()
   const directory = createDirectory(scenario, firstPartyApplications)
-  const keys = await loadOrCreateKeyStore({ stateDir: undefined, clock, rotationGraceMs: 0 })
-  const issuers = {
-    v1: `https://bench/${directory.tenant.id}/`,
-    v2: `https://bench/${directory.tenant.id}/v2.0`,
-  }
-  const client = directory.application(BENCH_APP.appId)!
-  const graph = directory.application(GRAPH_APP_ID)!
-  const claims = appAccessTokenClaims({
-    client,
-    resource: {
-      app: graph,
-      audience: 'https://graph.microsoft.com',
-      permissions: grantedAppRoles(client, graph),
-      requestedScopes: [],
-      isDefault: true,
-    },
-    clientAuth: 'secret',
-    tenantId: directory.tenant.id,
-    issuers,
-    now: clock.nowSeconds(),
-    lifetime: 3600,
-  })
-  const { jwt } = await signToken(keys, claims, { v1: true })
-  const service = createGraphService({
-    directory,
-    keys,
-    clock,
-    events: createEventBus(() => clock.now()),
-    faults: createFaultRegistry(),
-    issuers: () => issuers,
-    authority: () => 'https://bench',
-    baseUrl: () => 'https://bench',
-  })
-  const body = Buffer.from('{"securityEnabledOnly":false}')
+  const graph = await inProcessGraph(directory, BENCH_APP.appId)
+  const body = { securityEnabledOnly: false }
   return {
     directory,
     async call(upn) {
-      const r = await service.handle({
-        method: 'POST',
-        path: `/v1.0/users/${encodeURIComponent(upn)}/getMemberGroups`,
-        query: {},
-        authorization: `Bearer ${jwt}`,
-        consistencyLevel: undefined,
-        contentType: 'application/json',
-        body,
-      })
+      const r = await graph.call('POST', `/v1.0/users/${encodeURIComponent(upn)}/getMemberGroups`, body)
       if (r.status !== 200) throw new Error(`unexpected ${r.status}`)
       return JSON.stringify(r.body)
     },
