@@ -10,7 +10,8 @@ import { conform } from '../schema/conform.js'
 import type { SchemaModel } from '../schema/model.js'
 import type { JsonSchema } from './definition.js'
 
-const OBJECT_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta'
+/** A kind with nothing but `metadata` set decodes it exactly as every built-in kind does. */
+const METADATA_CARRIER = 'k8s.io.api.core.v1.ConfigMap'
 
 export interface CustomConformResult {
   value: Record<string, unknown>
@@ -54,11 +55,15 @@ export function conformCustom(
   let typeError: string | undefined
 
   function objectMeta(v: unknown, path: string): unknown {
-    if (!isMap(v)) return v
-    const r = conform(model, OBJECT_META, v)
+    // The schema's `metadata: {type: object}` speaks first; an object then decodes as ObjectMeta.
+    if (!isMap(v)) {
+      errors.push(typeInvalid(path, typeName(v), 'object'))
+      return v
+    }
+    const r = conform(model, METADATA_CARRIER, { metadata: v })
     if (r.typeError) typeError ??= r.typeError
-    for (const f of r.unknownFields) unknownFields.push(`${path}.${f}`)
-    return r.value
+    for (const f of r.unknownFields) unknownFields.push(`${path}${f.slice('metadata'.length)}`)
+    return r.value.metadata
   }
 
   function value(s: JsonSchema, v: unknown, path: string): unknown {
@@ -88,7 +93,7 @@ export function conformCustom(
         continue
       }
       if (embedded && k === 'metadata') {
-        out[k] = objectMeta(child, at(k))
+        if (child !== null) out[k] = objectMeta(child, at(k))
         continue
       }
       const childSchema =
