@@ -224,6 +224,13 @@ export function demoAzure(ids: DemoIds): AzureScenario {
         role: 'Azure Kubernetes Service Cluster User Role',
         scope: onCluster,
       },
+      // So the cluster admin can fix inventory-identity's federated credential in the workshop
+      // (`aks-auth-sim identity federated-credential create`), as on Azure.
+      {
+        principal: ids.userId('alice'),
+        role: 'Managed Identity Contributor',
+        scope: `resourceGroup:${DEMO_RESOURCE_GROUP}`,
+      },
     ],
   }
 }

@@ -22,6 +22,7 @@ User side (docs/cli.md; each takes --help):
   convert-kubeconfig  switch a kubeconfig's AKS users between login modes (kubelogin's convert-kubeconfig)
   logout            clear cached tokens (--azure: the ARM sign-in too)
   role-assignment   create, list or delete Azure role assignments (like 'az role assignment')
+  identity          federated-credential create, list, show, update or delete (like 'az identity federated-credential')
   pod-env           print the environment a simulated pod gets (workload identity), to run a process as that pod
 
 ${startHelp}
@@ -68,6 +69,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0
       case 'role-assignment':
         await (await import('./commands/role-assignment.js')).roleAssignmentCommand(rest)
+        return 0
+      case 'identity':
+        await (await import('./commands/identity.js')).identityCommand(rest)
         return 0
       default:
         throw new CliError(`unknown command '${command}'. Run 'aks-auth-sim --help'.`)

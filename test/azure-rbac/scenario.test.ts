@@ -57,7 +57,7 @@ describe('azure scenario schema', () => {
         expect.stringMatching(/^s\.yaml: azure\.managedClusters\[0\]\.name: must match pattern/),
         "s.yaml: azure.managedClusters[0]: missing required key 'disableLocalAccounts'",
         's.yaml: azure.roleAssignments[0].principalType: must be one of ["User","Group","ServicePrincipal"]',
-        "s.yaml: azure.roleAssignments[5]: missing required key 'scope'",
+        "s.yaml: azure.roleAssignments[6]: missing required key 'scope'",
       ]),
     )
   })
@@ -116,6 +116,11 @@ describe('demoAzure', () => {
       ['frank', 'Azure Kubernetes Service RBAC Reader', 'cluster/namespaces/prod'],
       ['group sre', 'Azure Kubernetes Service Cluster User Role', 'cluster'],
       ['carol', 'Azure Kubernetes Service Cluster User Role', 'cluster'],
+      [
+        'alice',
+        'Managed Identity Contributor',
+        `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo`,
+      ],
     ])
   })
 
@@ -169,14 +174,14 @@ describe('resolveAzureScenario problems', () => {
       `azure.managedClusters[1].aadProfile.tenantId: must be the scenario's tenant ${demoScenario().tenant.id} (Azure RBAC needs the subscription's tenant)`,
       "azure.roleDefinitions[0].roleName: a role named 'Reader' already exists",
       "azure.roleDefinitions[1].assignableScopes[0]: no managed cluster 'nowhere'",
-      "azure.roleAssignments[5].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
-      "azure.roleAssignments[6].role: no role definition 'No Such Role'",
-      "azure.roleAssignments[7].scope: no managed cluster 'nowhere'",
-      "azure.roleAssignments[8].scope: 'Bad_NS' is not a valid namespace name",
-      "azure.roleAssignments[9].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
-      "azure.roleAssignments[10]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
-      expect.stringMatching(/^azure\.roleAssignments\[11\]: UnmatchedPrincipalType: /),
-      'azure.roleAssignments[12]: RoleAssignmentExists: The role assignment already exists.',
+      "azure.roleAssignments[6].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
+      "azure.roleAssignments[7].role: no role definition 'No Such Role'",
+      "azure.roleAssignments[8].scope: no managed cluster 'nowhere'",
+      "azure.roleAssignments[9].scope: 'Bad_NS' is not a valid namespace name",
+      "azure.roleAssignments[10].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
+      "azure.roleAssignments[11]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
+      expect.stringMatching(/^azure\.roleAssignments\[12\]: UnmatchedPrincipalType: /),
+      'azure.roleAssignments[13]: RoleAssignmentExists: The role assignment already exists.',
     ])
     // The application's service principal is a valid principal.
     expect(r.roleAssignments.at(-1)).toMatchObject({
@@ -205,9 +210,9 @@ describe('resolveAzureScenario problems', () => {
     expect(r.problems).toEqual([
       // Mine is assignable at the subscription only, not at the management group above it.
       expect.stringMatching(
-        /^azure\.roleAssignments\[6\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
+        /^azure\.roleAssignments\[7\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
       ),
-      "azure.roleAssignments[7]: InvalidScope: The management group 'elsewhere' could not be found.",
+      "azure.roleAssignments[8]: InvalidScope: The management group 'elsewhere' could not be found.",
     ])
     expect(r.hierarchy.managementGroupOf(DEMO_SUBSCRIPTION_ID)).toBe('platform')
   })
