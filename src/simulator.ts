@@ -426,6 +426,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           },
           // Microsoft.ManagedIdentity: the pod-identity slice's identities and federated credentials.
           managedIdentities: podIdentity.arm,
+          oidcIssuer: (name) => {
+            const issuer = podIdentity.issuers.get(name)
+            return issuer && { enabled: issuer.oidcEnabled(), issuerUrl: issuer.publicIssuer }
+          },
         },
         { onUnexpected },
       ),

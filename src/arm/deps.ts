@@ -50,6 +50,12 @@ export interface ArmDeps {
   authority: () => string
   credentials: ClusterCredentialSource
   /**
+   * The cluster's service-account issuer (the pod-identity slice's): whether the OIDC issuer is
+   * enabled and its public URL, for `oidcIssuerProfile` (what `az aks show --query
+   * oidcIssuerProfile.issuerUrl` reads to create federated credentials). Absent: not reported.
+   */
+  oidcIssuer?: (clusterName: string) => { enabled: boolean; issuerUrl: string } | undefined
+  /**
    * Microsoft.ManagedIdentity's resource provider (user-assigned identities and their federated
    * credentials: the pod-identity slice's `arm`). Without it the namespace is unknown, as before.
    */

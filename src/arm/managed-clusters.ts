@@ -59,8 +59,15 @@ export function clusterFqdn(c: ResolvedCluster): string {
   return `${c.dnsPrefix.toLowerCase()}-${hash}.hcp.${c.location}.azmk8s.io`
 }
 
-/** The managed cluster resource, in the REST API's field names (ManagedClusterAADProfile: …IDs, tenantID). */
-export function toManagedCluster(c: ResolvedCluster): Record<string, unknown> {
+/**
+ * The managed cluster resource, in the REST API's field names (ManagedClusterAADProfile: …IDs,
+ * tenantID; oidcIssuerProfile.issuerURL). Workload identity needs the OIDC issuer on AKS, and the
+ * simulator's webhook always runs, so `securityProfile.workloadIdentity.enabled` follows the issuer.
+ */
+export function toManagedCluster(
+  c: ResolvedCluster,
+  oidc?: { enabled: boolean; issuerUrl: string },
+): Record<string, unknown> {
   const fqdn = clusterFqdn(c)
   return {
     id: `/subscriptions/${c.subscriptionId}/resourcegroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`,
@@ -98,6 +105,10 @@ export function toManagedCluster(c: ResolvedCluster): Record<string, unknown> {
         tenantID: c.aadProfile.tenantId,
       },
       disableLocalAccounts: c.disableLocalAccounts,
+      ...(oidc && {
+        oidcIssuerProfile: oidc.enabled ? { enabled: true, issuerURL: oidc.issuerUrl } : { enabled: false },
+        securityProfile: { workloadIdentity: { enabled: oidc.enabled } },
+      }),
       maxAgentPools: 100,
     },
   }
@@ -110,7 +121,8 @@ export function getManagedCluster(
 ): Record<string, unknown> {
   subscriptionOf(deps, r.subscriptionId)
   authorize(caller, deps, ACTIONS.read, r.id)
-  return toManagedCluster(findCluster(deps, r))
+  const c = findCluster(deps, r)
+  return toManagedCluster(c, deps.oidcIssuer?.(c.name))
 }
 
 /** The clusters of a subscription or resource group the caller may read (ARM filters lists by access). */
@@ -127,7 +139,7 @@ export function listManagedClusters(
       (!r.resourceGroup || lower(c.resourceGroup) === lower(r.resourceGroup)) &&
       deps.rbac?.hasAction(caller.objectId, caller.groupIds, ACTIONS.read, c.resourceId),
   )
-  return { value: readable.map(toManagedCluster) }
+  return { value: readable.map((c) => toManagedCluster(c, deps.oidcIssuer?.(c.name))) }
 }
 
 function serverOf(deps: ArmDeps, c: ResolvedCluster): string {

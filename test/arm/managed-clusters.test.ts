@@ -48,6 +48,13 @@ describe('GET managedClusters/{name}', () => {
       },
     })
     expect(res.body.properties.fqdn).toMatch(/^[a-z0-9-]+-[0-9a-f]{8}\.hcp\.eastus\.azmk8s\.io$/)
+    // The issuer federated credentials must name: the one the cluster's service-account tokens carry.
+    const issuerUrl = (sim.endpoints.oidcIssuer as { clusters: Record<string, string> }).clusters['aks-demo']
+    expect(res.body.properties.oidcIssuerProfile).toEqual({ enabled: true, issuerURL: issuerUrl })
+    expect(issuerUrl).toMatch(/\/$/)
+    expect(res.body.properties.securityProfile).toEqual({ workloadIdentity: { enabled: true } })
+    const discovery = await fetch(`${issuerUrl}.well-known/openid-configuration`)
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(issuerUrl)
     expect(res.headers.get('x-ms-correlation-request-id')).toMatch(/^[0-9a-f-]{36}$/)
   })
 
