@@ -3,14 +3,18 @@
  * RoleBindings of the request namespace), Authorize (first allowing rule wins, else NoOpinion with the
  * aggregated resolution errors) and RulesFor (SelfSubjectRulesReview).
  */
-import { aggregateErrors, goQuote } from './go-format.js'
+import { decide } from './decide.js'
+import { aggregateErrors } from './go-format.js'
 import type { NormalizedBinding } from './normalize.js'
-import { requestNamespace, ruleAllows } from './rule-match.js'
+import { resolveRoleRef } from './role-ref.js'
 import { candidateBindings, type RbacSnapshot } from './snapshot.js'
 import { appliesTo, describeSource } from './subjects.js'
+import type { ChainLink } from './chains.js'
+import type { Best } from './table-lookup.js'
 import type {
   AccessRequest,
   AuthorizationRequest,
+  BindingRef,
   NonResourceAttributes,
   PolicyRule,
   ResourceAttributes,
@@ -19,26 +23,7 @@ import type {
   UserInfo,
 } from './types.js'
 
-export type RoleResolution = { rules: PolicyRule[] } | { error: string }
-
-/** GetRoleReferenceRules, with the lister's NotFound texts. */
-export function resolveRoleRef(snapshot: RbacSnapshot, binding: NormalizedBinding): RoleResolution {
-  const { kind, name } = binding.roleRef
-  if (kind === 'ClusterRole') {
-    const role = snapshot.clusterRoles.get(name)
-    return role
-      ? { rules: role.rules }
-      : { error: `clusterrole.rbac.authorization.k8s.io ${goQuote(name)} not found` }
-  }
-  if (kind === 'Role') {
-    // A ClusterRoleBinding looks its Role up in namespace "", where no Role can exist.
-    const role = snapshot.roles.get(`${binding.namespace}/${name}`)
-    return role
-      ? { rules: role.rules }
-      : { error: `role.rbac.authorization.k8s.io ${goQuote(name)} not found` }
-  }
-  return { error: `unsupported role reference kind: ${goQuote(kind)}` }
-}
+export { resolveRoleRef, type RoleResolution } from './role-ref.js'
 
 export interface VisitedRule {
   binding: NormalizedBinding
@@ -94,30 +79,6 @@ export function visitRulesFor(
     visitBindings(snapshot, user, candidateBindings(snapshot.namespaceIndex.get(namespace), user), visitor)
 }
 
-/** Authorize's walk: the first allowing rule, collecting resolution errors met before it. */
-function firstAllowing(
-  snapshot: RbacSnapshot,
-  user: UserInfo,
-  bindings: readonly NormalizedBinding[],
-  request: AccessRequest,
-  errors: string[],
-): VisitedRule | undefined {
-  for (const binding of bindings) {
-    const subjectIndex = appliesTo(user, binding)
-    if (subjectIndex < 0) continue
-    const resolved = resolveRoleRef(snapshot, binding)
-    if ('error' in resolved) {
-      errors.push(resolved.error)
-      continue
-    }
-    const rules = resolved.rules
-    for (let ruleIndex = 0; ruleIndex < rules.length; ruleIndex++)
-      if (ruleAllows(request, rules[ruleIndex]!))
-        return { binding, subjectIndex, rule: rules[ruleIndex]!, ruleIndex }
-  }
-  return undefined
-}
-
 const NO_OPINION: RbacDecision = { decision: 'NoOpinion', reason: '' }
 
 const RESOURCE_FIELDS = ['verb', 'namespace', 'group', 'version', 'resource', 'subresource', 'name'] as const
@@ -155,41 +116,56 @@ export function sanitizeRequest(request: unknown): AccessRequest | undefined {
   return attrs && { nonResourceAttributes: attrs as unknown as NonResourceAttributes }
 }
 
+/** Allow by the link's rule, reported with the binding's subject at `subjectIndex`. */
+function allowedDecision(link: ChainLink, subjectIndex: number): RbacDecision {
+  const grant = link.grant
+  const subject = subjectIndex === 0 ? grant.firstSubject : grant.binding.subjects[subjectIndex]!
+  const binding: BindingRef = { kind: grant.kind, name: grant.name }
+  if (grant.kind === 'RoleBinding') binding.namespace = grant.namespace
+  return {
+    decision: 'Allow',
+    reason: (grant.reasons[subjectIndex] ??= `RBAC: allowed by ${describeSource(grant.binding, subject)}`),
+    matched: {
+      binding,
+      role: { kind: grant.roleKind, name: grant.roleName },
+      rule: link.rule,
+      ruleIndex: link.ruleIndex,
+      subject,
+    },
+  }
+}
+
+/** Allow by the link's rule, reported with the first subject of its binding that matches the user. */
+function allowedByLink(link: ChainLink, user: UserInfo): RbacDecision {
+  // Reached through the user name or one of the groups (or checked), so some subject matches.
+  const grant = link.grant
+  const subjectIndex = grant.subjectCount === 1 ? 0 : appliesTo(user, grant.binding)
+  if (subjectIndex === 0) return (link.allowed ??= allowedDecision(link, 0))
+  return allowedDecision(link, subjectIndex)
+}
+
+/**
+ * The reference authorizer's decision (see decide.ts for how the walk is answered from compiled
+ * tables): the first allowing rule in visiting order, reported with the binding's first matching
+ * subject; else NoOpinion with the resolution errors met.
+ */
 export function authorize(snapshot: RbacSnapshot, rawRequest: AuthorizationRequest): RbacDecision {
   const request = sanitizeRequest(rawRequest)
   if (!request) return NO_OPINION
   const user = sanitizeUser(rawRequest.user)
-  const errors: string[] = []
-  const namespace = requestNamespace(request)
-  const allowed =
-    firstAllowing(snapshot, user, candidateBindings(snapshot.clusterIndex, user), request, errors) ??
-    (namespace === ''
-      ? undefined
-      : firstAllowing(
-          snapshot,
-          user,
-          candidateBindings(snapshot.namespaceIndex.get(namespace), user),
-          request,
-          errors,
-        ))
-  if (allowed) {
-    const { binding, subjectIndex, rule, ruleIndex } = allowed
-    const subject = binding.subjects[subjectIndex]!
-    return {
-      decision: 'Allow',
-      reason: `RBAC: allowed by ${describeSource(binding, subject)}`,
-      matched: {
-        binding: {
-          kind: binding.kind,
-          name: binding.name,
-          ...(binding.kind === 'RoleBinding' && { namespace: binding.namespace }),
-        },
-        role: { kind: binding.roleRef.kind, name: binding.roleRef.name },
-        rule,
-        ruleIndex,
-        subject,
-      },
+  const best: Best = { ordinal: Infinity, ruleIndex: Infinity, link: undefined, chains: undefined, chain: 0 }
+  const errors = decide(snapshot, user, request, best)
+  if (best.ordinal !== Infinity) {
+    // Everything below reads the chains and the winning link and its grant only: the rest of the
+    // (large, cold) snapshot stays untouched.
+    if (best.link === undefined) {
+      const chains = best.chains!
+      const n = best.chain
+      // A single-subject binding reached through the user's keys reports that subject.
+      if (chains.single[n] === 1) return (chains.allowed[n] ??= allowedDecision(chains.heads[n]!, 0))
+      return allowedByLink(chains.heads[n]!, user)
     }
+    return allowedByLink(best.link, user)
   }
   return errors.length === 0
     ? NO_OPINION

@@ -5,11 +5,17 @@
  * The index is what keeps a decision from walking every binding: a request looks up its user name and
  * each of its groups, and visits only the bindings found there, in the same order a linear walk would.
  * ServiceAccount subjects are indexed under the user name they match (`system:serviceaccount:<ns>:<name>`).
+ *
+ * The snapshot also carries the lazily filled state decisions use (compiled rule tables, per-scope
+ * chains, reason strings). It is derived only from the snapshot's own objects, and a new snapshot —
+ * built whenever the source's version changes — starts with an empty one, which is what keeps it
+ * from ever outliving a write.
  */
 import { aggregate } from './aggregation.js'
 import type { RbacObjects } from './object-source.js'
 import { normalizeBinding, normalizeRole, type NormalizedBinding, type NormalizedRole } from './normalize.js'
 import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
+import { newDecisionCache, type DecisionCache } from './scope-tables.js'
 import type { UserInfo } from './types.js'
 
 export interface IndexedBinding extends NormalizedBinding {
@@ -36,6 +42,8 @@ export interface RbacSnapshot {
   namespaceIndex: Map<string, SubjectIndex>
   /** Aggregation selector problems. */
   problems: string[]
+  /** Compiled state for decisions, filled lazily, for this snapshot only (see decide.ts). */
+  cache: DecisionCache
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
@@ -122,6 +130,7 @@ export function buildSnapshot(source: RbacObjects, version: number): RbacSnapsho
     clusterIndex: indexBindings(clusterRoleBindings, byOrdinal),
     namespaceIndex: new Map([...roleBindings].map(([ns, list]) => [ns, indexBindings(list, byOrdinal)])),
     problems,
+    cache: newDecisionCache(),
   }
 }
 

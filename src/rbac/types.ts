@@ -149,6 +149,10 @@ export interface RbacMatch {
   subject: Subject
 }
 
+/**
+ * Decisions (and the objects inside them) may be shared between calls that reach the same answer:
+ * treat them as read-only.
+ */
 export interface RbacDecision {
   /** RBAC never denies: anything not allowed is NoOpinion, so the next authorizer may decide. */
   decision: 'Allow' | 'NoOpinion'

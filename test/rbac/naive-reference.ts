@@ -5,7 +5,13 @@
  */
 import { aggregateClusterRoleObjects } from '../../src/rbac/aggregation.js'
 import type { RbacObjects } from '../../src/rbac/object-source.js'
-import type { AuthorizationRequest, PolicyRule, Subject, UserInfo } from '../../src/rbac/types.js'
+import type {
+  AuthorizationRequest,
+  PolicyRule,
+  Subject,
+  SubjectRulesReviewStatus,
+  UserInfo,
+} from '../../src/rbac/types.js'
 
 interface RawBinding {
   metadata: { name: string; namespace?: string }
@@ -58,10 +64,15 @@ function ruleOk(req: AuthorizationRequest, r: PolicyRule): boolean {
   return has(r.verbs, n.verb) && urlOk
 }
 
-export function naiveAuthorize(
-  objects: RbacObjects,
-  req: AuthorizationRequest,
-): { decision: string; reason: string } {
+export interface NaiveOutcome {
+  decision: string
+  reason: string
+  /** For an allow: the index of the first allowing rule in the role's (aggregated) rules, and the rule. */
+  ruleIndex?: number
+  rule?: PolicyRule
+}
+
+export function naiveAuthorize(objects: RbacObjects, req: AuthorizationRequest): NaiveOutcome {
   const clusterRoles = lastByKey(objects.list('ClusterRole') as RawRole[])
   const aggregated = aggregateClusterRoleObjects(clusterRoles).rules
   const roles = lastByKey(objects.list('Role') as RawRole[])
@@ -83,15 +94,17 @@ export function naiveAuthorize(
     s.kind === 'ServiceAccount'
       ? `${s.kind} ${q(s.name + '/' + (s.namespace || bindingNs))}`
       : `${s.kind} ${q(s.name)}`
-  const visit = (bindings: RawBinding[], kind: string, bindingNs: string): string | undefined => {
+  const visit = (bindings: RawBinding[], kind: string, bindingNs: string): NaiveOutcome | undefined => {
     for (const b of bindings) {
       const subject = (b.subjects ?? []).find((s) => subjectApplies(req.user, s, bindingNs))
       if (!subject) continue
       const rules = resolve(b.roleRef.kind, b.roleRef.name, bindingNs)
       if (!rules) continue
-      if (rules.some((r) => ruleOk(req, r))) {
+      const ruleIndex = rules.findIndex((r) => ruleOk(req, r))
+      if (ruleIndex >= 0) {
         const name = kind === 'RoleBinding' ? `${b.metadata.name}/${bindingNs}` : b.metadata.name
-        return `RBAC: allowed by ${kind} ${q(name)} of ${b.roleRef.kind} ${q(b.roleRef.name)} to ${describe(subject, bindingNs)}`
+        const reason = `RBAC: allowed by ${kind} ${q(name)} of ${b.roleRef.kind} ${q(b.roleRef.name)} to ${describe(subject, bindingNs)}`
+        return { decision: 'Allow', reason, ruleIndex, rule: rules[ruleIndex]! }
       }
     }
     return undefined
@@ -110,7 +123,7 @@ export function naiveAuthorize(
           'RoleBinding',
           ns,
         ))
-  if (allowed) return { decision: 'Allow', reason: allowed }
+  if (allowed) return allowed
   const unique = [...new Set(errors)]
   const agg =
     errors.length === 0
@@ -119,4 +132,54 @@ export function naiveAuthorize(
         ? unique[0]!
         : `[${unique.join(', ')}]`
   return { decision: 'NoOpinion', reason: agg ? `RBAC: ${agg}` : '' }
+}
+
+/** SelfSubjectRulesReview by the same plain walk: every rule of every applicable binding, in order. */
+export function naiveRulesFor(objects: RbacObjects, user: UserInfo, ns: string): SubjectRulesReviewStatus {
+  const clusterRoles = lastByKey(objects.list('ClusterRole') as RawRole[])
+  const aggregated = aggregateClusterRoleObjects(clusterRoles).rules
+  const roles = lastByKey(objects.list('Role') as RawRole[])
+  const status: SubjectRulesReviewStatus = { resourceRules: [], nonResourceRules: [], incomplete: false }
+  const errors: string[] = []
+  const visit = (bindings: RawBinding[], bindingNs: string) => {
+    for (const b of bindings) {
+      if (!(b.subjects ?? []).some((s) => subjectApplies(user, s, bindingNs))) continue
+      let rules: PolicyRule[] | undefined
+      if (b.roleRef.kind === 'ClusterRole') {
+        const role = clusterRoles.find((r) => r.metadata.name === b.roleRef.name)
+        if (role) rules = aggregated.get(b.roleRef.name) ?? role.rules ?? []
+        else errors.push(`clusterrole.rbac.authorization.k8s.io ${q(b.roleRef.name)} not found`)
+      } else if (b.roleRef.kind === 'Role') {
+        const role = roles.find(
+          (r) => r.metadata.name === b.roleRef.name && (r.metadata.namespace ?? '') === bindingNs,
+        )
+        if (role) rules = role.rules ?? []
+        else errors.push(`role.rbac.authorization.k8s.io ${q(b.roleRef.name)} not found`)
+      } else errors.push(`unsupported role reference kind: ${q(b.roleRef.kind)}`)
+      for (const r of rules ?? []) {
+        if ((r.resources ?? []).length > 0)
+          status.resourceRules.push({
+            verbs: r.verbs,
+            ...((r.apiGroups ?? []).length > 0 && { apiGroups: r.apiGroups }),
+            resources: r.resources,
+            ...((r.resourceNames ?? []).length > 0 && { resourceNames: r.resourceNames }),
+          })
+        if ((r.nonResourceURLs ?? []).length > 0)
+          status.nonResourceRules.push({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs })
+      }
+    }
+  }
+  visit(sortByName(lastByKey(objects.list('ClusterRoleBinding') as RawBinding[])), '')
+  if (ns !== '')
+    visit(
+      sortByName(
+        lastByKey((objects.list('RoleBinding') as RawBinding[]).filter((b) => b.metadata.namespace === ns)),
+      ),
+      ns,
+    )
+  const unique = [...new Set(errors)]
+  if (errors.length > 0)
+    status.evaluationError =
+      errors.length === 1 || unique.length === 1 ? unique[0]! : `[${unique.join(', ')}]`
+  return status
 }

@@ -1,0 +1,190 @@
+/**
+ * Chains (see decide.ts): for one request key in one scope, per user name and per group, the rules that
+ * could allow such a request, in visiting order, up to the first one without resourceNames. Built on
+ * first use from the scope's bindings and their roles' rule tables, kept in the snapshot's cache.
+ */
+import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
+import type { DecisionCache, Grant, ScopeBinding, ScopeTables } from './scope-tables.js'
+import type { PolicyRule, RbacDecision } from './types.js'
+
+/** One rule of a chain: binding ordinal, rule index, resourceNames (undefined = any), and the next. */
+export interface ChainLink {
+  ordinal: number
+  ruleIndex: number
+  names: readonly string[] | undefined
+  rule: PolicyRule
+  grant: Grant
+  next: ChainLink | undefined
+  /** The Allow decision for this rule reported with the binding's first subject, once built. */
+  allowed: RbacDecision | undefined
+}
+
+/**
+ * The chains of one request key in one scope, numbered. One map from name to slot serves user names
+ * and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give the chain
+ * number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
+ * so a decision comparing dozens of chains (a user with hundreds of groups) reads contiguous memory
+ * and follows a link only for the winner, or when the first rule is restricted by resourceNames.
+ */
+export interface KeyChains {
+  slots: Map<string, number>
+  userChain: Int32Array
+  groupChain: Int32Array
+  hasUsers: boolean
+  /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
+  groupNames: string[]
+  groupChains: number[]
+  heads: ChainLink[]
+  ordinals: Int32Array
+  ruleIndexes: Int32Array
+  /** 1 when the first link has resourceNames (the chain must be walked for the request's name). */
+  restricted: Uint8Array
+  /** 1 when the first link's binding has a single subject (so that subject is the one reported). */
+  single: Uint8Array
+  /** Per chain with `single`: the Allow decision its first link gives, once built. */
+  allowed: (RbacDecision | undefined)[]
+}
+
+export type ChainTrie = Map<string, ChainTrie | KeyChains>
+
+/**
+ * Past this many chain entries (plus one per request key) in one snapshot, every chain is dropped and
+ * rebuilt on demand: memory stays bounded whatever requests arrive (e.g. random resource names).
+ */
+export const MAX_CHAIN_ENTRIES = 250_000
+
+interface Building {
+  head: ChainLink
+  tail: ChainLink
+}
+
+/** Appends a binding's entries to a chain; nothing after a rule without resourceNames can matter. */
+function extend(
+  map: Map<string, Building>,
+  key: string,
+  entries: readonly TableEntry[],
+  sb: ScopeBinding,
+): number {
+  const chain = map.get(key)
+  if (chain && chain.tail.names === undefined) return 0
+  let added = 0
+  let tail = chain?.tail
+  for (const e of entries) {
+    const link: ChainLink = {
+      ordinal: sb.binding.ordinal,
+      ruleIndex: e.ruleIndex,
+      names: e.names,
+      rule: sb.grant.rules[e.ruleIndex]!,
+      grant: sb.grant,
+      next: undefined,
+      allowed: undefined,
+    }
+    if (tail) tail.next = link
+    else map.set(key, { head: link, tail: link })
+    tail = link
+    added++
+    if (e.names === undefined) break
+  }
+  map.get(key)!.tail = tail!
+  return added
+}
+
+function buildChains(
+  scope: ScopeTables,
+  key: string,
+  resource: boolean,
+): { chains: KeyChains; size: number } {
+  const users = new Map<string, Building>()
+  const groups = new Map<string, Building>()
+  let size = 1
+  for (const sb of scope.bindings) {
+    const entries = (resource ? sb.table.resource : sb.table.nonResource).get(key)
+    if (!entries) continue
+    for (const u of sb.users) size += extend(users, u, entries, sb)
+    for (const g of sb.groups) size += extend(groups, g, entries, sb)
+  }
+  const count = users.size + groups.size
+  const names = new Set([...users.keys(), ...groups.keys()])
+  const chains: KeyChains = {
+    slots: new Map(),
+    userChain: new Int32Array(names.size).fill(-1),
+    groupChain: new Int32Array(names.size).fill(-1),
+    hasUsers: users.size > 0,
+    groupNames: [],
+    groupChains: [],
+    heads: [],
+    ordinals: new Int32Array(count),
+    ruleIndexes: new Int32Array(count),
+    restricted: new Uint8Array(count),
+    single: new Uint8Array(count),
+    allowed: new Array<undefined>(count).fill(undefined),
+  }
+  for (const name of names) chains.slots.set(name, chains.slots.size)
+  const add = (target: Int32Array, building: Map<string, Building>) => {
+    for (const [name, { head }] of building) {
+      const n = chains.heads.length
+      chains.heads.push(head)
+      chains.ordinals[n] = head.ordinal
+      chains.ruleIndexes[n] = head.ruleIndex
+      chains.restricted[n] = head.names === undefined ? 0 : 1
+      chains.single[n] = head.grant.subjectCount === 1 ? 1 : 0
+      target[chains.slots.get(name)!] = n
+    }
+  }
+  add(chains.userChain, users)
+  add(chains.groupChain, groups)
+  for (const name of groups.keys()) {
+    chains.groupNames.push(name)
+    chains.groupChains.push(chains.groupChain[chains.slots.get(name)!]!)
+  }
+  return { chains, size }
+}
+
+function reserve(cache: DecisionCache, size: number): void {
+  if (cache.chainEntries + size > MAX_CHAIN_ENTRIES) {
+    for (const s of cache.scopes.values()) s.tries = []
+    cache.chainEntries = 0
+  }
+  cache.chainEntries += size
+}
+
+const ALL = '*'
+
+/**
+ * The chains of one request key in a scope, built on first use. `cls` is the key's class (see
+ * rule-table.ts); `resource` is undefined for the non-resource classes 12–15, where `middle` is the URL.
+ */
+export function chainsFor(
+  cache: DecisionCache,
+  scope: ScopeTables,
+  cls: number,
+  verb: string,
+  middle: string,
+  resource: string | undefined,
+): KeyChains {
+  // The tokens the class leaves variable (a wildcard position always holds `*`).
+  const a = cls & 1 ? undefined : verb
+  const b = cls & 2 ? undefined : middle
+  const c = cls >= 12 || (cls & 12) === 4 ? undefined : resource
+  let node = scope.tries[cls]
+  if (a !== undefined) node = (node as ChainTrie | undefined)?.get(a)
+  if (b !== undefined) node = (node as ChainTrie | undefined)?.get(b)
+  if (c !== undefined) node = (node as ChainTrie | undefined)?.get(c)
+  if (node !== undefined) return node as KeyChains
+  const key =
+    cls >= 12 ? nonResourceKey(a ?? ALL, b ?? ALL) : resourceKey(a ?? ALL, b ?? ALL, c ?? resource ?? ALL)
+  const { chains, size } = buildChains(scope, key, cls < 12)
+  reserve(cache, size)
+  const path = [a, b, c].filter((t): t is string => t !== undefined)
+  if (path.length === 0) scope.tries[cls] = chains
+  else {
+    let map = (scope.tries[cls] ??= new Map()) as ChainTrie
+    for (let i = 0; i < path.length - 1; i++) {
+      let next = map.get(path[i]!) as ChainTrie | undefined
+      if (!next) map.set(path[i]!, (next = new Map()))
+      map = next
+    }
+    map.set(path[path.length - 1]!, chains)
+  }
+  return chains
+}

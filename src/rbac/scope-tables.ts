@@ -1,0 +1,165 @@
+/**
+ * Per-snapshot, per-scope compiled state for decisions (see decide.ts): the scope's bindings with their
+ * roles' rule tables, subject keys and grants, the bindings whose roles do not resolve, and the chains
+ * built from them (chains.ts).
+ *
+ * Everything here is derived from one immutable snapshot and lives in that snapshot's cache; a write
+ * to the RBAC objects produces a new snapshot with an empty cache, so nothing can outlive a change.
+ */
+import type { ChainTrie, KeyChains } from './chains.js'
+import { resolveRoleRef } from './role-ref.js'
+import { compileRules, PREFIX_BIT, SCAN_BIT, type RuleTable } from './rule-table.js'
+import type { IndexedBinding, RbacSnapshot } from './snapshot.js'
+import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
+import type { PolicyRule, Subject } from './types.js'
+
+/** The keys under which a binding's subjects can match: user names (incl. ServiceAccounts) and groups. */
+export interface SubjectKeys {
+  users: string[]
+  groups: string[]
+}
+
+/**
+ * What reporting an allow by one binding needs, in one object: a decision that ends on a chain link
+ * reads this and nothing else of the (large, cold) snapshot.
+ */
+export interface Grant {
+  binding: IndexedBinding
+  rules: readonly PolicyRule[]
+  kind: IndexedBinding['kind']
+  name: string
+  namespace: string
+  roleKind: string
+  roleName: string
+  subjectCount: number
+  firstSubject: Subject
+  /** `RBAC: allowed by …` by subject index, filled on first use. */
+  reasons: (string | undefined)[]
+}
+
+export interface ScopeBinding extends SubjectKeys {
+  binding: IndexedBinding
+  table: RuleTable
+  grant: Grant
+}
+
+export interface FailingBinding extends SubjectKeys {
+  binding: IndexedBinding
+  message: string
+}
+
+export interface ScopeTables {
+  /** Key classes (bits 0–15) held by the tables of bindings that can apply to someone. */
+  mask: number
+  /** Resolvable bindings with at least one subject key and a non-empty table, in visiting order. */
+  bindings: ScopeBinding[]
+  /** Those whose tables hold nonResourceURL patterns ending in `*` (checked per request). */
+  prefixBindings: ScopeBinding[]
+  /** Those whose tables hold rules too wide to expand (checked per request). */
+  scanBindings: ScopeBinding[]
+  /** Bindings whose role does not resolve, in visiting order. */
+  failing: FailingBinding[]
+  /**
+   * Chains by key class (0–15), then by the class's non-wildcard tokens in the order verb, group (or
+   * URL), resource: nested maps, so a decision builds no key string, and a class whose tokens are all
+   * `*` (cluster-admin's) needs no lookup at all.
+   */
+  tries: (ChainTrie | KeyChains | undefined)[]
+}
+
+export interface DecisionCache {
+  ruleTables: Map<readonly PolicyRule[], RuleTable>
+  /** By namespace; "" = the ClusterRoleBindings. */
+  scopes: Map<string, ScopeTables>
+  /** Chain keys and entries held across all scopes (for MAX_CHAIN_ENTRIES). */
+  chainEntries: number
+}
+
+export const newDecisionCache = (): DecisionCache => ({
+  ruleTables: new Map(),
+  scopes: new Map(),
+  chainEntries: 0,
+})
+
+function subjectKeys(binding: IndexedBinding): SubjectKeys {
+  const users: string[] = []
+  const groups: string[] = []
+  for (const s of binding.subjects) {
+    let list: string[] | undefined
+    let key = s.name
+    if (s.kind === 'User') list = users
+    else if (s.kind === 'Group') list = groups
+    else if (s.kind === 'ServiceAccount') {
+      const ns = subjectServiceAccountNamespace(s, binding.namespace)
+      if (ns !== '') {
+        list = users
+        key = serviceAccountUsername(ns, s.name)
+      }
+    }
+    if (list && !list.includes(key)) list.push(key)
+  }
+  return { users, groups }
+}
+
+function ruleTable(cache: DecisionCache, rules: readonly PolicyRule[]): RuleTable {
+  let table = cache.ruleTables.get(rules)
+  if (!table) {
+    table = compileRules(rules)
+    cache.ruleTables.set(rules, table)
+  }
+  return table
+}
+
+function buildScope(snapshot: RbacSnapshot, bindings: readonly IndexedBinding[]): ScopeTables {
+  const cache = snapshot.cache
+  const scope: ScopeTables = {
+    mask: 0,
+    bindings: [],
+    prefixBindings: [],
+    scanBindings: [],
+    failing: [],
+    tries: [],
+  }
+  for (const binding of bindings) {
+    const keys = subjectKeys(binding)
+    if (keys.users.length === 0 && keys.groups.length === 0) continue // applies to no one
+    const resolved = resolveRoleRef(snapshot, binding)
+    if ('error' in resolved) {
+      scope.failing.push({ ...keys, binding, message: resolved.error })
+      continue
+    }
+    const table = ruleTable(cache, resolved.rules)
+    if (table.mask === 0) continue // no usable rule
+    const grant: Grant = {
+      binding,
+      rules: resolved.rules,
+      kind: binding.kind,
+      name: binding.name,
+      namespace: binding.namespace,
+      roleKind: binding.roleRef.kind,
+      roleName: binding.roleRef.name,
+      subjectCount: binding.subjects.length,
+      firstSubject: binding.subjects[0]!, // a binding with subject keys has subjects
+      reasons: [],
+    }
+    const entry: ScopeBinding = { ...keys, binding, table, grant }
+    scope.bindings.push(entry)
+    scope.mask |= table.mask & 0xffff
+    if (table.mask & PREFIX_BIT) scope.prefixBindings.push(entry)
+    if (table.mask & SCAN_BIT) scope.scanBindings.push(entry)
+  }
+  return scope
+}
+
+/** The compiled scope of the ClusterRoleBindings ("") or of one namespace's RoleBindings. */
+export function scopeTables(snapshot: RbacSnapshot, namespace: string): ScopeTables | undefined {
+  const cache = snapshot.cache
+  let scope = cache.scopes.get(namespace)
+  if (!scope) {
+    const bindings = namespace === '' ? snapshot.clusterRoleBindings : snapshot.roleBindings.get(namespace)
+    if (!bindings) return undefined
+    scope = buildScope(snapshot, bindings)
+    cache.scopes.set(namespace, scope)
+  }
+  return scope
+}
