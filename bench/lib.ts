@@ -91,15 +91,36 @@ export function table(results: Result[]): string {
  * Runs every target in alternating rounds and keeps each one's median, so load from other processes
  * on this small machine affects all targets alike.
  */
-export async function alternate(
-  targets: { name: string; opts: autocannon.Options }[],
+export interface Target {
+  name: string
+  opts: autocannon.Options
+  /** Runs before the target's warm-up and each of its rounds, outside the measurement (e.g. a refill). */
+  before?: () => Promise<void>
+}
+
+/** Every round of every target (warm-up excluded), in alternating order. */
+export async function alternateRuns(
+  targets: Target[],
   rounds: number,
   duration: number,
-): Promise<Result[]> {
-  for (const t of targets) await load('warm-up', { ...t.opts, duration: 2 })
+): Promise<Result[][]> {
+  for (const t of targets) {
+    await t.before?.()
+    await load('warm-up', { ...t.opts, duration: 2 })
+  }
   const runs: Result[][] = targets.map(() => [])
   for (let round = 0; round < rounds; round++)
-    for (let i = 0; i < targets.length; i++)
+    for (let i = 0; i < targets.length; i++) {
+      await targets[i]!.before?.()
       runs[i]!.push(await load(targets[i]!.name, { ...targets[i]!.opts, duration }))
-  return runs.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!)
+    }
+  return runs
+}
+
+/** The round with the median throughput. */
+export const medianRun = (rs: Result[]): Result =>
+  [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!
+
+export async function alternate(targets: Target[], rounds: number, duration: number): Promise<Result[]> {
+  return (await alternateRuns(targets, rounds, duration)).map(medianRun)
 }

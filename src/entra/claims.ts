@@ -3,9 +3,8 @@
  * v1 access tokens for resources that accept v1 (the AKS server app, Graph, ARM), v2 for the others,
  * v2 ID tokens for the client, and the groups overage claim above 200 groups.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Application, Directory, User } from '../kernel/directory.js'
-import { opaque } from '../kernel/ids.js'
 import type { ResourceRequest } from './scopes.js'
 
 /** JWT limit for the `groups` claim; above it Entra sends `_claim_names`/`_claim_sources` instead. */
@@ -41,6 +40,22 @@ function groupClaims(user: User, resource: Application, directory: Directory): C
   }
 }
 
+/**
+ * Random claim values (`aio`, `rh`, `uti`, `sid`): base64url of `sizes[i]` random bytes each, drawn in
+ * one call (a `randomBytes` call costs more than the bytes it draws on the token hot path).
+ */
+function randomClaims(...sizes: number[]): string[] {
+  let total = 0
+  for (const n of sizes) total += n
+  const bytes = randomBytes(total)
+  let at = 0
+  return sizes.map((n) => bytes.subarray(at, (at += n)).toString('base64url'))
+}
+
+/**
+ * Built property by property in wire order (claim order is part of the token's bytes): spreads of
+ * partial objects cost more than the rest of the claim set.
+ */
 export function userAccessTokenClaims(a: {
   user: User
   client: Application
@@ -52,46 +67,48 @@ export function userAccessTokenClaims(a: {
 }): Claims {
   const { user, client, resource, directory, now } = a
   const v1 = resource.app.accessTokenVersion === 1
-  const common: Claims = {
+  const [aio, rh, uti] = randomClaims(24, 30, 16)
+  const c: Claims = {
     aud: resource.audience,
     iss: v1 ? a.issuers.v1 : a.issuers.v2,
     iat: now,
     nbf: now,
     exp: now + a.lifetime,
-    aio: opaque(24),
+    aio,
     name: user.displayName,
     oid: user.id,
-    rh: `0.${opaque(30)}.`,
+    rh: `0.${rh}.`,
     scp: resource.permissions.join(' '),
     sub: pairwiseSub(user.id, resource.app.appId),
     tid: directory.tenant.id,
-    uti: opaque(16),
-    ...groupClaims(user, resource.app, directory),
+    uti,
   }
-  if (!v1)
-    return {
-      ...common,
-      azp: client.appId,
-      azpacr: client.publicClient ? '0' : '1',
-      preferred_username: user.mail ?? user.userPrincipalName,
-      ver: '2.0',
-    }
-  const identity: Claims = isGuest(user)
-    ? // B2B guests: no upn; unique_name is the home identity, idp the home tenant.
-      { unique_name: `live.com#${user.mail ?? user.userPrincipalName}`, idp: 'live.com', email: user.mail }
-    : { unique_name: user.userPrincipalName, upn: user.userPrincipalName }
-  return {
-    ...common,
-    acr: '1',
-    amr: ['pwd'],
-    appid: client.appId,
-    appidacr: client.publicClient ? '0' : '1',
-    ...(user.surname && { family_name: user.surname }),
-    ...(user.givenName && { given_name: user.givenName }),
-    ipaddr: '127.0.0.1',
-    ...identity,
-    ver: '1.0',
+  Object.assign(c, groupClaims(user, resource.app, directory))
+  if (!v1) {
+    c.azp = client.appId
+    c.azpacr = client.publicClient ? '0' : '1'
+    c.preferred_username = user.mail ?? user.userPrincipalName
+    c.ver = '2.0'
+    return c
   }
+  c.acr = '1'
+  c.amr = ['pwd']
+  c.appid = client.appId
+  c.appidacr = client.publicClient ? '0' : '1'
+  if (user.surname) c.family_name = user.surname
+  if (user.givenName) c.given_name = user.givenName
+  c.ipaddr = '127.0.0.1'
+  if (isGuest(user)) {
+    // B2B guests: no upn; unique_name is the home identity, idp the home tenant.
+    c.unique_name = `live.com#${user.mail ?? user.userPrincipalName}`
+    c.idp = 'live.com'
+    c.email = user.mail
+  } else {
+    c.unique_name = user.userPrincipalName
+    c.upn = user.userPrincipalName
+  }
+  c.ver = '1.0'
+  return c
 }
 
 export function idTokenClaims(a: {
@@ -104,24 +121,26 @@ export function idTokenClaims(a: {
   nonce?: string
 }): Claims {
   const { user, client, now } = a
-  return {
+  const [aio, rh, sid, uti] = randomClaims(24, 30, 16, 16)
+  const c: Claims = {
     aud: client.appId,
     iss: a.issuers.v2,
     iat: now,
     nbf: now,
     exp: now + a.lifetime,
-    aio: opaque(24),
+    aio,
     name: user.displayName,
-    ...(a.nonce && { nonce: a.nonce }),
-    oid: user.id,
-    preferred_username: isGuest(user) ? (user.mail ?? user.userPrincipalName) : user.userPrincipalName,
-    rh: `0.${opaque(30)}.`,
-    sid: opaque(16),
-    sub: pairwiseSub(user.id, client.appId),
-    tid: a.directory.tenant.id,
-    uti: opaque(16),
-    ver: '2.0',
   }
+  if (a.nonce) c.nonce = a.nonce
+  c.oid = user.id
+  c.preferred_username = isGuest(user) ? (user.mail ?? user.userPrincipalName) : user.userPrincipalName
+  c.rh = `0.${rh}.`
+  c.sid = sid
+  c.sub = pairwiseSub(user.id, client.appId)
+  c.tid = a.directory.tenant.id
+  c.uti = uti
+  c.ver = '2.0'
+  return c
 }
 
 /** `client_info`: base64url of `{"uid","utid"}`; MSAL builds the account's home id from it. */

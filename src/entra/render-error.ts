@@ -1,9 +1,14 @@
 /**
- * The one place Entra errors become wire bodies: `{error, error_description, error_codes, timestamp,
- * trace_id, correlation_id, error_uri}` with Entra's headers. Unknown errors become a generic
- * `server_error` without their message (internals never reach the wire).
+ * The one place Entra answers are written: errors become `{error, error_description, error_codes,
+ * timestamp, trace_id, correlation_id, error_uri}` with Entra's headers; unknown errors become a generic
+ * `server_error` without their message (internals never reach the wire). The writers take a bare
+ * node:http ServerResponse (express's response is one), so the express routes and the token endpoint's
+ * fast path send the same bytes: the headers in the order express's `res.json` set them, then
+ * `Content-Type: application/json; charset=utf-8` and `Content-Length`.
  */
-import type { ErrorRequestHandler, Response } from 'express'
+import type { ServerResponse } from 'node:http'
+import { parse as parseQuery } from 'node:querystring'
+import type { ErrorRequestHandler } from 'express'
 import { newGuid } from '../kernel/ids.js'
 import { EntraError, InvalidRequest, RequestTooLarge } from './errors.js'
 
@@ -43,17 +48,29 @@ export function toEntraErrorBody(
 }
 
 /** Headers real Entra sends on token-endpoint answers. */
-export function setEntraHeaders(res: Response, traceId: string, clientRequestId: string | undefined): void {
-  res.set({
-    'Cache-Control': 'no-store, no-cache',
-    Pragma: 'no-cache',
-    Expires: '-1',
-    'x-ms-request-id': traceId,
-    ...(clientRequestId && { 'client-request-id': clientRequestId }),
-  })
+export function setEntraHeaders(
+  res: ServerResponse,
+  traceId: string,
+  clientRequestId: string | undefined,
+): void {
+  res.setHeader('Cache-Control', 'no-store, no-cache')
+  res.setHeader('Pragma', 'no-cache')
+  res.setHeader('Expires', '-1')
+  res.setHeader('x-ms-request-id', traceId)
+  if (clientRequestId) res.setHeader('client-request-id', clientRequestId)
 }
 
-/** Maps express body-parser failures to Entra errors. */
+/** The JSON body of an answer whose Entra headers are set: as express's `res.json` (HEAD: no body). */
+export function sendEntraJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.statusCode = status
+  res.setHeader('Content-Type', 'application/json; charset=utf-8')
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)))
+  if (res.req.method === 'HEAD') res.end()
+  else res.end(text)
+}
+
+/** Maps body-reader failures (src/http/form.ts, body-parser's `type`) to Entra errors. */
 function fromParserError(err: unknown): EntraError | undefined {
   const e = err as { type?: string; limit?: number }
   if (e.type === 'entity.too.large') return new RequestTooLarge(e.limit ?? 0)
@@ -61,38 +78,61 @@ function fromParserError(err: unknown): EntraError | undefined {
   return undefined
 }
 
-export function entraErrorHandler(deps: {
+export interface EntraErrorDeps {
   now: () => number
   authority: () => string
   onUnexpected: (err: unknown) => void
-}): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
-    const known = err instanceof EntraError ? err : fromParserError(err)
-    if (!known) deps.onUnexpected(err)
-    const traceId = (res.locals.traceId as string | undefined) ?? newGuid()
-    const clientRequestId = clientRequestIdOf(req.headers, req.query)
-    const correlationId = clientRequestId ?? newGuid()
-    res.locals.reason = known ? `${known.code}: ${known.message}` : 'server_error'
-    setEntraHeaders(res, traceId, clientRequestId)
-    if (known) {
-      for (const [k, v] of Object.entries(known.headers)) res.set(k, v)
-      res
-        .status(known.status)
-        .json(
-          toEntraErrorBody(known, { now: deps.now(), traceId, correlationId, authority: deps.authority() }),
-        )
-      return
-    }
-    res.status(500).json({
-      error: 'server_error',
-      error_description: `AADSTS50000: There was an error issuing a token or an issue with our sign-in service. Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${entraTimestamp(deps.now())}`,
-      error_codes: [50000],
-      timestamp: entraTimestamp(deps.now()),
-      trace_id: traceId,
-      correlation_id: correlationId,
-      error_uri: `${deps.authority()}/error?code=50000`,
-    })
+}
+
+/**
+ * Writes `err` as Entra's error answer. `log` is the request log's record: it gets the rejection
+ * reason (express: `res.locals`).
+ */
+export function sendEntraError(
+  res: ServerResponse,
+  err: unknown,
+  ctx: { traceId: string | undefined; clientRequestId: string | undefined; log: { reason?: unknown } },
+  deps: EntraErrorDeps,
+): void {
+  const known = err instanceof EntraError ? err : fromParserError(err)
+  if (!known) deps.onUnexpected(err)
+  const traceId = ctx.traceId ?? newGuid()
+  const clientRequestId = ctx.clientRequestId
+  const correlationId = clientRequestId ?? newGuid()
+  ctx.log.reason = known ? `${known.code}: ${known.message}` : 'server_error'
+  setEntraHeaders(res, traceId, clientRequestId)
+  if (known) {
+    for (const [k, v] of Object.entries(known.headers)) res.setHeader(k, String(v))
+    sendEntraJson(
+      res,
+      known.status,
+      toEntraErrorBody(known, { now: deps.now(), traceId, correlationId, authority: deps.authority() }),
+    )
+    return
   }
+  sendEntraJson(res, 500, {
+    error: 'server_error',
+    error_description: `AADSTS50000: There was an error issuing a token or an issue with our sign-in service. Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${entraTimestamp(deps.now())}`,
+    error_codes: [50000],
+    timestamp: entraTimestamp(deps.now()),
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `${deps.authority()}/error?code=50000`,
+  })
+}
+
+export function entraErrorHandler(deps: EntraErrorDeps): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) =>
+    sendEntraError(
+      res,
+      err,
+      {
+        traceId: res.locals.traceId as string | undefined,
+        clientRequestId: clientRequestIdOf(req.headers, req.query),
+        log: res.locals,
+      },
+      deps,
+    )
 }
 
 const GUIDISH = /^[0-9A-Za-z-]{1,64}$/
@@ -102,4 +142,11 @@ export function clientRequestIdOf(
 ): string | undefined {
   const v = headers['client-request-id'] ?? headers['x-ms-client-request-id'] ?? query['client-request-id']
   return typeof v === 'string' && GUIDISH.test(v) ? v : undefined
+}
+
+const NO_QUERY: Record<string, unknown> = {}
+/** `clientRequestIdOf` for a bare request: the query parsed as express's default ("simple") parser does. */
+export function clientRequestIdOfUrl(headers: Record<string, unknown>, url: string): string | undefined {
+  const q = url.indexOf('?')
+  return clientRequestIdOf(headers, q < 0 ? NO_QUERY : parseQuery(url.slice(q + 1)))
 }

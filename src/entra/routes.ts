@@ -2,45 +2,60 @@
  * The Entra host's HTTP surface. Handlers only parse, call the protocol functions and render; errors go
  * to the one Entra error renderer.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { Router, type Request, type Response } from 'express'
 import { formBody } from '../http/form.js'
 import { requestLog } from '../http/request-log.js'
 import type { EntraDeps } from './deps.js'
 import { deviceCodeMessage, startDeviceAuthorization, verificationUri } from './device-authorization.js'
-import { EndpointNotFound, PostRequired, TenantNotFound } from './errors.js'
+import { EndpointNotFound, PostRequired } from './errors.js'
 import { applyEntraFault } from './faults.js'
 import type { GrantHandler } from './grants/types.js'
 import { instanceDiscovery, v1OpenIdConfiguration, v2OpenIdConfiguration } from './metadata.js'
-import { clientRequestIdOf, entraErrorHandler, setEntraHeaders } from './render-error.js'
 import {
-  handleTokenRequest,
-  readForm,
-  toV1TokenBody,
-  toV2TokenBody,
-  type ClientAuthenticator,
-} from './token-endpoint.js'
+  clientRequestIdOf,
+  entraErrorHandler,
+  sendEntraJson,
+  setEntraHeaders,
+  type EntraErrorDeps,
+} from './render-error.js'
+import { readForm, type ClientAuthenticator } from './token-endpoint.js'
+import { answerTokenRequest, createTokenFastPath, resolveTenant, type TokenRouteDeps } from './token-route.js'
 import { createDeviceLoginRouter } from './login-page.js'
 
-const GENERIC_TENANTS = new Set(['common', 'organizations'])
+const tenantOf = (req: Request, deps: EntraDeps) => resolveTenant(String(req.params.tenant), deps)
 
-/** The tenant path segment: this tenant's GUID or domain, or `common` / `organizations`. */
-function tenantOf(req: Request, deps: EntraDeps): { generic: boolean; segment: string } {
-  const segment = String(req.params.tenant)
-  if (GENERIC_TENANTS.has(segment.toLowerCase())) return { generic: true, segment: segment.toLowerCase() }
-  if (!deps.directory.isTenant(segment)) throw new TenantNotFound(segment)
-  return { generic: false, segment }
-}
-
+/** GET answers: express's `res.json`, which also answers conditional GETs (If-None-Match) with 304. */
 function sendJson(res: Response, req: Request, body: unknown): void {
   setEntraHeaders(res, res.locals.traceId as string, clientRequestIdOf(req.headers, req.query))
   res.json(body)
 }
 
+/** POST answers: the writer the token endpoint's fast path uses too. */
+function sendPostAnswer(res: Response, req: Request, body: unknown): void {
+  setEntraHeaders(res, res.locals.traceId as string, clientRequestIdOf(req.headers, req.query))
+  sendEntraJson(res, 200, body)
+}
+
+/**
+ * The Entra host's request listener. `fastPath: false` leaves every request to express (the fast path
+ * is checked against it in tests).
+ */
 export function createEntraApp(
   deps: EntraDeps,
   grants: Map<string, GrantHandler>,
-  opts: { onUnexpected: (err: unknown) => void; assertionAuthenticator?: ClientAuthenticator },
-): express.Express {
+  opts: {
+    onUnexpected: (err: unknown) => void
+    assertionAuthenticator?: ClientAuthenticator
+    fastPath?: boolean
+  },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const token: TokenRouteDeps = { deps, grants, assertionAuthenticator: opts.assertionAuthenticator }
+  const errors: EntraErrorDeps = {
+    now: () => deps.clock.now(),
+    authority: deps.authority,
+    onUnexpected: opts.onUnexpected,
+  }
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
@@ -90,7 +105,7 @@ export function createEntraApp(
       const message = deviceCodeMessage(uri, entry.userCode)
       const remaining = Math.round((entry.expiresAt - entry.issuedAt) / 1000)
       // v1 (ADAL, go-autorest) spells verification_url and sends the numbers as strings.
-      sendJson(
+      sendPostAnswer(
         res,
         req,
         protocol === 'v2'
@@ -118,15 +133,13 @@ export function createEntraApp(
     ['/:tenant/oauth2/token', 'v1'],
   ] as const) {
     r.post(path, form, async (req, res) => {
-      tenantOf(req, deps)
-      await applyEntraFault(deps.faults, 'entra.token')
-      const tokens = await handleTokenRequest(
-        { protocol, params: readForm(req.body), authorization: req.headers.authorization },
-        deps,
-        grants,
-        opts.assertionAuthenticator,
-      )
-      sendJson(res, req, protocol === 'v2' ? toV2TokenBody(tokens) : toV1TokenBody(tokens))
+      const answer = await answerTokenRequest(token, {
+        protocol,
+        tenant: String(req.params.tenant),
+        body: req.body,
+        authorization: req.headers.authorization,
+      })
+      sendPostAnswer(res, req, answer)
     })
   }
   for (const path of [
@@ -145,12 +158,10 @@ export function createEntraApp(
   app.use((req) => {
     throw new EndpointNotFound(req.path)
   })
-  app.use(
-    entraErrorHandler({
-      now: () => deps.clock.now(),
-      authority: deps.authority,
-      onUnexpected: opts.onUnexpected,
-    }),
-  )
-  return app
+  app.use(entraErrorHandler(errors))
+  if (opts.fastPath === false) return app
+  const fast = createTokenFastPath(token, errors)
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res)
+  }
 }
