@@ -3,17 +3,12 @@
  * authorized the action (src/arm/managed-identities.ts does both, then calls in here): user-assigned
  * identities and their federated identity credentials (pod-identities.md §3.1, the 2024-11-30 spec
  * examples). Lookups, validation and the resource shapes live here, next to the credential store the
- * token exchange reads; failures are ARM's typed errors, which the ARM service renders. `handle` serves
- * the same operations in process, without authentication, for tools and tests that have no HTTP.
+ * token exchange reads; failures are ARM's typed errors, which the ARM service renders.
  */
-import { requireApiVersion } from '../arm/api-version.js'
 import {
-  ArmError,
+  type ArmError,
   FederatedCredentialBadRequest,
   FederatedCredentialNotFound,
-  IdentityReadOnly,
-  MethodNotAllowed,
-  NoRouteFound,
   ParentIdentityNotFound,
   ResourceNotFound,
 } from '../arm/errors.js'
@@ -27,12 +22,6 @@ import type { ManagedIdentity } from './managed-identities.js'
 
 export const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities'
 export const FIC_TYPE = `${IDENTITY_TYPE}/federatedIdentityCredentials`
-
-const PATH =
-  /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.managedidentity\/userassignedidentities(?:\/([^/]+)(?:\/(federatedidentitycredentials)(?:\/([^/]+))?)?)?\/?$/i
-
-/** Whether a path belongs to this provider's resource-group resources. */
-export const isManagedIdentityPath = (path: string) => PATH.test(path)
 
 export interface IdentityRef {
   subscriptionId: string
@@ -53,19 +42,6 @@ export interface CredentialRef {
 export interface PageQuery {
   top?: unknown
   skiptoken?: unknown
-}
-
-export interface ArmRequest {
-  method: string
-  /** Percent-decoded path. */
-  path: string
-  query: URLSearchParams
-  body: unknown
-}
-
-export interface ArmAnswer {
-  status: number
-  body?: unknown
 }
 
 const lower = (s: string) => s.toLowerCase()
@@ -212,46 +188,6 @@ export function createManagedIdentityArm(deps: {
     return true
   }
 
-  /** The operations in process: the path's api-version, resources and errors, no caller. */
-  function handle(req: ArmRequest): ArmAnswer {
-    try {
-      const m = PATH.exec(req.path)
-      if (!m) throw new NoRouteFound(req.path)
-      const [, subscriptionId, resourceGroup, name, child, fic] = m as unknown as string[]
-      const query: Record<string, unknown> = Object.fromEntries(req.query)
-      requireApiVersion(query, child ? 'federatedIdentityCredentials' : 'userAssignedIdentities')
-      const g = { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! }
-      const only = (method: string) => {
-        if (req.method !== method) throw new MethodNotAllowed(req.method)
-      }
-      if (name === undefined) {
-        only('GET')
-        return { status: 200, body: { value: inGroup(g.subscriptionId, g.resourceGroup).map(identityView) } }
-      }
-      if (child === undefined) {
-        if (['PUT', 'PATCH', 'DELETE'].includes(req.method)) throw new IdentityReadOnly(req.method)
-        only('GET')
-        return { status: 200, body: getIdentity({ ...g, name }) }
-      }
-      if (fic === undefined) {
-        only('GET')
-        const { value } = listCredentials({ ...g, name }, { top: query.$top, skiptoken: query.$skiptoken })
-        return { status: 200, body: { value } }
-      }
-      const r = { ...g, identity: name, name: fic }
-      if (req.method === 'PUT') {
-        const out = putCredential(r, req.body)
-        return { status: out.created ? 201 : 200, body: out.body }
-      }
-      if (req.method === 'DELETE') return { status: deleteCredential(r) ? 200 : 204 }
-      only('GET')
-      return { status: 200, body: getCredential(r) }
-    } catch (err) {
-      if (err instanceof ArmError) return { status: err.status, body: err.toArmBody() }
-      throw err
-    }
-  }
-
   return {
     identities: deps.identities,
     /** The identities of a subscription, or of one of its resource groups. */
@@ -262,7 +198,6 @@ export function createManagedIdentityArm(deps: {
     getCredential,
     putCredential,
     deleteCredential,
-    handle,
   }
 }
 

@@ -16,12 +16,7 @@ export {
 } from './managed-identities.js'
 export { withPodIdentityAdmin } from './admin-routes.js'
 export { createFicGraphRouter, withFederatedCredentialsGraph, applicationObjectId } from './fic-graph.js'
-export {
-  createManagedIdentityArm,
-  isManagedIdentityPath,
-  type ArmAnswer,
-  type ArmRequest,
-} from './fic-arm.js'
+export { createManagedIdentityArm } from './fic-arm.js'
 export { createMemoryCluster, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 export { KubeApiError, type KubeStatus } from './kube-status.js'
 export { encodeTokenRequestProto } from './token-request-proto.js'

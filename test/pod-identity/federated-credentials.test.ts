@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
-import {
-  applicationObjectId,
-  createManagedIdentityArm,
-  DEMO_POD_IDENTITY,
-} from '../../src/pod-identity/index.js'
-import { startTestSimulator } from '../helpers/sim.js'
+import { applicationObjectId, DEMO_POD_IDENTITY } from '../../src/pod-identity/index.js'
+import { arm } from '../arm/helpers.js'
+import { armToken } from '../client/helpers.js'
+import { ALICE, startTestSimulator } from '../helpers/sim.js'
 import { exchange, podToken } from './helpers.js'
 
 let sim: Simulator
@@ -123,19 +121,24 @@ describe('Graph federatedIdentityCredentials on app registrations', () => {
 })
 
 describe('ARM federatedIdentityCredentials on user-assigned identities', () => {
-  const arm = () =>
-    createManagedIdentityArm({
-      identities: () => sim.podIdentity.identities,
-      credentials: sim.podIdentity.credentials,
-      events: sim.eventBus,
+  // Through the mock ARM over HTTPS, as alice (Managed Identity Contributor on rg-aks-demo in the demo).
+  let token: string
+  beforeAll(async () => {
+    token = await armToken(sim, ALICE)
+  })
+  const call = async (method: string, path: string, body?: unknown, query = q) => {
+    const r = await arm(sim, method, `${path}?${query.toString()}`, {
+      token,
+      ...(body !== undefined && { body }),
     })
+    return { status: r.status, ...(r.status !== 204 && { body: r.body }) }
+  }
   const uami =
     '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-aks-demo/providers/Microsoft.ManagedIdentity/userAssignedIdentities/orders-api-identity'
   const q = new URLSearchParams({ 'api-version': '2023-01-31' })
 
-  it('GETs the identity and PUT/GET/DELETEs credentials with the ARM shapes', () => {
-    const a = arm()
-    const id = a.handle({ method: 'GET', path: uami, query: q, body: undefined })
+  it('GETs the identity and PUT/GET/DELETEs credentials with the ARM shapes', async () => {
+    const id = await call('GET', uami)
     expect(id).toMatchObject({
       status: 200,
       body: {
@@ -152,12 +155,8 @@ describe('ARM federatedIdentityCredentials on user-assigned identities', () => {
       subject: 'system:serviceaccount:a:b',
       audiences: ['api://AzureADTokenExchange'],
     }
-    const put = a.handle({
-      method: 'PUT',
-      path: `${uami}/federatedIdentityCredentials/fic1`,
-      query: q,
-      body: { properties: props },
-    })
+    const ficUrl = `${uami}/federatedIdentityCredentials/fic1`
+    const put = await call('PUT', ficUrl, { properties: props })
     expect(put).toEqual({
       status: 201,
       body: {
@@ -167,45 +166,27 @@ describe('ARM federatedIdentityCredentials on user-assigned identities', () => {
         properties: props,
       },
     })
-    expect(
-      a.handle({
-        method: 'PUT',
-        path: `${uami}/federatedIdentityCredentials/fic1`,
-        query: q,
-        body: { properties: props },
-      }).status,
-    ).toBe(200)
-    expect(
-      a.handle({
-        method: 'DELETE',
-        path: `${uami}/federatedIdentityCredentials/fic1`,
-        query: q,
-        body: undefined,
-      }).status,
-    ).toBe(200)
-    expect(
-      a.handle({
-        method: 'GET',
-        path: `${uami}/federatedIdentityCredentials/fic1`,
-        query: q,
-        body: undefined,
-      }).status,
-    ).toBe(404)
+    expect((await call('PUT', ficUrl, { properties: props })).status).toBe(200)
+    expect((await call('DELETE', ficUrl)).status).toBe(200)
+    expect((await call('GET', ficUrl)).status).toBe(404)
   })
 
-  it('answers the documented errors', () => {
-    const a = arm()
+  it('answers the documented errors', async () => {
     const put = (name: string, body: unknown, path = uami) =>
-      a.handle({ method: 'PUT', path: `${path}/federatedIdentityCredentials/${name}`, query: q, body })
+      call('PUT', `${path}/federatedIdentityCredentials/${name}`, body)
     const msg = (r: { body?: unknown }) => (r.body as { error: { message: string } }).error.message
     const props = { issuer: 'https://i.example/', subject: 's', audiences: ['api://AzureADTokenExchange'] }
-    expect(msg(put('fic-a', { properties: { ...props, audiences: ['a', 'b'] } }))).toBe(
+    expect(msg(await put('fic-a', { properties: { ...props, audiences: ['a', 'b'] } }))).toBe(
       'Federated identity credentials must have exactly one audience.',
     )
-    expect(msg(put('_x', { properties: props }))).toBe("Federated Identity Credential name '_x' is invalid.")
-    expect(msg(put('fic-a', {}))).toBe('Federated Identity Credential from HTTP body has empty properties')
+    expect(msg(await put('_x', { properties: props }))).toBe(
+      "Federated Identity Credential name '_x' is invalid.",
+    )
+    expect(msg(await put('fic-a', {}))).toBe(
+      'Federated Identity Credential from HTTP body has empty properties',
+    )
     expect(
-      put('fic-b', {
+      await put('fic-b', {
         properties: {
           ...props,
           subject: 'system:serviceaccount:dev:orders-api',
@@ -213,11 +194,12 @@ describe('ARM federatedIdentityCredentials on user-assigned identities', () => {
         },
       }),
     ).toMatchObject({ status: 400 })
-    expect(msg(put('fic-a', { properties: props }, uami.replace('orders-api-identity', 'ghost')))).toBe(
+    expect(msg(await put('fic-a', { properties: props }, uami.replace('orders-api-identity', 'ghost')))).toBe(
       "The parent user-assigned identity doesn't exist.",
     )
-    expect(
-      a.handle({ method: 'GET', path: uami, query: new URLSearchParams(), body: undefined }),
-    ).toMatchObject({ status: 400, body: { error: { code: 'MissingApiVersionParameter' } } })
+    expect(await call('GET', uami, undefined, new URLSearchParams())).toMatchObject({
+      status: 400,
+      body: { error: { code: 'MissingApiVersionParameter' } },
+    })
   })
 })
