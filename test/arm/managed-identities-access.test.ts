@@ -8,9 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_POD_IDENTITY } from '../../src/pod-identity/index.js'
-import { DAVE, FRANK, startTestSimulator } from '../helpers/sim.js'
-import { armAppToken } from '../client/helpers.js'
-import { DEMO_WEBHOOK_SECRET } from '../../src/index.js'
+import { DAVE, FRANK } from '../helpers/sim.js'
 import { RG, SUB, arm, authorizationFailed, expectArmError } from './helpers.js'
 import {
   ORDERS,
@@ -26,25 +24,21 @@ import {
   identityPath,
   msiClient,
   userCredential,
-  webhookApp,
+  startMsiFixture,
 } from './managed-identities.helpers.js'
 
+type Fixture = Awaited<ReturnType<typeof startMsiFixture>>
+
 let sim: Simulator
-let app: ReturnType<typeof webhookApp>
-let client: ReturnType<typeof msiClient>
+let app: Fixture['app']
+let client: Fixture['client']
 let appToken: string
-let undo: (() => void)[] = []
+let fixture: Fixture
 beforeAll(async () => {
-  sim = await startTestSimulator()
-  app = webhookApp(sim)
-  client = msiClient(sim, app.credential)
-  appToken = await armAppToken(sim, app.appId, DEMO_WEBHOOK_SECRET)
-  undo = [grant(sim, app.oid, ROLES.contributor), grant(sim, oid(sim, DAVE), ROLES.operator)]
+  fixture = await startMsiFixture((sim) => [grant(sim, oid(sim, DAVE), ROLES.operator)])
+  ;({ sim, app, client, appToken } = fixture)
 })
-afterAll(async () => {
-  for (const u of undo) u()
-  await sim.stop()
-})
+afterAll(() => fixture.stop())
 
 describe('authorization (Azure RBAC before any lookup)', () => {
   it('refuses a caller without a role with AuthorizationFailed naming the action and scope', async () => {

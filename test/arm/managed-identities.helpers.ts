@@ -7,6 +7,8 @@ import { ManagedServiceIdentityClient } from '@azure/arm-msi'
 import { ClientSecretCredential, DeviceCodeCredential, type TokenCredential } from '@azure/identity'
 import { expect } from 'vitest'
 import { AZURE_CLI_APP_ID, DEMO_WEBHOOK_SECRET, type Simulator } from '../../src/index.js'
+import { armAppToken } from '../client/helpers.js'
+import { startTestSimulator } from '../helpers/sim.js'
 import { RG, SUB } from './helpers.js'
 
 export const MSI_NS = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity`
@@ -110,4 +112,26 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
   for await (const x of it) out.push(x)
   return out
+}
+
+/**
+ * A simulator with the demo webhook application as the ARM caller (an SDK client and a raw token),
+ * granted Contributor, plus `grants(sim)` more role assignments; `stop()` undoes them and stops it.
+ */
+export async function startMsiFixture(grants: (sim: Simulator) => (() => void)[] = () => []) {
+  const sim = await startTestSimulator()
+  const app = webhookApp(sim)
+  const client = msiClient(sim, app.credential)
+  const appToken = await armAppToken(sim, app.appId, DEMO_WEBHOOK_SECRET)
+  const undo = [grant(sim, app.oid, ROLES.contributor), ...grants(sim)]
+  return {
+    sim,
+    app,
+    client,
+    appToken,
+    async stop() {
+      for (const u of undo) u()
+      await sim.stop()
+    },
+  }
 }

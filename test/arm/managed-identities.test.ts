@@ -7,43 +7,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_POD_IDENTITY } from '../../src/pod-identity/index.js'
-import { FRANK, startTestSimulator } from '../helpers/sim.js'
-import { armAppToken } from '../client/helpers.js'
-import { DEMO_WEBHOOK_SECRET } from '../../src/index.js'
+import { FRANK } from '../helpers/sim.js'
 import { RG, SUB, arm, expectArmError } from './helpers.js'
 import {
   EXCHANGE_AUDIENCE,
   ORDERS,
   props,
   MSI_API,
-  ROLES,
   UAMI,
   collect,
   expectRestError,
   ficPath,
-  grant,
   identityPath,
   msiClient,
   userCredential,
-  webhookApp,
+  startMsiFixture,
 } from './managed-identities.helpers.js'
 
+type Fixture = Awaited<ReturnType<typeof startMsiFixture>>
+
 let sim: Simulator
-let app: ReturnType<typeof webhookApp>
-let client: ReturnType<typeof msiClient>
+let client: Fixture['client']
 let appToken: string
-let undo: (() => void)[] = []
+let fixture: Fixture
 beforeAll(async () => {
-  sim = await startTestSimulator()
-  app = webhookApp(sim)
-  client = msiClient(sim, app.credential)
-  appToken = await armAppToken(sim, app.appId, DEMO_WEBHOOK_SECRET)
-  undo = [grant(sim, app.oid, ROLES.contributor)]
+  fixture = await startMsiFixture()
+  ;({ sim, client, appToken } = fixture)
 })
-afterAll(async () => {
-  for (const u of undo) u()
-  await sim.stop()
-})
+afterAll(() => fixture.stop())
 
 describe('user-assigned identities', () => {
   it('gets an identity with its client, principal and tenant ids', async () => {
