@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['scratch/**', 'node_modules/**', 'test-results/**', '.state/**', 'src/ui/public/**'] },
+  { ignores: ['scratch/**', 'node_modules/**', 'test-results/**', '.state/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,9 +6,9 @@
  * // … sign in with msal-node against sim.endpoints.authority, approve with sim.approveDeviceCode(code, 'bob@contoso.onmicrosoft.com')
  * await sim.stop()
  */
-export { startSimulator, SERVICE_PORTS, type Simulator, type StartOptions } from './simulator.js'
+export { startSimulator, SERVICE_PORTS, type Simulator, type StartOptions } from './composition/simulator.js'
 export type { SimulatorOptions } from './config.js'
-export type { Endpoints } from './endpoints.js'
+export type { Endpoints } from './composition/endpoints.js'
 export type { Scenario } from './scenario/types.js'
 export type { FaultSpec } from './kernel/faults.js'
 export type { SimEvent } from './kernel/events.js'

@@ -9,7 +9,7 @@ import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { EntraDeps } from '../entra/deps.js'
 import { decideDeviceCode, DeviceCodeDecisionError } from '../entra/device-authorization.js'
-import type { Endpoints } from '../endpoints.js'
+import type { Endpoints } from '../composition/endpoints.js'
 import { AdminError } from './routes.js'
 
 export interface DeviceCodeView {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { request } from 'node:https'
 import { join } from 'node:path'
-import type { Endpoints } from '../endpoints.js'
+import type { Endpoints } from '../composition/endpoints.js'
 import { CliError } from './errors.js'
 
 export function readEndpoints(stateDir: string): Endpoints {

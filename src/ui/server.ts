@@ -1,5 +1,5 @@
 /**
- * The web UI service: hand-written static pages (src/ui/public, no build step, nothing fetched from
+ * The web UI service: hand-written static pages (public/, no build step, nothing fetched from
  * the internet), the device login page (it is the `verification_uri`), and a JSON + server-sent
  * events API under /api. It reads the event bus into flows as events happen, whoever made them.
  */
@@ -31,7 +31,7 @@ const MAX_QUEUED_EVENTS = 10_000
 /** Flows a new (or too far behind) stream starts with. */
 const INITIAL_FLOWS = 100
 
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url))
 
 const frameOf = (c: FlowChange): StreamFrame =>
   'flow' in c

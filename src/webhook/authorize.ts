@@ -5,8 +5,8 @@
  */
 import { authorizeWithAzureRbac, type AzureAuthzDeps } from '../azure-rbac/authorize.js'
 import { KubeStatusError } from '../kernel/kube-status.js'
-import { decodeSubjectAccessReviewBody } from '../sar/parse.js'
-import { toWireReview } from '../sar/render.js'
+import { decodeSubjectAccessReviewBody } from './sar/parse.js'
+import { toWireReview } from './sar/render.js'
 import type { SarAnswer } from './server.js'
 
 export function createSarHandler(

@@ -11,8 +11,8 @@ import {
   type AzureAuthzOptions,
 } from '../../src/azure-rbac/authorize.js'
 import { dashless } from '../../src/azure-rbac/model.js'
-import { parseSubjectAccessReview } from '../../src/sar/parse.js'
-import { toWireReview } from '../../src/sar/render.js'
+import { parseSubjectAccessReview } from '../../src/webhook/sar/parse.js'
+import { toWireReview } from '../../src/webhook/sar/render.js'
 import { demoWorld, sarBody, type World } from './fixtures.js'
 
 const CS = 'Microsoft.ContainerService/managedClusters'

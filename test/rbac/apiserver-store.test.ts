@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createApiServer } from '../../src/apiserver/index.js'
-import { startAggregationController } from '../../src/compose/aggregation-controller.js'
+import { startAggregationController } from '../../src/composition/aggregation-controller.js'
 import { createClock } from '../../src/kernel/clock.js'
 import { createEventBus } from '../../src/kernel/events.js'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'

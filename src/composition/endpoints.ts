@@ -2,7 +2,7 @@
  * `endpoints.json`: where every running service listens and who is in the directory. Tests and tools
  * read it instead of guessing ports. Keys of services that are not built yet are absent.
  */
-import type { Directory } from './kernel/directory.js'
+import type { Directory } from '../kernel/directory.js'
 
 export interface Endpoints {
   tenantId: string

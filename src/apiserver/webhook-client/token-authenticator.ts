@@ -4,9 +4,9 @@
  * (2 minutes by default) keyed by token and audiences. Transport errors are not cached.
  */
 import { createHash } from 'node:crypto'
-import type { Clock } from '../kernel/clock.js'
-import { createHttpsClient } from '../kernel/https-client.js'
-import type { TokenAuthResult } from '../apiserver/types.js'
+import type { Clock } from '../../kernel/clock.js'
+import { createHttpsClient } from '../../kernel/https-client.js'
+import type { TokenAuthResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
 import { withWebhookRetry } from './retry.js'
 

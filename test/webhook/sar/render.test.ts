@@ -1,7 +1,11 @@
 // Wire bytes of review answers: Go struct key order, omitempty, `allowed` always present.
 import { describe, expect, it } from 'vitest'
-import { parseReview, parseSubjectAccessReview, type ParsedAccessReview } from '../../src/sar/parse.js'
-import { toWireReview, toWireStatus } from '../../src/sar/render.js'
+import {
+  parseReview,
+  parseSubjectAccessReview,
+  type ParsedAccessReview,
+} from '../../../src/webhook/sar/parse.js'
+import { toWireReview, toWireStatus } from '../../../src/webhook/sar/render.js'
 
 describe('toWireStatus', () => {
   it('always has allowed; denied only when true; empty strings dropped', () => {

@@ -3,7 +3,7 @@
  * wins with that authorizer's reason; when all have no opinion, their reasons are joined with "\n" and
  * their errors aggregated.
  */
-import type { AuthorizationAttributes, AuthorizationResult } from '../apiserver/types.js'
+import type { AuthorizationAttributes, AuthorizationResult } from '../types.js'
 
 export interface NamedAuthorizer {
   name: string

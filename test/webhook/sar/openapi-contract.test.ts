@@ -7,11 +7,15 @@
 import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { describe, expect, it } from 'vitest'
-import { parseReview, type ParsedAccessReview, type ParsedRulesReview } from '../../src/sar/parse.js'
-import { toWireReview, toWireRulesReview, toWireSpec } from '../../src/sar/render.js'
+import {
+  parseReview,
+  type ParsedAccessReview,
+  type ParsedRulesReview,
+} from '../../../src/webhook/sar/parse.js'
+import { toWireReview, toWireRulesReview, toWireSpec } from '../../../src/webhook/sar/render.js'
 
 // The official document, vendored unchanged in test/fixtures/k8s-openapi (see its README for commit and checksum).
-const DOC = new URL('../fixtures/k8s-openapi/apis__authorization.k8s.io__v1_openapi.json', import.meta.url)
+const DOC = new URL('../../fixtures/k8s-openapi/apis__authorization.k8s.io__v1_openapi.json', import.meta.url)
 const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time'
 const P = 'io.k8s.api.authorization.v1.'
 

@@ -4,9 +4,9 @@
  * an error), neither → NoOpinion — caching allowed answers for 5 minutes and the rest for 30 seconds.
  * A failed call is NoOpinion with the error (the legacy flags' failure policy).
  */
-import type { Clock } from '../kernel/clock.js'
-import { createHttpsClient } from '../kernel/https-client.js'
-import type { AuthorizationAttributes, AuthorizationResult } from '../apiserver/types.js'
+import type { Clock } from '../../kernel/clock.js'
+import { createHttpsClient } from '../../kernel/https-client.js'
+import type { AuthorizationAttributes, AuthorizationResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
 import { withWebhookRetry } from './retry.js'
 

@@ -163,4 +163,4 @@ export type AnyReview =
   SubjectAccessReview | LocalSubjectAccessReview | SelfSubjectAccessReview | SelfSubjectRulesReview
 
 /** metav1.Status as the API server renders failures. */
-export type { Status, StatusCause, StatusDetails } from '../kernel/kube-status.js'
+export type { Status, StatusCause, StatusDetails } from '../../kernel/kube-status.js'

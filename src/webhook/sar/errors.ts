@@ -5,7 +5,7 @@
  * Construction follows k8s.io/apimachinery `api/errors` (NewInvalid, NewBadRequest,
  * NewRequestEntityTooLargeError).
  */
-import { KubeStatusError, type StatusCause } from '../kernel/kube-status.js'
+import { KubeStatusError, type StatusCause } from '../../kernel/kube-status.js'
 
 export class BadRequest extends KubeStatusError {
   readonly status = 400

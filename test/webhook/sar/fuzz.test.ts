@@ -2,18 +2,18 @@
 // does parse is never allowed by Azure RBAC without an assignment (discovery GETs aside).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { authorizeWithAzureRbac } from '../../src/azure-rbac/authorize.js'
-import { BUILTIN_ROLES } from '../../src/azure-rbac/builtin-roles.js'
-import { isDiscoveryRequest } from '../../src/azure-rbac/sar-mapping.js'
-import { createAzureRbac } from '../../src/azure-rbac/store.js'
-import { KubeStatusError } from '../../src/kernel/kube-status.js'
+import { authorizeWithAzureRbac } from '../../../src/azure-rbac/authorize.js'
+import { BUILTIN_ROLES } from '../../../src/azure-rbac/builtin-roles.js'
+import { isDiscoveryRequest } from '../../../src/azure-rbac/sar-mapping.js'
+import { createAzureRbac } from '../../../src/azure-rbac/store.js'
+import { KubeStatusError } from '../../../src/kernel/kube-status.js'
 import {
   decodeReviewBody,
   parseReview,
   parseSubjectAccessReview,
   type ParseOptions,
-} from '../../src/sar/parse.js'
-import { REVIEW_KINDS } from '../../src/sar/types.js'
+} from '../../../src/webhook/sar/parse.js'
+import { REVIEW_KINDS } from '../../../src/webhook/sar/types.js'
 
 const CLUSTER =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1'

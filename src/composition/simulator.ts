@@ -7,38 +7,38 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createControls, type SimulatorControls } from './admin/controls.js'
-import { createAdminApp } from './admin/routes.js'
-import { resolveConfig } from './config-resolve.js'
-import type { ResolvedConfig, SimulatorOptions } from './config.js'
-import { createDeviceCodeStore } from './entra/device-codes.js'
-import type { EntraDeps } from './entra/deps.js'
-import { createGrantRegistry } from './entra/grants/index.js'
-import { createRefreshTokenStore } from './entra/refresh-tokens.js'
-import { createEntraApp } from './entra/routes.js'
-import { createAssertionAuthenticator } from './entra/client-assertion.js'
-import { createGraphApp } from './graph/routes.js'
+import { createControls, type SimulatorControls } from '../admin/controls.js'
+import { createAdminApp } from '../admin/routes.js'
+import { resolveConfig } from '../config-resolve.js'
+import type { ResolvedConfig, SimulatorOptions } from '../config.js'
+import { createDeviceCodeStore } from '../entra/device-codes.js'
+import type { EntraDeps } from '../entra/deps.js'
+import { createGrantRegistry } from '../entra/grants/index.js'
+import { createRefreshTokenStore } from '../entra/refresh-tokens.js'
+import { createEntraApp } from '../entra/routes.js'
+import { createAssertionAuthenticator } from '../entra/client-assertion.js'
+import { createGraphApp } from '../graph/routes.js'
 import { directorySummary, type Endpoints } from './endpoints.js'
-import { listen, type Handler, type Listener } from './http/listen.js'
-import { createClock, type Clock } from './kernel/clock.js'
-import { createDirectory, type Directory } from './kernel/directory.js'
-import { createEventBus, type EventBus } from './kernel/events.js'
-import { createFaultRegistry } from './kernel/faults.js'
-import { loadOrCreateKeyStore, type KeyStore } from './kernel/keys.js'
-import { loadOrCreatePki, type Pki } from './kernel/tls.js'
-import { demoScenario } from './scenario/demo.js'
-import { firstPartyApplications } from './scenario/first-party.js'
-import { loadScenarioFile, validateScenario } from './scenario/load.js'
-import { ConfigError } from './kernel/errors.js'
-import { createWebhookService } from './webhook/service.js'
-import { createSarHandler } from './webhook/authorize.js'
-import { azureDirectoryFrom } from './azure-rbac/directory.js'
-import { resolveAzureScenario } from './azure-rbac/scenario-resolve.js'
-import { createAzureRbac, type AzureRbac } from './azure-rbac/store.js'
-import { createDecisionCache } from './azure-rbac/decision-cache.js'
-import { newGuid } from './kernel/ids.js'
-import { composeApiServer, type ComposedApiServer } from './compose/apiserver.js'
-import { webhookKubeconfig } from './webhook/kubeconfig.js'
+import { listen, type Handler, type Listener } from '../http/listen.js'
+import { createClock, type Clock } from '../kernel/clock.js'
+import { createDirectory, type Directory } from '../kernel/directory.js'
+import { createEventBus, type EventBus } from '../kernel/events.js'
+import { createFaultRegistry } from '../kernel/faults.js'
+import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
+import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
+import { demoScenario } from '../scenario/demo.js'
+import { firstPartyApplications } from '../scenario/first-party.js'
+import { loadScenarioFile, validateScenario } from '../scenario/load.js'
+import { ConfigError } from '../kernel/errors.js'
+import { createWebhookService } from '../webhook/service.js'
+import { createSarHandler } from '../webhook/authorize.js'
+import { azureDirectoryFrom } from '../azure-rbac/directory.js'
+import { resolveAzureScenario } from '../azure-rbac/scenario-resolve.js'
+import { createAzureRbac, type AzureRbac } from '../azure-rbac/store.js'
+import { createDecisionCache } from '../azure-rbac/decision-cache.js'
+import { newGuid } from '../kernel/ids.js'
+import { composeApiServer, type ComposedApiServer } from './apiserver.js'
+import { webhookKubeconfig } from '../webhook/kubeconfig.js'
 import {
   createFicGraphRouter,
   createPodIdentity,
@@ -46,10 +46,10 @@ import {
   withFederatedCredentialsGraph,
   withPodIdentityAdmin,
   type PodIdentity,
-} from './pod-identity/index.js'
-import { kubernetesFromApiServer } from './ui/kubernetes.js'
-import { createUiService } from './ui/server.js'
-import { createArmApp } from './arm/index.js'
+} from '../pod-identity/index.js'
+import { kubernetesFromApiServer } from '../ui/kubernetes.js'
+import { createUiService } from '../ui/server.js'
+import { createArmApp } from '../arm/index.js'
 
 /** Service order on `--port-base N`: each takes N + its index. */
 export const SERVICE_PORTS = {
@@ -420,7 +420,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
             // The user kubeconfig runs this checkout's CLI by absolute paths (no global install needed).
             exec: {
               command: process.execPath,
-              argsPrefix: [fileURLToPath(new URL('../bin/aks-auth-sim.js', import.meta.url))],
+              argsPrefix: [fileURLToPath(new URL('../../bin/aks-auth-sim.js', import.meta.url))],
               env: [{ name: 'AKS_AUTH_SIM_STATE_DIR', value: stateDir }],
             },
           },
