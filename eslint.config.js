@@ -1,5 +1,25 @@
+import { readdirSync } from 'node:fs'
 import js from '@eslint/js'
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
+import { importX } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
+
+// Slice boundaries (docs/architecture.md): every folder of src/ but the kernel is a slice; a file may import
+// another slice only through that slice's index.ts, and the kernel imports no slice.
+const slices = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true })
+  .filter((e) => e.isDirectory() && e.name !== 'kernel')
+  .map((e) => e.name)
+const sliceZones = slices.map((slice) => ({
+  target: ['./src/*.ts', ...slices.filter((s) => s !== slice).map((s) => `./src/${s}/**`)],
+  from: `./src/${slice}`,
+  except: ['./index.ts'],
+  message: `import the '${slice}' slice through src/${slice}/index.ts`,
+}))
+const kernelZone = {
+  target: './src/kernel',
+  from: ['./src/*.ts', ...slices.map((s) => `./src/${s}`)],
+  message: 'the kernel imports no slice',
+}
 
 export default tseslint.config(
   { ignores: ['scratch/**', 'node_modules/**', 'test-results/**', '.state/**', 'public/**'] },
@@ -21,6 +41,17 @@ export default tseslint.config(
         'error',
         { allowNumber: true, allowBoolean: true },
       ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: [...sliceZones, kernelZone] }],
     },
   },
   {
