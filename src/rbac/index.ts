@@ -15,7 +15,14 @@ export { ruleAllows } from './rule-match.js'
 export { impersonatedUser, splitServiceAccountUsername } from './impersonation.js'
 export { isRbacObject, validateRbacObject, validateKubernetesRbacObjects } from './validate.js'
 export { formatRulesTable } from './rules-table.js'
-export { kubernetesSeedObjects, type KubernetesScenario, type KubernetesManifest } from './scenario.js'
+export {
+  demoKubernetes,
+  kubernetesScenarioProblems,
+  kubernetesScenarioSchema,
+  kubernetesSeedObjects,
+  type KubernetesManifest,
+  type KubernetesScenario,
+} from './scenario.js'
 export type { WhyResult, WhyCandidate, Lack, LackKind } from './why.js'
 export type { WhoCanResult, WhoCanEntry } from './who-can.js'
 export {

@@ -2,7 +2,7 @@
  * Microsoft first-party applications that exist in every Entra tenant. A scenario need not list them;
  * listing one with the same appId overrides the built-in entry.
  */
-import type { ScenarioApplication } from './types.js'
+import type { ApplicationInput } from '../kernel/directory-input.js'
 
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630'
 export const AKS_CLIENT_APP_ID = '80faf920-1908-4b52-b5ef-a8e7bedfc67a'
@@ -32,7 +32,7 @@ export const GRAPH_DELEGATED_SCOPES = [
   'offline_access',
 ]
 
-export const firstPartyApplications: ScenarioApplication[] = [
+export const firstPartyApplications: ApplicationInput[] = [
   {
     name: 'Azure Kubernetes Service AAD Server',
     appId: AKS_SERVER_APP_ID,
