@@ -180,8 +180,8 @@ export const azureScenarioSchema = {
 
 /** The demo subscription: a readable, fixed id. */
 export const DEMO_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001'
-export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
-export const DEMO_CLUSTER = 'aks-demo'
+const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
+const DEMO_CLUSTER = 'aks-demo'
 
 /** Ids of the demo tenant the Azure section refers to. */
 export interface DemoAzureIds {

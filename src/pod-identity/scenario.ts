@@ -218,10 +218,10 @@ export interface DemoPodIdentityIds {
   tenantId: string
 }
 
-export const DEMO_CLUSTER = 'aks-demo'
-export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
+const DEMO_CLUSTER = 'aks-demo'
+const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
 /** The node resource group AKS creates for aks-demo (`MC_<rg>_<cluster>_<location>`). */
-export const DEMO_NODE_RESOURCE_GROUP = 'MC_rg-aks-demo_aks-demo_eastus'
+const DEMO_NODE_RESOURCE_GROUP = 'MC_rg-aks-demo_aks-demo_eastus'
 
 const demoId = (kind: string, name: string) =>
   stableGuid('aks-auth-sim/contoso/pod-identity', `${kind}:${name}`)

@@ -10,7 +10,7 @@
 export { createRbacAuthorizer, type RbacAuthorizer } from './authorizer.js'
 export { createMemoryRbacObjects, type MemoryRbacObjects, type RbacObjects } from './object-source.js'
 export { aggregateClusterRoleObjects, type AggregationOutcome } from './aggregation.js'
-export { loadBootstrapPolicy, BOOTSTRAP_LABEL } from './bootstrap.js'
+export { loadBootstrapPolicy } from './bootstrap.js'
 export { ruleAllows } from './rule-match.js'
 export { impersonatedUser, splitServiceAccountUsername } from './impersonation.js'
 export { isRbacObject, validateRbacObject, validateKubernetesRbacObjects } from './validate.js'

@@ -10,7 +10,7 @@ export const AZURE_CLI_APP_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
 export const ARM_APP_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013'
 
-export const GRAPH_APP_ROLES = [
+const GRAPH_APP_ROLES = [
   'User.Read.All',
   'User.ReadBasic.All',
   'Group.Read.All',
@@ -19,7 +19,7 @@ export const GRAPH_APP_ROLES = [
   'Application.Read.All',
   'Application.ReadWrite.All',
 ]
-export const GRAPH_DELEGATED_SCOPES = [
+const GRAPH_DELEGATED_SCOPES = [
   'User.Read',
   'User.ReadBasic.All',
   'User.Read.All',
