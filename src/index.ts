@@ -20,4 +20,4 @@ export {
   AZURE_CLI_APP_ID,
   GRAPH_APP_ID,
   ARM_APP_ID,
-} from './scenario/first-party.js'
+} from './kernel/first-party.js'

@@ -9,7 +9,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js'
 import { ConfigError } from '../kernel/errors.js'
 import { directoryInputProblems } from '../kernel/directory-validation.js'
 import { kubernetesScenarioProblems } from '../rbac/index.js'
-import { firstPartyApplications } from './first-party.js'
+import { firstPartyApplications } from '../kernel/first-party.js'
 import { scenarioSchema } from './schema.js'
 import type { Scenario } from './types.js'
 

@@ -2,7 +2,7 @@
  * Microsoft first-party applications that exist in every Entra tenant. A scenario need not list them;
  * listing one with the same appId overrides the built-in entry.
  */
-import type { ApplicationInput } from '../kernel/directory-input.js'
+import type { ApplicationInput } from './directory-input.js'
 
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630'
 export const AKS_CLIENT_APP_ID = '80faf920-1908-4b52-b5ef-a8e7bedfc67a'
