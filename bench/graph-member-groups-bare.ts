@@ -7,7 +7,7 @@ import { createServer } from 'node:https'
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose'
 import { loadOrCreatePki } from '../src/kernel/tls.js'
 import { createDirectory } from '../src/kernel/directory.js'
-import { firstPartyApplications } from '../src/scenario/first-party.js'
+import { firstPartyApplications } from '../src/kernel/first-party.js'
 import { SYNTH_UPN, syntheticScenario } from './graph-synthetic.js'
 
 const [groups, depth, filler] = process.argv.slice(2).map(Number)

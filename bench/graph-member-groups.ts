@@ -8,7 +8,7 @@
  * Usage: npx tsx bench/graph-member-groups.ts [http-seconds]
  */
 import { createDirectory, type Directory } from '../src/kernel/directory.js'
-import { firstPartyApplications } from '../src/scenario/first-party.js'
+import { firstPartyApplications } from '../src/kernel/first-party.js'
 import { inProcessGraph } from '../test/helpers/graph-in-process.js'
 import type { Scenario } from '../src/index.js'
 import { benchPki, load, startServer, table } from './lib.js'

@@ -1,5 +1,6 @@
 import { ConfigError } from './kernel/errors.js'
-import { defaults, type ResolvedConfig, type SimulatorOptions } from './config.js'
+import { defaults, type ResolvedConfig } from './config.js'
+import type { SimulatorOptions } from './options.js'
 
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0
 

@@ -7,7 +7,7 @@
  * await sim.stop()
  */
 export { startSimulator, SERVICE_PORTS, type Simulator, type StartOptions } from './composition/simulator.js'
-export type { SimulatorOptions } from './config.js'
+export type { SimulatorOptions } from './options.js'
 export type { Endpoints } from './composition/endpoints.js'
 export type { Scenario } from './scenario/types.js'
 export type { FaultSpec } from './kernel/faults.js'
@@ -20,4 +20,4 @@ export {
   AZURE_CLI_APP_ID,
   GRAPH_APP_ID,
   ARM_APP_ID,
-} from './scenario/first-party.js'
+} from './kernel/first-party.js'

@@ -11,36 +11,7 @@ import type { EntraDeps } from '../entra/deps.js'
 import { decideDeviceCode, DeviceCodeDecisionError } from '../entra/device-authorization.js'
 import type { Endpoints } from '../composition/endpoints.js'
 import { AdminError } from './routes.js'
-
-export interface DeviceCodeView {
-  userCode: string
-  clientId: string
-  client: string
-  resource: string
-  state: string
-  user: string | undefined
-  polls: number
-  expiresAt: string
-}
-
-export interface SimulatorControls {
-  events: EventBus
-  faults: FaultRegistry
-  endpoints(): Endpoints
-  deviceCodes(): DeviceCodeView[]
-  approveDeviceCode(userCode: string, user: string, opts?: { afterPolls?: number }): DeviceCodeView
-  declineDeviceCode(userCode: string, user: string): DeviceCodeView
-  clock(): { now: string; offsetSeconds: number }
-  advanceClock(seconds: number): { now: string; offsetSeconds: number }
-  rotateKeys(): Promise<{ current: string; published: string[] }>
-  keys(): { current: string; published: string[] }
-  setAccountEnabled(
-    user: string,
-    enabled: boolean,
-  ): { id: string; userPrincipalName: string; accountEnabled: boolean }
-  addGroupMember(group: string, member: string): { group: string; member: string }
-  removeGroupMember(group: string, member: string): void
-}
+import type { DeviceCodeView, SimulatorControls } from './types.js'
 
 export function createControls(a: {
   entra: EntraDeps

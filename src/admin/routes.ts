@@ -8,7 +8,7 @@ import { jsonBody } from '../http/json.js'
 import { requestLog } from '../http/request-log.js'
 import { SimulatorError } from '../kernel/errors.js'
 import { validateFaultSpec } from '../kernel/faults.js'
-import type { SimulatorControls } from './controls.js'
+import type { SimulatorControls } from './types.js'
 
 export class AdminError extends SimulatorError {
   readonly status: number

@@ -6,7 +6,6 @@
  */
 import type { CustomResourceInfo } from './crd/definition.js'
 import type { KubeObject } from './types.js'
-import { servedResources } from './served-resources.js'
 
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path'
 
@@ -64,7 +63,7 @@ export interface Registry {
   versions(group: string): string[]
 }
 
-export function createRegistry(resources: ResourceDef[] = servedResources()): Registry {
+export function createRegistry(resources: ResourceDef[]): Registry {
   const byGVR = new Map(resources.map((r) => [`${r.group}/${r.version}/${r.resource}`, r]))
   const byKind = new Map(resources.map((r) => [`${apiVersionOf(r)}/${r.kind}`, r]))
   const groups = [...new Set(resources.map((r) => r.group))]

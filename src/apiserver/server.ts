@@ -13,7 +13,7 @@ import { authenticate, type AuthnConfig, type AuthnStep } from './authn/authenti
 import { hasImpersonation, impersonate, type ImpersonationStep } from './authn/impersonation.js'
 import { attributesOf, createAuthorizer, forbidden } from './authz/attributes.js'
 import { createServerContext, type ServerContext } from './context.js'
-import { customResourceDef } from './crd/definition.js'
+import { customResourceDef } from './crd/resource-def.js'
 import { CRD_DEF, installCrdObjects } from './crd/definitions-api.js'
 import { startControllers } from './controllers.js'
 import { versionInfo, type ApiServerDeps, type PodIdentityHooks } from './deps.js'

@@ -3,7 +3,6 @@
  * and role assignments. Schema here, demo tenant values in `demoAzure`, reference checks and ids in
  * scenario-resolve.ts (`resolveAzureScenario`).
  */
-import type { DemoIds } from '../rbac/scenario.js'
 import { PRINCIPAL_TYPES, type PrincipalType } from './model.js'
 
 export interface AzureScenario {
@@ -181,11 +180,18 @@ export const azureScenarioSchema = {
 
 /** The demo subscription: a readable, fixed id. */
 export const DEMO_SUBSCRIPTION_ID = '00000000-0000-0000-0000-000000000001'
-export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
-export const DEMO_CLUSTER = 'aks-demo'
+const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
+const DEMO_CLUSTER = 'aks-demo'
+
+/** Ids of the demo tenant the Azure section refers to. */
+export interface DemoAzureIds {
+  tenantId: string
+  userId(name: string): string
+  groupId(name: string): string
+}
 
 /** The demo tenant's Azure state (docs/azure-rbac.md, "Demo tenant"). */
-export function demoAzure(ids: DemoIds): AzureScenario {
+export function demoAzure(ids: DemoAzureIds): AzureScenario {
   const onCluster = `cluster:${DEMO_CLUSTER}`
   return {
     subscriptionId: DEMO_SUBSCRIPTION_ID,

@@ -95,7 +95,3 @@ export function writeCachedToken(file: string, token: CachedToken): void {
     rmSync(tmp, { force: true })
   }
 }
-
-export function removeCachedToken(file: string): void {
-  rmSync(file, { force: true })
-}

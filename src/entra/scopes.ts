@@ -4,7 +4,7 @@
  * bare permissions (`User.Read`) mean Microsoft Graph, and OIDC scopes ride along.
  */
 import type { Application, Directory } from '../kernel/directory.js'
-import { GRAPH_APP_ID } from '../scenario/first-party.js'
+import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import { InvalidResource, InvalidScope, MultipleResources } from './errors.js'
 
 export const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email'])

@@ -6,7 +6,7 @@
  */
 import { verifyIssuedToken, type VerifiedTokenCache } from '../entra/token-verifier.js'
 import type { ServicePrincipal, User } from '../kernel/directory.js'
-import { GRAPH_APP_ID } from '../scenario/first-party.js'
+import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import type { GraphDeps } from './deps.js'
 import { InvalidAuthenticationToken } from './errors.js'
 

@@ -4,7 +4,7 @@
  * `WWW-Authenticate` on 401s. Unknown errors become a generic 500 without their message.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express'
-import { GRAPH_APP_ID } from '../scenario/first-party.js'
+import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import { BadRequest, GraphError, RequestEntityTooLarge, UnknownError } from './errors.js'
 
 /** Graph's innerError date: `2024-01-01T00:00:00` (UTC, no fraction, no zone). */

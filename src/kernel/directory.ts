@@ -4,7 +4,7 @@
  * and transitive closures are memoised until the next change, so a lookup never scans the directory.
  */
 import { stableGuid } from './ids.js'
-import type { Scenario, ScenarioApplication, ScenarioGroup, ScenarioUser } from '../scenario/types.js'
+import type { ApplicationInput, DirectoryInput, GroupInput, UserInput } from './directory-input.js'
 
 export interface User {
   kind: 'user'
@@ -89,7 +89,7 @@ export interface Directory {
 const lower = (s: string) => s.toLowerCase()
 const trimSlash = (s: string) => s.replace(/\/+$/, '')
 
-function toUser(u: ScenarioUser): User {
+function toUser(u: UserInput): User {
   return {
     kind: 'user',
     id: lower(u.id),
@@ -105,7 +105,7 @@ function toUser(u: ScenarioUser): User {
   }
 }
 
-function toGroup(g: ScenarioGroup): Group {
+function toGroup(g: GroupInput): Group {
   return {
     kind: 'group',
     id: lower(g.id),
@@ -117,7 +117,7 @@ function toGroup(g: ScenarioGroup): Group {
 }
 
 function toApplication(
-  a: ScenarioApplication,
+  a: ApplicationInput,
   tenantId: string,
   resolveResource: (r: string) => string,
 ): Application {
@@ -145,17 +145,17 @@ function toApplication(
   }
 }
 
-/** Builds the directory from a validated scenario (see scenario/load.ts) plus the first-party apps. */
-export function createDirectory(scenario: Scenario, firstParty: ScenarioApplication[]): Directory {
+/** Builds the directory from validated input (see directory-validation.ts) plus the first-party apps. */
+export function createDirectory(input: DirectoryInput, firstParty: ApplicationInput[]): Directory {
   const tenant: Tenant = {
-    id: lower(scenario.tenant.id),
-    domain: lower(scenario.tenant.domain),
-    displayName: scenario.tenant.displayName ?? scenario.tenant.domain,
+    id: lower(input.tenant.id),
+    domain: lower(input.tenant.domain),
+    displayName: input.tenant.displayName ?? input.tenant.domain,
   }
-  const scenarioApps = scenario.applications ?? []
+  const inputApps = input.applications ?? []
   const appDefs = [
-    ...firstParty.filter((f) => !scenarioApps.some((a) => lower(a.appId) === lower(f.appId))),
-    ...scenarioApps,
+    ...firstParty.filter((f) => !inputApps.some((a) => lower(a.appId) === lower(f.appId))),
+    ...inputApps,
   ]
   const uriToApp = new Map<string, string>()
   for (const a of appDefs) {
@@ -171,11 +171,11 @@ export function createDirectory(scenario: Scenario, firstParty: ScenarioApplicat
   const appsById = new Map<string, Application>()
   const appsByName = new Map<string, Application>()
   const spsById = new Map<string, ServicePrincipal>()
-  for (const u of (scenario.users ?? []).map(toUser)) {
+  for (const u of (input.users ?? []).map(toUser)) {
     usersById.set(u.id, u)
     usersByUpn.set(lower(u.userPrincipalName), u)
   }
-  for (const g of (scenario.groups ?? []).map(toGroup)) {
+  for (const g of (input.groups ?? []).map(toGroup)) {
     groupsById.set(g.id, g)
     groupsByName.set(g.displayName, g)
   }
@@ -196,7 +196,7 @@ export function createDirectory(scenario: Scenario, firstParty: ScenarioApplicat
     parents.get(memberId)!.add(groupId)
     children.get(groupId)!.add(memberId)
   }
-  for (const g of scenario.groups ?? []) {
+  for (const g of input.groups ?? []) {
     const gid = lower(g.id)
     for (const u of g.members?.users ?? [])
       link(gid, (usersByUpn.get(lower(u)) ?? usersById.get(lower(u)))!.id)

@@ -131,7 +131,6 @@ export function createMemoryCluster(opts: { now: () => number; seed?: readonly K
   return cluster
 }
 
-/** Labels and annotations, never undefined. */
-export const labelsOf = (o: K8sObject | undefined): Record<string, string> => o?.metadata.labels ?? {}
+/** Annotations, never undefined. */
 export const annotationsOf = (o: K8sObject | undefined): Record<string, string> =>
   o?.metadata.annotations ?? {}

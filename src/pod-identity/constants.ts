@@ -41,9 +41,6 @@ export const ENV = {
   authorityHost: 'AZURE_AUTHORITY_HOST',
 } as const
 
-/** Entra's public-cloud authority, as the webhook injects it (trailing slash included). */
-export const PUBLIC_AUTHORITY_HOST = 'https://login.microsoftonline.com/'
-
 /** Kubernetes' issuer when the AKS OIDC issuer is not enabled: Entra cannot reach it. */
 export const IN_CLUSTER_ISSUER = 'https://kubernetes.default.svc.cluster.local'
 

@@ -5,8 +5,8 @@
  * and Azure RBAC know it without a second directory. The ARM side keeps the resource shape.
  */
 import { stableGuid } from '../kernel/ids.js'
-import type { Scenario, ScenarioApplication } from '../scenario/types.js'
-import type { ManagedIdentitySpec, PodIdentityScenario } from './scenario.js'
+import type { ApplicationInput } from '../kernel/directory-input.js'
+import type { ManagedIdentitySpec, PodIdentityScenario, PodIdentityScenarioInput } from './scenario.js'
 
 export interface ManagedIdentity {
   name: string
@@ -42,7 +42,7 @@ export function managedIdentityResourceId(
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`
 }
 
-export function resolveManagedIdentities(scenario: Scenario): ManagedIdentity[] {
+export function resolveManagedIdentities(scenario: PodIdentityScenarioInput): ManagedIdentity[] {
   const tenantId = lower(scenario.tenant.id)
   const subscriptionId = scenario.azure?.subscriptionId ?? DEFAULT_SUBSCRIPTION
   const defaultLocation = scenario.azure?.managedClusters[0]?.location ?? 'eastus'
@@ -67,7 +67,7 @@ export function resolveManagedIdentities(scenario: Scenario): ManagedIdentity[] 
  * Directory applications for the section: one per managed identity (appId = client ID) and the
  * workload app registrations. The simulator passes them to `createDirectory` with the first-party apps.
  */
-export function podIdentityApplications(scenario: Scenario): ScenarioApplication[] {
+export function podIdentityApplications(scenario: PodIdentityScenarioInput): ApplicationInput[] {
   const section: PodIdentityScenario = scenario.podIdentity ?? {}
   const mis = resolveManagedIdentities(scenario)
   return [

@@ -6,12 +6,12 @@
  */
 import { randomInt } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
-import type { Scenario } from '../scenario/types.js'
 import type { ObjectWriter } from './apiserver-hooks.js'
 import { isClusterKind, type ClusterObjects, type K8sObject, type MemoryCluster } from './cluster-objects.js'
 import type { Kubelet } from './kubelet.js'
 import { KubeApiError } from './kube-status.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
+import type { PodIdentityScenarioInput } from './scenario.js'
 import type { PodAdmission } from './webhook/apiserver-call.js'
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -44,7 +44,7 @@ export function memoryWriter(memory: MemoryCluster, clock: Clock, nodeName: stri
 }
 
 /** What the in-memory cluster starts with: namespaces, their `default` SA, the node, the scenario's objects. */
-export function memorySeed(scenario: Scenario, nodeName: string): K8sObject[] {
+export function memorySeed(scenario: PodIdentityScenarioInput, nodeName: string): K8sObject[] {
   const objects = [...(scenario.kubernetes?.objects ?? [])] as K8sObject[]
   const namespaces = new Set(['default', 'kube-system'])
   for (const o of [...objects, ...((scenario.podIdentity?.objects ?? []) as K8sObject[])]) {

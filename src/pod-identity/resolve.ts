@@ -6,11 +6,14 @@
  */
 import type { Directory } from '../kernel/directory.js'
 import { stableGuid } from '../kernel/ids.js'
-import type { Scenario } from '../scenario/types.js'
 import type { WebhookLayout } from './constants.js'
 import { FicValidationError, type FederatedCredentialInput } from './federated-credentials.js'
 import { resolveManagedIdentities, type ManagedIdentity } from './managed-identities.js'
-import { defaultFicAudiences, type FederatedCredentialSpec } from './scenario.js'
+import {
+  defaultFicAudiences,
+  type FederatedCredentialSpec,
+  type PodIdentityScenarioInput,
+} from './scenario.js'
 
 export interface ResolvedCluster {
   name: string
@@ -34,7 +37,10 @@ export interface ResolvedPodIdentity {
 
 const ISSUER_PLACEHOLDER = /\{oidcIssuer:([^}]+)\}/g
 
-export function resolvePodIdentity(scenario: Scenario, directory: Directory): ResolvedPodIdentity {
+export function resolvePodIdentity(
+  scenario: PodIdentityScenarioInput,
+  directory: Directory,
+): ResolvedPodIdentity {
   const section = scenario.podIdentity ?? {}
   const problems: string[] = []
   const identities = resolveManagedIdentities(scenario)

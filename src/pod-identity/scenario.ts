@@ -6,9 +6,9 @@
  * URL *without* its trailing slash — so `"{oidcIssuer:aks-demo}/"` is right and the bare form
  * reproduces the classic missing-slash mistake.
  */
+import type { PermissionInput } from '../kernel/directory-input.js'
 import { stableGuid } from '../kernel/ids.js'
-import type { KubernetesManifest } from '../rbac/scenario.js'
-import type { ScenarioPermission } from '../scenario/types.js'
+import type { KubernetesManifest } from '../rbac/index.js'
 import { CLIENT_ID_ANNOTATION, TOKEN_EXCHANGE_AUDIENCE, USE_LABEL, type WebhookLayout } from './constants.js'
 
 export interface FederatedCredentialSpec {
@@ -30,7 +30,7 @@ export interface ManagedIdentitySpec {
   /** The service principal's object id (`oid` of its tokens). Default: derived from the name. */
   principalId?: string
   /** Application permissions granted to the identity (app role assignments), e.g. on Graph. */
-  permissions?: ScenarioPermission[]
+  permissions?: PermissionInput[]
   federatedIdentityCredentials?: FederatedCredentialSpec[]
 }
 
@@ -39,7 +39,7 @@ export interface WorkloadApplicationSpec {
   name: string
   appId: string
   servicePrincipalId?: string
-  permissions?: ScenarioPermission[]
+  permissions?: PermissionInput[]
   federatedIdentityCredentials?: FederatedCredentialSpec[]
 }
 
@@ -80,6 +80,21 @@ export interface PodIdentityScenario {
     legacyErrors?: boolean
   }
   podManagedIdentity?: PodManagedIdentitySpec
+}
+
+/**
+ * What pod identity reads of a scenario: its own section, and of the others the tenant (ids derive
+ * from it), the Azure subscription and managed clusters (each cluster gets an issuer) and the cluster's
+ * objects (the namespaces an in-memory cluster starts with). A whole scenario is one.
+ */
+export interface PodIdentityScenarioInput {
+  tenant: { id: string }
+  azure?: {
+    subscriptionId: string
+    managedClusters: { name: string; location: string; kubernetesVersion: string }[]
+  }
+  kubernetes?: { objects?: KubernetesManifest[] }
+  podIdentity?: PodIdentityScenario
 }
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
@@ -203,10 +218,10 @@ export interface DemoPodIdentityIds {
   tenantId: string
 }
 
-export const DEMO_CLUSTER = 'aks-demo'
-export const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
+const DEMO_CLUSTER = 'aks-demo'
+const DEMO_RESOURCE_GROUP = 'rg-aks-demo'
 /** The node resource group AKS creates for aks-demo (`MC_<rg>_<cluster>_<location>`). */
-export const DEMO_NODE_RESOURCE_GROUP = 'MC_rg-aks-demo_aks-demo_eastus'
+const DEMO_NODE_RESOURCE_GROUP = 'MC_rg-aks-demo_aks-demo_eastus'
 
 const demoId = (kind: string, name: string) =>
   stableGuid('aks-auth-sim/contoso/pod-identity', `${kind}:${name}`)

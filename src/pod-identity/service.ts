@@ -16,7 +16,7 @@ import { ConfigError } from '../kernel/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import { createHttpsClient } from '../kernel/https-client.js'
-import type { Scenario } from '../scenario/types.js'
+import type { PodIdentityScenarioInput } from './scenario.js'
 import {
   createMemoryCluster,
   type ClusterObjects,
@@ -47,7 +47,7 @@ import { createWebhookHandler, type AdmissionDeps } from './webhook/admission.js
 import { createPodAdmission, mutatingWebhookConfiguration } from './webhook/apiserver-call.js'
 
 export interface PodIdentityDeps {
-  scenario: Scenario
+  scenario: PodIdentityScenarioInput
   directory: Directory
   entra: EntraDeps
   clock: Clock

@@ -19,6 +19,3 @@ export function loadBootstrapPolicy(): RbacObject[] {
   const list = parse(readFileSync(POLICY_FILE, 'utf8')) as { items: RbacObject[] }
   return list.items
 }
-
-/** The label every bootstrap object carries. */
-export const BOOTSTRAP_LABEL = { key: 'kubernetes.io/bootstrapping', value: 'rbac-defaults' } as const

@@ -3,49 +3,15 @@
  * could allow such a request, in visiting order, up to the first one without resourceNames. Built on
  * first use from the scope's bindings and their roles' rule tables, kept in the snapshot's cache.
  */
+import type {
+  ChainLink,
+  ChainTrie,
+  DecisionCache,
+  KeyChains,
+  ScopeBinding,
+  ScopeTables,
+} from './decision-cache.js'
 import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
-import type { DecisionCache, Grant, ScopeBinding, ScopeTables } from './scope-tables.js'
-import type { PolicyRule, RbacDecision } from './types.js'
-
-/** One rule of a chain: binding ordinal, rule index, resourceNames (undefined = any), and the next. */
-export interface ChainLink {
-  ordinal: number
-  ruleIndex: number
-  names: readonly string[] | undefined
-  rule: PolicyRule
-  grant: Grant
-  next: ChainLink | undefined
-  /** The Allow decision for this rule reported with the binding's first subject, once built. */
-  allowed: RbacDecision | undefined
-}
-
-/**
- * The chains of one request key in one scope, numbered. One map from name to slot serves user names
- * and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give the chain
- * number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
- * so a decision comparing dozens of chains (a user with hundreds of groups) reads contiguous memory
- * and follows a link only for the winner, or when the first rule is restricted by resourceNames.
- */
-export interface KeyChains {
-  slots: Map<string, number>
-  userChain: Int32Array
-  groupChain: Int32Array
-  hasUsers: boolean
-  /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
-  groupNames: string[]
-  groupChains: number[]
-  heads: ChainLink[]
-  ordinals: Int32Array
-  ruleIndexes: Int32Array
-  /** 1 when the first link has resourceNames (the chain must be walked for the request's name). */
-  restricted: Uint8Array
-  /** 1 when the first link's binding has a single subject (so that subject is the one reported). */
-  single: Uint8Array
-  /** Per chain with `single`: the Allow decision its first link gives, once built. */
-  allowed: (RbacDecision | undefined)[]
-}
-
-export type ChainTrie = Map<string, ChainTrie | KeyChains>
 
 /**
  * Past this many chain entries (plus one per request key) in one snapshot, every chain is dropped and

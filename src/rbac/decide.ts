@@ -21,8 +21,9 @@
  * that apply to the user and come before the winner.
  */
 import { requestNamespace } from './rule-match.js'
-import { chainsFor, type ChainLink, type KeyChains } from './chains.js'
-import { scopeTables, type ScopeBinding, type ScopeTables } from './scope-tables.js'
+import { chainsFor } from './chains.js'
+import type { ChainLink, KeyChains, ScopeBinding, ScopeTables } from './decision-cache.js'
+import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
 import {

@@ -9,7 +9,7 @@ import type { NormalizedBinding } from './normalize.js'
 import { resolveRoleRef } from './role-ref.js'
 import { candidateBindings, type RbacSnapshot } from './snapshot.js'
 import { appliesTo, describeSource } from './subjects.js'
-import type { ChainLink } from './chains.js'
+import type { ChainLink } from './decision-cache.js'
 import type { Best } from './table-lookup.js'
 import type {
   AccessRequest,

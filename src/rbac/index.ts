@@ -10,12 +10,19 @@
 export { createRbacAuthorizer, type RbacAuthorizer } from './authorizer.js'
 export { createMemoryRbacObjects, type MemoryRbacObjects, type RbacObjects } from './object-source.js'
 export { aggregateClusterRoleObjects, type AggregationOutcome } from './aggregation.js'
-export { loadBootstrapPolicy, BOOTSTRAP_LABEL } from './bootstrap.js'
+export { loadBootstrapPolicy } from './bootstrap.js'
 export { ruleAllows } from './rule-match.js'
 export { impersonatedUser, splitServiceAccountUsername } from './impersonation.js'
 export { isRbacObject, validateRbacObject, validateKubernetesRbacObjects } from './validate.js'
 export { formatRulesTable } from './rules-table.js'
-export { kubernetesSeedObjects, type KubernetesScenario, type KubernetesManifest } from './scenario.js'
+export {
+  demoKubernetes,
+  kubernetesScenarioProblems,
+  kubernetesScenarioSchema,
+  kubernetesSeedObjects,
+  type KubernetesManifest,
+  type KubernetesScenario,
+} from './scenario.js'
 export type { WhyResult, WhyCandidate, Lack, LackKind } from './why.js'
 export type { WhoCanResult, WhoCanEntry } from './who-can.js'
 export {

@@ -25,6 +25,12 @@ export interface NormalizedBinding {
   subjects: Subject[]
 }
 
+/** A binding with its place in a snapshot's visiting order (snapshot.ts assigns it). */
+export interface IndexedBinding extends NormalizedBinding {
+  /** Visiting order: ClusterRoleBindings by name, then RoleBindings by namespace and name. */
+  ordinal: number
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 

@@ -1,11 +1,10 @@
 /**
  * The scenario's `kubernetes` section: objects seeded into the simulated cluster's object store
  * (namespaces, RBAC roles and bindings, pods, …) and whether Kubernetes' bootstrap RBAC defaults exist.
+ * Its type, schema, checks, seed objects and the demo tenant's values.
  */
 import { loadBootstrapPolicy } from './bootstrap.js'
 import { validateKubernetesRbacObjects } from './validate.js'
-
-export { validateKubernetesRbacObjects }
 
 export interface KubernetesScenario {
   /** Include the Kubernetes 1.32 bootstrap ClusterRoles and ClusterRoleBindings. Default true. */
@@ -55,6 +54,11 @@ export const kubernetesScenarioSchema = {
   },
 } as const
 
+/** The section's checks beyond the schema: every RBAC object must be one the API server would accept. */
+export function kubernetesScenarioProblems(section: KubernetesScenario | undefined): string[] {
+  return validateKubernetesRbacObjects(section?.objects ?? [])
+}
+
 /**
  * What the cluster's object store starts with: the bootstrap RBAC policy (unless `bootstrapRbac: false`)
  * and then the scenario's objects, which replace a bootstrap object of the same kind, namespace and name.
@@ -67,10 +71,8 @@ export function kubernetesSeedObjects(scenario: KubernetesScenario | undefined):
   return [...bootstrap.filter((o) => !replaced.has(key(o))), ...structuredClone(objects)]
 }
 
-/** Ids of demo-tenant objects, for scenario sections that refer to them. */
-export interface DemoIds {
-  tenantId: string
-  userUpn(name: string): string
+/** Object ids of the demo tenant's users and groups, which the demo's bindings name. */
+export interface DemoKubernetesIds {
   userId(name: string): string
   groupId(name: string): string
 }
@@ -139,7 +141,7 @@ function workload(ns: string, app: string, image: string, hash: string, pod: str
  * carol (a guest, bound by object id) may view dev, and dave's `sre` group may view everything. frank
  * has Azure RBAC only.
  */
-export function demoKubernetes(ids: DemoIds): KubernetesScenario {
+export function demoKubernetes(ids: DemoKubernetesIds): KubernetesScenario {
   return {
     bootstrapRbac: true,
     objects: [

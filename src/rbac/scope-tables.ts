@@ -1,85 +1,18 @@
 /**
- * Per-snapshot, per-scope compiled state for decisions (see decide.ts): the scope's bindings with their
- * roles' rule tables, subject keys and grants, the bindings whose roles do not resolve, and the chains
- * built from them (chains.ts).
+ * Builds the per-snapshot, per-scope compiled state for decisions (see decide.ts; its shape is in
+ * decision-cache.ts): the scope's bindings with their roles' rule tables, subject keys and grants, and
+ * the bindings whose roles do not resolve; chains.ts builds the chains from them.
  *
  * Everything here is derived from one immutable snapshot and lives in that snapshot's cache; a write
  * to the RBAC objects produces a new snapshot with an empty cache, so nothing can outlive a change.
  */
-import type { ChainTrie, KeyChains } from './chains.js'
+import type { DecisionCache, Grant, ScopeBinding, ScopeTables, SubjectKeys } from './decision-cache.js'
+import type { IndexedBinding } from './normalize.js'
 import { resolveRoleRef } from './role-ref.js'
 import { compileRules, PREFIX_BIT, SCAN_BIT, type RuleTable } from './rule-table.js'
-import type { IndexedBinding, RbacSnapshot } from './snapshot.js'
+import type { RbacSnapshot } from './snapshot.js'
 import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
-import type { PolicyRule, Subject } from './types.js'
-
-/** The keys under which a binding's subjects can match: user names (incl. ServiceAccounts) and groups. */
-export interface SubjectKeys {
-  users: string[]
-  groups: string[]
-}
-
-/**
- * What reporting an allow by one binding needs, in one object: a decision that ends on a chain link
- * reads this and nothing else of the (large, cold) snapshot.
- */
-export interface Grant {
-  binding: IndexedBinding
-  rules: readonly PolicyRule[]
-  kind: IndexedBinding['kind']
-  name: string
-  namespace: string
-  roleKind: string
-  roleName: string
-  subjectCount: number
-  firstSubject: Subject
-  /** `RBAC: allowed by …` by subject index, filled on first use. */
-  reasons: (string | undefined)[]
-}
-
-export interface ScopeBinding extends SubjectKeys {
-  binding: IndexedBinding
-  table: RuleTable
-  grant: Grant
-}
-
-export interface FailingBinding extends SubjectKeys {
-  binding: IndexedBinding
-  message: string
-}
-
-export interface ScopeTables {
-  /** Key classes (bits 0–15) held by the tables of bindings that can apply to someone. */
-  mask: number
-  /** Resolvable bindings with at least one subject key and a non-empty table, in visiting order. */
-  bindings: ScopeBinding[]
-  /** Those whose tables hold nonResourceURL patterns ending in `*` (checked per request). */
-  prefixBindings: ScopeBinding[]
-  /** Those whose tables hold rules too wide to expand (checked per request). */
-  scanBindings: ScopeBinding[]
-  /** Bindings whose role does not resolve, in visiting order. */
-  failing: FailingBinding[]
-  /**
-   * Chains by key class (0–15), then by the class's non-wildcard tokens in the order verb, group (or
-   * URL), resource: nested maps, so a decision builds no key string, and a class whose tokens are all
-   * `*` (cluster-admin's) needs no lookup at all.
-   */
-  tries: (ChainTrie | KeyChains | undefined)[]
-}
-
-export interface DecisionCache {
-  ruleTables: Map<readonly PolicyRule[], RuleTable>
-  /** By namespace; "" = the ClusterRoleBindings. */
-  scopes: Map<string, ScopeTables>
-  /** Chain keys and entries held across all scopes (for MAX_CHAIN_ENTRIES). */
-  chainEntries: number
-}
-
-export const newDecisionCache = (): DecisionCache => ({
-  ruleTables: new Map(),
-  scopes: new Map(),
-  chainEntries: 0,
-})
+import type { PolicyRule } from './types.js'
 
 function subjectKeys(binding: IndexedBinding): SubjectKeys {
   const users: string[] = []

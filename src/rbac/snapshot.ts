@@ -13,15 +13,16 @@
  */
 import { aggregate } from './aggregation.js'
 import type { RbacObjects } from './object-source.js'
-import { normalizeBinding, normalizeRole, type NormalizedBinding, type NormalizedRole } from './normalize.js'
+import { newDecisionCache, type DecisionCache } from './decision-cache.js'
+import {
+  normalizeBinding,
+  normalizeRole,
+  type IndexedBinding,
+  type NormalizedBinding,
+  type NormalizedRole,
+} from './normalize.js'
 import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
-import { newDecisionCache, type DecisionCache } from './scope-tables.js'
 import type { UserInfo } from './types.js'
-
-export interface IndexedBinding extends NormalizedBinding {
-  /** Visiting order: ClusterRoleBindings by name, then RoleBindings by namespace and name. */
-  ordinal: number
-}
 
 export interface SubjectIndex {
   byUser: Map<string, IndexedBinding[]>

@@ -12,7 +12,7 @@ import {
   type RuleTable,
   type TableEntry,
 } from './rule-table.js'
-import type { ChainLink, KeyChains } from './chains.js'
+import type { ChainLink, KeyChains } from './decision-cache.js'
 import type { AccessRequest } from './types.js'
 
 const ALL = '*'

@@ -2,15 +2,23 @@
  * The built-in demo tenant, contoso.onmicrosoft.com, used when no scenario file is given. Its ids are
  * derived from names, so they are the same on every machine and every run (docs/demo-tenant.md).
  */
+import { demoAzure } from '../azure-rbac/index.js'
 import { stableGuid } from '../kernel/ids.js'
-import { demoAzure } from '../azure-rbac/scenario.js'
-import { demoKubernetes, type DemoIds } from '../rbac/scenario.js'
-import { demoPodIdentity } from '../pod-identity/scenario.js'
+import { demoPodIdentity } from '../pod-identity/index.js'
+import { demoKubernetes } from '../rbac/index.js'
 import type { Scenario } from './types.js'
 
 const DOMAIN = 'contoso.onmicrosoft.com'
 const id = (kind: string, name: string) => stableGuid('aks-auth-sim/contoso', `${kind}:${name}`)
 const upn = (name: string) => `${name}@${DOMAIN}`
+
+/** Ids of the demo tenant's objects, handed to each slice's demo section (each reads what it names). */
+export interface DemoIds {
+  tenantId: string
+  userUpn(name: string): string
+  userId(name: string): string
+  groupId(name: string): string
+}
 
 /** Password every demo user can sign in with on the device login page. */
 export const DEMO_PASSWORD = 'Workshop-2026!'

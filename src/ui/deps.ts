@@ -2,7 +2,7 @@
  * What the web UI needs from the composition root. The Kubernetes part is a function because the
  * API server may be absent (a simulator without one) or wired after the UI.
  */
-import type { SimulatorControls } from '../admin/controls.js'
+import type { SimulatorControls } from '../admin/types.js'
 import type { AzureRbac } from '../azure-rbac/store.js'
 import type { ResolvedConfig } from '../config.js'
 import type { EntraDeps } from '../entra/deps.js'

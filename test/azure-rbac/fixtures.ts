@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { createDirectory, type Directory } from '../../src/kernel/directory.js'
 import { demoScenario } from '../../src/scenario/demo.js'
-import { firstPartyApplications } from '../../src/scenario/first-party.js'
+import { firstPartyApplications } from '../../src/kernel/first-party.js'
 import { validateScenario } from '../../src/scenario/load.js'
 import type { Scenario } from '../../src/scenario/types.js'
 import { azureDirectoryFrom } from '../../src/azure-rbac/directory.js'

@@ -36,7 +36,7 @@ import {
   AKS_SERVER_APP_ID,
   AZURE_CLI_APP_ID,
   firstPartyApplications,
-} from '../../src/scenario/first-party.js'
+} from '../../src/kernel/first-party.js'
 import { validateScenario } from '../../src/scenario/load.js'
 
 const FROZEN_NOW = Date.UTC(2026, 0, 15, 9, 30, 0)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createDirectory, type Directory } from '../../src/kernel/directory.js'
-import { firstPartyApplications } from '../../src/scenario/first-party.js'
+import { firstPartyApplications } from '../../src/kernel/first-party.js'
 import { inProcessGraph } from '../helpers/graph-in-process.js'
 import { AUTOMATION_GROUP, graphScenario, READER } from './helpers.js'
 

@@ -11,7 +11,7 @@ import type { Directory } from '../../src/kernel/directory.js'
 import { createEventBus } from '../../src/kernel/events.js'
 import { createFaultRegistry } from '../../src/kernel/faults.js'
 import { loadOrCreateKeyStore } from '../../src/kernel/keys.js'
-import { GRAPH_APP_ID } from '../../src/scenario/first-party.js'
+import { GRAPH_APP_ID } from '../../src/kernel/first-party.js'
 
 export interface InProcessGraph {
   /** Calls the service as the app: method, path, an optional JSON body. */

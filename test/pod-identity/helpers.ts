@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { SignJWT, generateKeyPair } from 'jose'
@@ -71,12 +70,6 @@ export async function podToken(
     },
   })
   return (r.body.status as { token: string }).token
-}
-
-/** The projected token file a pod's AZURE_FEDERATED_TOKEN_FILE points at. */
-export async function tokenFileOf(sim: Simulator, ns: string, pod: string): Promise<string> {
-  const env = await sim.podIdentity.pods.environment(ns, pod)
-  return readFileSync(env.AZURE_FEDERATED_TOKEN_FILE!, 'utf8')
 }
 
 /** Posts a client_credentials exchange with `assertion` for `clientId`. */

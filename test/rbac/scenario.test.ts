@@ -2,13 +2,9 @@
 import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
 import { createMemoryRbacObjects } from '../../src/rbac/object-source.js'
-import {
-  demoKubernetes,
-  kubernetesSeedObjects,
-  validateKubernetesRbacObjects,
-  type DemoIds,
-} from '../../src/rbac/scenario.js'
-import { demoScenario } from '../../src/scenario/demo.js'
+import { demoKubernetes, kubernetesSeedObjects } from '../../src/rbac/scenario.js'
+import { validateKubernetesRbacObjects } from '../../src/rbac/validate.js'
+import { demoScenario, type DemoIds } from '../../src/scenario/demo.js'
 import { validateScenario } from '../../src/scenario/load.js'
 import { ra, req } from './helpers.js'
 

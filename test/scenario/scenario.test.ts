@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, demoScenario } from '../../src/index.js'
 import { createDirectory } from '../../src/kernel/directory.js'
-import { firstPartyApplications } from '../../src/scenario/first-party.js'
+import { firstPartyApplications } from '../../src/kernel/first-party.js'
 import { loadScenarioFile, validateScenario } from '../../src/scenario/load.js'
 import { scenarioSchema } from '../../src/scenario/schema.js'
 

@@ -1,10 +1,10 @@
 /**
  * Custom resources: what the API server needs of a CustomResourceDefinition (apiextensions.k8s.io/v1)
  * to serve its one version — names, scope, the structural OpenAPI v3 schema and the additional printer
- * columns — and the ResourceDef it becomes. The definitions themselves belong to the slice that
- * installs them (the pod-identity slice installs aad-pod-identity's four CRDs), as on a real cluster.
+ * columns; resource-def.ts turns one into the ResourceDef it is served as. The definitions themselves
+ * belong to the slice that installs them (the pod-identity slice installs aad-pod-identity's four
+ * CRDs), as on a real cluster.
  */
-import type { ResourceDef } from '../registry.js'
 
 /** The subset of JSONSchemaProps a structural CRD schema uses. */
 export interface JsonSchema {
@@ -49,36 +49,4 @@ export interface CustomResourceInfo {
   schema: JsonSchema
   columns: PrinterColumn[]
   listKind: string
-}
-
-const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }
-
-/** `aadpodidentity.k8s.io` → `io.k8s.aadpodidentity`: how kube-apiserver names CRD schemas in OpenAPI. */
-export const reverseGroup = (group: string) => group.split('.').reverse().join('.')
-
-export function customResourceDef(crd: CustomResourceDefinition): ResourceDef {
-  return {
-    group: crd.group,
-    version: crd.version,
-    resource: crd.plural,
-    kind: crd.kind,
-    singular: crd.singular,
-    namespaced: crd.scope === 'Namespaced',
-    shortNames: crd.shortNames ?? [],
-    categories: crd.categories ?? [],
-    verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
-    subresources: [],
-    proto: `${reverseGroup(crd.group)}.${crd.version}.${crd.kind}`,
-    stored: true,
-    nameRule: 'subdomain',
-    returnDeletedObject: false,
-    allowCreateOnUpdate: false,
-    tracksGeneration: true,
-    fieldLabels: {},
-    custom: {
-      schema: crd.schema,
-      columns: crd.printerColumns?.length ? crd.printerColumns : [AGE_COLUMN],
-      listKind: crd.listKind,
-    },
-  }
 }

@@ -8,7 +8,8 @@ import type { ServerContext } from '../context.js'
 import type { ResourceDef } from '../registry.js'
 import { create } from '../rest/write.js'
 import type { KubeObject } from '../types.js'
-import { customResourceDef, type CustomResourceDefinition, type JsonSchema } from './definition.js'
+import type { CustomResourceDefinition, JsonSchema } from './definition.js'
+import { customResourceDef } from './resource-def.js'
 
 const PRESERVE: JsonSchema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }
 

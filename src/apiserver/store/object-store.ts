@@ -5,7 +5,7 @@
  * are deep-frozen: readers share them, writers replace them.
  */
 import type { KubeObject } from '../types.js'
-import type { Persistence } from './persistence.js'
+import type { Persistence, ResourceKey } from './types.js'
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED'
 
@@ -17,12 +17,6 @@ export interface StoreEvent {
   namespace: string
   name: string
   object: KubeObject
-}
-
-export interface ResourceKey {
-  group: string
-  resource: string
-  namespaced: boolean
 }
 
 export interface ObjectStore {

@@ -6,20 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { KubeObject } from '../types.js'
-import type { ResourceKey } from './object-store.js'
-
-export interface Persistence {
-  save(r: ResourceKey, obj: KubeObject, revision: number): void
-  remove(r: ResourceKey, namespace: string, name: string, revision: number): void
-  /** Everything on disk; `seeded` tells whether the initial objects were written before. */
-  load(): {
-    objects: { group: string; resource: string; object: KubeObject }[]
-    revision: number
-    seeded: boolean
-    problems: string[]
-  }
-  markSeeded(): void
-}
+import type { Persistence, ResourceKey } from './types.js'
 
 const CLUSTER = '_cluster'
 const enc = (s: string) => encodeURIComponent(s).replace(/\./g, '%2E')

@@ -9,7 +9,7 @@ import type { EntraDeps } from '../deps.js'
 import { InvalidRequest, InvalidResource, InvalidScope } from '../errors.js'
 import type { ResourceRequest } from '../scopes.js'
 import type { Application } from '../../kernel/directory.js'
-import { GRAPH_APP_ID } from '../../scenario/first-party.js'
+import { GRAPH_APP_ID } from '../../kernel/first-party.js'
 import type { GrantHandler, TokenRequest } from './types.js'
 
 const DEFAULT_SUFFIX = '/.default'

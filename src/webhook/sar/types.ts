@@ -159,8 +159,6 @@ export type SelfSubjectRulesReview = WireObject<
   SelfSubjectRulesReviewSpec,
   SubjectRulesReviewStatus
 >
-export type AnyReview =
-  SubjectAccessReview | LocalSubjectAccessReview | SelfSubjectAccessReview | SelfSubjectRulesReview
 
 /** metav1.Status as the API server renders failures. */
 export type { Status, StatusCause, StatusDetails } from '../../kernel/kube-status.js'

@@ -2,7 +2,7 @@
  * Microsoft first-party applications that exist in every Entra tenant. A scenario need not list them;
  * listing one with the same appId overrides the built-in entry.
  */
-import type { ScenarioApplication } from './types.js'
+import type { ApplicationInput } from './directory-input.js'
 
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630'
 export const AKS_CLIENT_APP_ID = '80faf920-1908-4b52-b5ef-a8e7bedfc67a'
@@ -10,7 +10,7 @@ export const AZURE_CLI_APP_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
 export const ARM_APP_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013'
 
-export const GRAPH_APP_ROLES = [
+const GRAPH_APP_ROLES = [
   'User.Read.All',
   'User.ReadBasic.All',
   'Group.Read.All',
@@ -19,7 +19,7 @@ export const GRAPH_APP_ROLES = [
   'Application.Read.All',
   'Application.ReadWrite.All',
 ]
-export const GRAPH_DELEGATED_SCOPES = [
+const GRAPH_DELEGATED_SCOPES = [
   'User.Read',
   'User.ReadBasic.All',
   'User.Read.All',
@@ -32,7 +32,7 @@ export const GRAPH_DELEGATED_SCOPES = [
   'offline_access',
 ]
 
-export const firstPartyApplications: ScenarioApplication[] = [
+export const firstPartyApplications: ApplicationInput[] = [
   {
     name: 'Azure Kubernetes Service AAD Server',
     appId: AKS_SERVER_APP_ID,

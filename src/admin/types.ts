@@ -1,0 +1,37 @@
+/**
+ * The contract between the simulator's control surface (controls.ts) and its callers: the admin API
+ * (routes.ts), the UI and the programmatic API. Kept apart from both sides so neither imports the other.
+ */
+import type { EventBus } from '../kernel/events.js'
+import type { FaultRegistry } from '../kernel/faults.js'
+import type { Endpoints } from '../composition/endpoints.js'
+
+export interface DeviceCodeView {
+  userCode: string
+  clientId: string
+  client: string
+  resource: string
+  state: string
+  user: string | undefined
+  polls: number
+  expiresAt: string
+}
+
+export interface SimulatorControls {
+  events: EventBus
+  faults: FaultRegistry
+  endpoints(): Endpoints
+  deviceCodes(): DeviceCodeView[]
+  approveDeviceCode(userCode: string, user: string, opts?: { afterPolls?: number }): DeviceCodeView
+  declineDeviceCode(userCode: string, user: string): DeviceCodeView
+  clock(): { now: string; offsetSeconds: number }
+  advanceClock(seconds: number): { now: string; offsetSeconds: number }
+  rotateKeys(): Promise<{ current: string; published: string[] }>
+  keys(): { current: string; published: string[] }
+  setAccountEnabled(
+    user: string,
+    enabled: boolean,
+  ): { id: string; userPrincipalName: string; accountEnabled: boolean }
+  addGroupMember(group: string, member: string): { group: string; member: string }
+  removeGroupMember(group: string, member: string): void
+}

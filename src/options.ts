@@ -1,0 +1,39 @@
+/**
+ * Simulator options: the programmatic API's input. Everything but the scenario resolves into the
+ * services' configuration (config.ts); docs/configuration.md describes each one.
+ */
+import type { ResolvedConfig } from './config.js'
+import type { Scenario } from './scenario/types.js'
+
+export interface SimulatorOptions {
+  /** A scenario object, or the path of a YAML/JSON scenario file. Default: the built-in demo tenant. */
+  scenario?: Scenario | string
+  /** Where keys, certificates and endpoints.json live. Default: none, everything in memory. */
+  stateDir?: string
+  /** Interface every listener binds to. Default `127.0.0.1`. */
+  host?: string
+  /** First port; each service takes the next one. `0` (the default here) lets the OS choose each port. */
+  portBase?: number
+  /** Approve every device code as this user as soon as it is issued (workshops, CI). */
+  autoApprove?: string
+  deviceCode?: {
+    /** Seconds until a device code expires (`expires_in`). Azure: 900. */
+    expiresIn?: number
+    /** Seconds between polls (`interval`). Azure: 5. Must be ≥ 1: openid-client rejects 0. */
+    interval?: number
+  }
+  tokens?: {
+    /** Access token lifetime in seconds. Azure: 60–90 minutes; must exceed MSAL's 5-minute renewal window. */
+    accessTokenLifetime?: number
+    /** Refresh token inactivity lifetime in seconds. Azure: 90 days. */
+    refreshTokenLifetime?: number
+    /** Issue tokens with the real Microsoft issuer strings (`https://sts.windows.net/<tid>/`). Default false. */
+    realIssuers?: boolean
+  }
+  keys?: {
+    /** Seconds a retired signing key stays in the JWKS after a rotation. Default 24 h. */
+    rotationGraceSeconds?: number
+  }
+  webhook?: Partial<ResolvedConfig['webhook']>
+  apiServer?: Partial<ResolvedConfig['apiServer']>
+}

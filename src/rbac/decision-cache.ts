@@ -1,0 +1,117 @@
+/**
+ * The compiled state decisions use (see decide.ts), kept in each snapshot's cache: per scope, the
+ * bindings with their roles' rule tables, subject keys and grants (built by scope-tables.ts), and the
+ * chains built from them (chains.ts). Declared apart from both builders and from the snapshot that
+ * holds it, so each of them can name it without importing the others.
+ */
+import type { IndexedBinding } from './normalize.js'
+import type { RuleTable } from './rule-table.js'
+import type { PolicyRule, RbacDecision, Subject } from './types.js'
+
+/** The keys under which a binding's subjects can match: user names (incl. ServiceAccounts) and groups. */
+export interface SubjectKeys {
+  users: string[]
+  groups: string[]
+}
+
+/**
+ * What reporting an allow by one binding needs, in one object: a decision that ends on a chain link
+ * reads this and nothing else of the (large, cold) snapshot.
+ */
+export interface Grant {
+  binding: IndexedBinding
+  rules: readonly PolicyRule[]
+  kind: IndexedBinding['kind']
+  name: string
+  namespace: string
+  roleKind: string
+  roleName: string
+  subjectCount: number
+  firstSubject: Subject
+  /** `RBAC: allowed by …` by subject index, filled on first use. */
+  reasons: (string | undefined)[]
+}
+
+export interface ScopeBinding extends SubjectKeys {
+  binding: IndexedBinding
+  table: RuleTable
+  grant: Grant
+}
+
+export interface FailingBinding extends SubjectKeys {
+  binding: IndexedBinding
+  message: string
+}
+
+export interface ScopeTables {
+  /** Key classes (bits 0–15) held by the tables of bindings that can apply to someone. */
+  mask: number
+  /** Resolvable bindings with at least one subject key and a non-empty table, in visiting order. */
+  bindings: ScopeBinding[]
+  /** Those whose tables hold nonResourceURL patterns ending in `*` (checked per request). */
+  prefixBindings: ScopeBinding[]
+  /** Those whose tables hold rules too wide to expand (checked per request). */
+  scanBindings: ScopeBinding[]
+  /** Bindings whose role does not resolve, in visiting order. */
+  failing: FailingBinding[]
+  /**
+   * Chains by key class (0–15), then by the class's non-wildcard tokens in the order verb, group (or
+   * URL), resource: nested maps, so a decision builds no key string, and a class whose tokens are all
+   * `*` (cluster-admin's) needs no lookup at all.
+   */
+  tries: (ChainTrie | KeyChains | undefined)[]
+}
+
+export interface DecisionCache {
+  ruleTables: Map<readonly PolicyRule[], RuleTable>
+  /** By namespace; "" = the ClusterRoleBindings. */
+  scopes: Map<string, ScopeTables>
+  /** Chain keys and entries held across all scopes (for MAX_CHAIN_ENTRIES). */
+  chainEntries: number
+}
+
+export const newDecisionCache = (): DecisionCache => ({
+  ruleTables: new Map(),
+  scopes: new Map(),
+  chainEntries: 0,
+})
+
+/** One rule of a chain: binding ordinal, rule index, resourceNames (undefined = any), and the next. */
+export interface ChainLink {
+  ordinal: number
+  ruleIndex: number
+  names: readonly string[] | undefined
+  rule: PolicyRule
+  grant: Grant
+  next: ChainLink | undefined
+  /** The Allow decision for this rule reported with the binding's first subject, once built. */
+  allowed: RbacDecision | undefined
+}
+
+/**
+ * The chains of one request key in one scope, numbered. One map from name to slot serves user names
+ * and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give the chain
+ * number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
+ * so a decision comparing dozens of chains (a user with hundreds of groups) reads contiguous memory
+ * and follows a link only for the winner, or when the first rule is restricted by resourceNames.
+ */
+export interface KeyChains {
+  slots: Map<string, number>
+  userChain: Int32Array
+  groupChain: Int32Array
+  hasUsers: boolean
+  /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
+  groupNames: string[]
+  groupChains: number[]
+  heads: ChainLink[]
+  ordinals: Int32Array
+  ruleIndexes: Int32Array
+  /** 1 when the first link has resourceNames (the chain must be walked for the request's name). */
+  restricted: Uint8Array
+  /** 1 when the first link's binding has a single subject (so that subject is the one reported). */
+  single: Uint8Array
+  /** Per chain with `single`: the Allow decision its first link gives, once built. */
+  allowed: (RbacDecision | undefined)[]
+}
+
+export type ChainTrie = Map<string, ChainTrie | KeyChains>
