@@ -1,7 +1,7 @@
 /**
  * RBAC decision cost vs cluster size: the engine on a 10-binding cluster (the baseline) and on a
- * 10,000-binding / 1,000-role cluster, plus a linear walk of every binding (what the reference
- * authorizer does) on the large cluster for contrast. Both clusters also hold the bootstrap policy.
+ * 10,000-binding / 1,000-role cluster, plus a linear walk of every binding (what Kubernetes'
+ * rbac.go does) on the large cluster for contrast. Both clusters also hold the bootstrap policy.
  * Also: what the first decisions after a write cost (snapshot rebuild, then compiling on demand).
  *
  * Costs are CPU time per decision (process.cpuUsage), best of interleaved rounds: on a shared machine
@@ -126,7 +126,7 @@ function requests(users: number, groups: number, namespaces: number): Authorizat
 }
 
 /**
- * What the reference authorizer does: visit every ClusterRoleBinding, then every RoleBinding of the
+ * What Kubernetes' rbac.go does: visit every ClusterRoleBinding, then every RoleBinding of the
  * namespace; the reason of the first allowing binding, or "" (these clusters have no dangling roleRefs).
  */
 function linearAuthorize(snapshot: RbacSnapshot, request: AuthorizationRequest): string {

@@ -1,16 +1,25 @@
 // Host controls for access: Azure role assignments and Kubernetes bindings, listed with revoke/delete buttons.
 import { api, attempt, clear, field, h, select } from './dom.js'
 
-/** The two sections and their loader; `directory` is the UI's /api/directory answer (read when loading). */
+/** @typedef {import('./types.js').AssignmentsAnswer} AssignmentsAnswer */
+/** @typedef {import('./types.js').BindingsAnswer} BindingsAnswer */
+/** @typedef {import('./types.js').UiDirectory} UiDirectory */
+
+/**
+ * The two sections and their loader; `directory` is the UI's /api/directory answer (read when loading).
+ * @param {() => UiDirectory | undefined} directory
+ */
 export function accessControls(directory) {
   const assignmentsBox = h('div', { class: 'table-wrap' })
   const bindingsBox = h('div', { class: 'table-wrap' })
+  /** @returns {[string, string][]} */
   const userOptions = () => (directory()?.users ?? []).map((u) => [u.upn, `${u.displayName} (${u.upn})`])
+  /** @returns {[string, string][]} */
   const principalOptions = () => [
     ...userOptions(),
     ...(directory()?.groups ?? [])
       .filter((g) => !/^project-\d+$/.test(g.name))
-      .map((g) => [g.name, `group ${g.name}`]),
+      .map((g) => /** @type {[string, string]} */ ([g.name, `group ${g.name}`])),
   ]
   // Role assignments
   const grantPrincipal = select('principal', [])
@@ -31,6 +40,7 @@ export function accessControls(directory) {
   const bindSubject = select('subject', [])
   const fillSubjects = () => {
     clear(bindSubject)
+    /** @type {[string, string][]} */
     const opts =
       bindSubjectKind.value === 'Group'
         ? (directory()?.groups ?? [])
@@ -105,10 +115,17 @@ export function accessControls(directory) {
   ]
 
   async function loadAccess() {
-    const [a, b] = await Promise.all([api('/access/assignments'), api('/access/bindings')])
+    const [a, b] = /** @type {[AssignmentsAnswer, BindingsAnswer]} */ (
+      await Promise.all([api('/access/assignments'), api('/access/bindings')])
+    )
     const roles = a.roles ?? []
     const namespaces = b.namespaces ?? []
     const clusterRoles = b.clusterRoles ?? []
+    /**
+     * Refills a select, keeping its choice when the new options still have it.
+     * @param {HTMLSelectElement} sel
+     * @param {() => void} fill
+     */
     const keep = (sel, fill) => {
       const v = sel.value
       clear(sel)

@@ -1,7 +1,14 @@
 // The workshop host's controls. Every action is also an event, so the live flow shows it.
-import { api, attempt, clear, field, h, select } from './dom.js'
+import { api, attempt, clear, field, h, messageOf, select } from './dom.js'
 import { accessControls } from './controls-access.js'
 
+/** @typedef {import('./types.js').FaultSpec} FaultSpec */
+/** @typedef {import('./types.js').Page} Page */
+/** @typedef {import('./types.js').Shared} Shared */
+/** @typedef {import('./types.js').UiDirectory} UiDirectory */
+/** @typedef {import('./types.js').UiState} UiState */
+
+/** @type {[string, string][]} */
 const FAULT_ENDPOINTS = [
   ['entra.token', 'entra.token — token endpoint (sign-in, refresh, the webhook’s Graph token)'],
   ['entra.devicecode', 'entra.devicecode — device code requests'],
@@ -11,20 +18,28 @@ const FAULT_ENDPOINTS = [
   ['graph.*', 'graph.* — every Graph operation'],
 ]
 
+/**
+ * @param {HTMLElement} root
+ * @param {Shared} shared
+ * @returns {Page}
+ */
 export function mountControls(root, shared) {
   const codesBox = h('div', { class: 'table-wrap', id: 'pending-logins' })
   const clockBox = h('p', { id: 'clock-now' })
   const keysBox = h('p', { id: 'keys-now' })
   const faultsBox = h('div', { id: 'faults-now' })
   const usersBox = h('div', { class: 'table-wrap' })
+  /** @type {UiDirectory | undefined} */
   let directory
   const access = accessControls(() => directory)
   const loadAccess = access.load
 
+  /** @returns {[string, string][]} */
   const userOptions = () => (directory?.users ?? []).map((u) => [u.upn, `${u.displayName} (${u.upn})`])
 
   // Clock
   const seconds = h('input', { type: 'number', min: '0', step: '1', value: '60', name: 'seconds' })
+  /** @param {number} s */
   const advance = (s) =>
     attempt(`Advance the clock by ${s} s`, () =>
       api('/clock/advance', { method: 'POST', body: { seconds: s } }),
@@ -92,6 +107,7 @@ export function mountControls(root, shared) {
           class: 'row',
           onsubmit: (e) => {
             e.preventDefault()
+            /** @type {FaultSpec} */
             const spec = {}
             if (faultStatus.value) spec.status = Number(faultStatus.value)
             if (faultError.value) spec.error = faultError.value
@@ -114,6 +130,7 @@ export function mountControls(root, shared) {
     h('section', { 'aria-labelledby': 'users-title' }, h('h2', { id: 'users-title' }, 'Users'), usersBox),
   )
 
+  /** @param {UiState} s */
   function renderState(s) {
     clear(clockBox).append(`Simulator time ${s.clock.now} (offset ${s.clock.offsetSeconds} s).`)
     clear(keysBox).append(`Signing with ${s.keys.current}; published: ${s.keys.published.join(', ')}.`)
@@ -175,6 +192,7 @@ export function mountControls(root, shared) {
               pending.map((c) => {
                 const who = select('user', userOptions())
                 who.setAttribute('aria-label', `Sign in code ${c.userCode} as`)
+                /** @param {'approve' | 'decline'} decision */
                 const decide = (decision) =>
                   attempt(`${decision === 'approve' ? 'Approve' : 'Decline'} ${c.userCode}`, () =>
                     api(`/device-codes/${encodeURIComponent(c.userCode)}/${decision}`, {
@@ -249,7 +267,7 @@ export function mountControls(root, shared) {
   if (shared.state) renderState(shared.state)
   void loadUsers()
     .then(loadAccess)
-    .catch((err) => (codesBox.textContent = `Could not load: ${err.message}`))
+    .catch((/** @type {unknown} */ err) => (codesBox.textContent = `Could not load: ${messageOf(err)}`))
   return {
     onState: renderState,
     onShow() {

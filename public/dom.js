@@ -1,21 +1,46 @@
 // Small DOM and API helpers shared by the pages. Text always goes in as text nodes, never as HTML.
 
+/** @typedef {Node | string | number | null | undefined | false} Leaf */
+/**
+ * A child of h(): a node, text, or a list of children; `null`, `undefined` and `false` are skipped.
+ * append() flattens lists of any depth; the pages nest two at most, and JSDoc cannot name a recursive list.
+ * @typedef {Leaf | Leaf[] | Leaf[][]} Child
+ */
+
+/** @typedef {(e: Event) => unknown} Listener */
+/**
+ * Attributes of h(): `on…` keys are event listeners, `dataset` is copied into data-* attributes,
+ * `true` is an empty (boolean) attribute, `false`, `null` and `undefined` leave the attribute out.
+ * @typedef {{ [event: `on${string}`]: Listener | undefined, dataset?: Record<string, string> }
+ *   & { [attribute: string]: string | number | boolean | null | undefined | Listener | Record<string, string> }} Attrs
+ */
+
 /**
  * h('p', { class: 'x', onclick: fn }, 'text', child) — an element with attributes, listeners and children.
  * `null`, `undefined` and `false` children are skipped; arrays are flattened.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
+ * @param {Child[]} children
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag)
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue
     if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value)
-    else if (key === 'dataset') Object.assign(el.dataset, value)
-    else el.setAttribute(key, value === true ? '' : String(value))
+    else if (key === 'dataset' && typeof value === 'object') Object.assign(el.dataset, value)
+    else if (typeof value !== 'object' && typeof value !== 'function')
+      el.setAttribute(key, value === true ? '' : String(value))
   }
   append(el, children)
   return el
 }
 
+/**
+ * @param {Element} el
+ * @param {readonly Child[]} children
+ */
 function append(el, children) {
   for (const c of children) {
     if (c === undefined || c === null || c === false) continue
@@ -24,13 +49,44 @@ function append(el, children) {
   }
 }
 
+/**
+ * Removes every child of `el`, and returns it.
+ * @template {Node} T
+ * @param {T} el
+ * @returns {T}
+ */
 export const clear = (el) => {
   while (el.firstChild) el.firstChild.remove()
   return el
 }
 
-/** JSON API call; throws an Error with the server's message on a non-2xx answer. */
+/**
+ * The element of index.html with this id; the pages are written against that page, so a missing one is a bug.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export function byId(id) {
+  const el = document.getElementById(id)
+  if (!el) throw new Error(`index.html has no element #${id}`)
+  return el
+}
+
+/**
+ * The message of whatever a failed action threw.
+ * @param {unknown} err
+ * @returns {string}
+ */
+export const messageOf = (err) => (err instanceof Error ? err.message : String(err))
+
+/**
+ * JSON API call; throws an Error with the server's message on a non-2xx answer. The answer is
+ * `unknown` here: each caller states the shape it expects (see types.js).
+ * @param {string} path
+ * @param {{ method?: string, body?: unknown }} [options]
+ * @returns {Promise<unknown>}
+ */
 export async function api(path, { method = 'GET', body } = {}) {
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const init = { method, headers: { accept: 'application/json' } }
   if (method !== 'GET') {
     init.headers['content-type'] = 'application/json'
@@ -38,12 +94,18 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   const res = await fetch(`/api${path}`, init)
   if (res.status === 204) return undefined
-  const data = await res.json().catch(() => ({}))
+  const data = await /** @type {Promise<{ error?: { message?: string } } | null>} */ (
+    res.json().catch(() => ({}))
+  )
   if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`)
   return data
 }
 
-/** Announces a message to screen readers and shows it in the page's status line. */
+/**
+ * Announces a message to screen readers and shows it in the page's status line.
+ * @param {string} message
+ * @param {'info' | 'error'} [kind]
+ */
 export function announce(message, kind = 'info') {
   const region = document.getElementById('status')
   if (!region) return
@@ -51,19 +113,28 @@ export function announce(message, kind = 'info') {
   region.dataset.kind = kind
 }
 
-/** Runs an async action from a form or button, reporting failure in the status line. */
+/**
+ * Runs an async action from a form or button, reporting failure in the status line.
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T>} action
+ * @returns {Promise<T | undefined>}
+ */
 export async function attempt(what, action) {
   try {
     const result = await action()
     announce(`${what}: done`)
     return result
   } catch (err) {
-    announce(`${what} failed: ${err.message}`, 'error')
+    announce(`${what} failed: ${messageOf(err)}`, 'error')
     return undefined
   }
 }
 
-/** A <dl> of label → value pairs. */
+/**
+ * A <dl> of label → value pairs.
+ * @param {Record<string, unknown> | undefined} facts
+ */
 export function factList(facts) {
   const entries = Object.entries(facts ?? {})
   if (entries.length === 0) return null
@@ -74,7 +145,11 @@ export function factList(facts) {
   )
 }
 
-/** A collapsible pretty-printed JSON body. */
+/**
+ * A collapsible pretty-printed JSON body.
+ * @param {string} label
+ * @param {unknown} json
+ */
 export function jsonBlock(label, json, open = false) {
   return h(
     'details',
@@ -84,6 +159,7 @@ export function jsonBlock(label, json, open = false) {
   )
 }
 
+/** @type {Record<string, string>} */
 export const OUTCOME_LABELS = {
   allowed: 'Allowed',
   forbidden: 'Forbidden',
@@ -93,11 +169,20 @@ export const OUTCOME_LABELS = {
   info: 'Change',
 }
 
-/** A status badge with text (never colour alone). */
+/**
+ * A status badge with text (never colour alone).
+ * @param {string} outcome
+ * @param {string} [text]
+ */
 export const badge = (outcome, text) =>
   h('span', { class: `badge badge-${outcome}` }, text ?? OUTCOME_LABELS[outcome] ?? outcome)
 
-/** A labelled form control: h-compatible wrapper. */
+/**
+ * A labelled form control: h-compatible wrapper.
+ * @param {string} label
+ * @param {HTMLElement} control
+ * @param {string} [hint]
+ */
 export function field(label, control, hint) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`
   control.id = id
@@ -106,6 +191,12 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl)
 }
 
+/**
+ * A <select>; an option is a value that is its own label, or [value, label].
+ * @param {string} name
+ * @param {(string | [string, string])[]} options
+ * @param {string} [value] the option selected at first
+ */
 export function select(name, options, value) {
   return h(
     'select',

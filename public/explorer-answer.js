@@ -1,7 +1,16 @@
 // The explorer's answers, rendered: "may this user …, and why" and "who can …".
 import { badge, clear, factList, h, jsonBlock } from './dom.js'
 
-/** The answer to "may this user …?": verdict, kubectl's line, the authorizers, RBAC and Azure details. */
+/** @typedef {import('./types.js').AccessAnswer} AccessAnswer */
+/** @typedef {import('./types.js').SubjectAccessReviewSpec} SubjectAccessReviewSpec */
+/** @typedef {import('./types.js').WhoCanAnswer} WhoCanAnswer */
+/** @typedef {import('./dom.js').Child} Child */
+
+/**
+ * The answer to "may this user …?": verdict, kubectl's line, the authorizers, RBAC and Azure details.
+ * @param {HTMLElement} result
+ * @param {AccessAnswer} a
+ */
 export function renderAnswer(result, a) {
   const verdict = a.decidedBy === 'authentication' ? 'unauthorized' : a.allowed ? 'allowed' : 'forbidden'
   const rbac = a.rbac
@@ -108,7 +117,12 @@ export function renderAnswer(result, a) {
   )
 }
 
-/** The answer to "who can …?" for the request `q`. */
+/**
+ * The answer to "who can …?" for the request `q`.
+ * @param {HTMLElement} result
+ * @param {WhoCanAnswer} w
+ * @param {NonNullable<SubjectAccessReviewSpec['resourceAttributes']>} q
+ */
 export function renderWhoCan(result, w, q) {
   clear(result).append(
     h(
@@ -145,6 +159,11 @@ export function renderWhoCan(result, w, q) {
   )
 }
 
+/**
+ * @param {string} caption
+ * @param {string[]} headers
+ * @param {Child[][]} rows
+ */
 function table(caption, headers, rows) {
   return h(
     'table',
@@ -173,6 +192,10 @@ function table(caption, headers, rows) {
   )
 }
 
+/**
+ * The request in a few words: "list pods in default".
+ * @param {Pick<SubjectAccessReviewSpec, 'resourceAttributes' | 'nonResourceAttributes'>} spec
+ */
 export function describe(spec) {
   const ra = spec.resourceAttributes
   if (!ra) return `${spec.nonResourceAttributes?.verb} ${spec.nonResourceAttributes?.path}`

@@ -1,7 +1,16 @@
 // The access explorer: who is who (users, nested groups), what grants access (Azure role assignments,
 // Kubernetes bindings), "may this user …, and why" and "who can …".
-import { api, attempt, clear, field, h, select } from './dom.js'
+import { api, attempt, clear, field, h, messageOf, select } from './dom.js'
 import { renderAnswer, renderWhoCan } from './explorer-answer.js'
+
+/** @typedef {import('./types.js').AccessAnswer} AccessAnswer */
+/** @typedef {import('./types.js').AssignmentsAnswer} AssignmentsAnswer */
+/** @typedef {import('./types.js').BindingsAnswer} BindingsAnswer */
+/** @typedef {import('./types.js').DirectoryGroup} DirectoryGroup */
+/** @typedef {import('./types.js').Page} Page */
+/** @typedef {import('./types.js').Shared} Shared */
+/** @typedef {import('./types.js').WhoCanAnswer} WhoCanAnswer */
+/** @typedef {import('./dom.js').Child} Child */
 
 const VERBS = [
   'get',
@@ -15,6 +24,7 @@ const VERBS = [
   'impersonate',
   '*',
 ]
+/** @type {[string, string][]} resource, API group */
 const RESOURCES = [
   ['pods', ''],
   ['pods/log', ''],
@@ -29,6 +39,11 @@ const RESOURCES = [
   ['clusterrolebindings', 'rbac.authorization.k8s.io'],
 ]
 
+/**
+ * @param {HTMLElement} root
+ * @param {Shared} shared
+ * @returns {Page}
+ */
 export function mountExplorer(root, shared) {
   const result = h('div', { class: 'result', id: 'access-result', 'aria-live': 'polite' })
   const userSel = select('user', [])
@@ -62,8 +77,12 @@ export function mountExplorer(root, shared) {
       'aria-labelledby': 'check-title',
       onsubmit: async (e) => {
         e.preventDefault()
-        const answer = await attempt('Access check', () =>
-          api('/access/check', { method: 'POST', body: { ...query(), user: userSel.value } }),
+        const answer = await attempt(
+          'Access check',
+          () =>
+            /** @type {Promise<AccessAnswer>} */ (
+              api('/access/check', { method: 'POST', body: { ...query(), user: userSel.value } })
+            ),
         )
         if (answer) renderAnswer(result, answer)
       },
@@ -94,8 +113,12 @@ export function mountExplorer(root, shared) {
           type: 'button',
           class: 'secondary',
           onclick: async () => {
-            const answer = await attempt('Who can', () =>
-              api('/access/who-can', { method: 'POST', body: query() }),
+            const answer = await attempt(
+              'Who can',
+              () =>
+                /** @type {Promise<WhoCanAnswer>} */ (
+                  api('/access/who-can', { method: 'POST', body: query() })
+                ),
             )
             if (answer) renderWhoCan(result, answer, query())
           },
@@ -132,6 +155,11 @@ export function mountExplorer(root, shared) {
     bindingsBox,
   )
 
+  /**
+   * @param {string} caption
+   * @param {string[]} headers
+   * @param {Child[][]} rows
+   */
   function table(caption, headers, rows) {
     return h(
       'table',
@@ -189,6 +217,7 @@ export function mountExplorer(root, shared) {
       (g) => g.memberOf.length === 0 && (g.members.length > 1 || !/^project-\d+$/.test(g.name)),
     )
     const shown = new Set()
+    /** @type {(g: DirectoryGroup, seen: Set<string>) => HTMLLIElement} */
     const tree = (g, seen) => {
       shown.add(g.name)
       return h(
@@ -205,9 +234,10 @@ export function mountExplorer(root, shared) {
         h(
           'ul',
           {},
-          g.members
-            .filter((m) => byName.has(m) && !seen.has(m))
-            .map((m) => tree(byName.get(m), new Set([...seen, m]))),
+          g.members.flatMap((m) => {
+            const member = seen.has(m) ? undefined : byName.get(m)
+            return member ? [tree(member, new Set([...seen, m]))] : []
+          }),
         ),
       )
     }
@@ -217,20 +247,20 @@ export function mountExplorer(root, shared) {
       roots.map((g) => tree(g, new Set([g.name]))),
     )
     const hidden = dir.groups.length - shown.size
-    clear(groupsBox).append(
-      list,
-      hidden > 0
-        ? h(
-            'p',
-            { class: 'muted' },
-            `${hidden} more groups with a single member each (project groups) are not listed.`,
-          )
-        : null,
-    )
+    clear(groupsBox).append(list)
+    // Element.append(null) would add the text "null": append the note only when there is one.
+    if (hidden > 0)
+      groupsBox.append(
+        h(
+          'p',
+          { class: 'muted' },
+          `${hidden} more groups with a single member each (project groups) are not listed.`,
+        ),
+      )
   }
 
   async function loadAssignments() {
-    const a = await api('/access/assignments')
+    const a = /** @type {AssignmentsAnswer} */ (await api('/access/assignments'))
     clear(assignmentsBox).append(
       a.value.length === 0
         ? h('p', {}, a.enabled === false ? 'No Azure section in the scenario.' : 'No role assignments.')
@@ -252,7 +282,9 @@ export function mountExplorer(root, shared) {
   }
 
   async function loadBindings() {
-    const b = await api(`/access/bindings${showBootstrap.checked ? '?all=true' : ''}`)
+    const b = /** @type {BindingsAnswer} */ (
+      await api(`/access/bindings${showBootstrap.checked ? '?all=true' : ''}`)
+    )
     const current = nsSel.dataset.loaded ? nsSel.value : 'default'
     nsSel.dataset.loaded = 'true'
     clear(nsSel).append(h('option', { value: '' }, '(cluster scope / all namespaces)'))
@@ -276,9 +308,11 @@ export function mountExplorer(root, shared) {
     )
   }
 
-  void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch((err) => {
-    result.textContent = `Could not load the directory: ${err.message}`
-  })
+  void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch(
+    (/** @type {unknown} */ err) => {
+      result.textContent = `Could not load the directory: ${messageOf(err)}`
+    },
+  )
   return {
     onShow() {
       void Promise.all([loadDirectory(), loadAssignments(), loadBindings()]).catch(() => undefined)

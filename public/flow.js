@@ -2,7 +2,15 @@
 // updated by server-sent events. Keeps at most MAX_FLOWS flows, like the server.
 import { badge, clear, factList, field, h, jsonBlock, select } from './dom.js'
 
+/** @typedef {import('./types.js').Flow} Flow */
+/** @typedef {import('./types.js').FlowStep} FlowStep */
+/** @typedef {import('./types.js').Page} Page */
+/** @typedef {import('./types.js').Shared} Shared */
+/** @typedef {import('./types.js').StepMeta} StepMeta */
+/** @typedef {import('./types.js').StepState} StepState */
+
 const MAX_FLOWS = 500
+/** @type {Record<StepState, string>} */
 const STATE_LABELS = {
   ok: 'done',
   failed: 'failed',
@@ -11,12 +19,21 @@ const STATE_LABELS = {
   pending: 'waiting',
   unobserved: 'not seen',
 }
+/** @type {Record<StepState, string>} */
 const STATE_ICONS = { ok: '✓', failed: '✗', cached: '↺', skipped: '–', pending: '…', unobserved: '?' }
 const DISCOVERY = /^(GET|get) (\/api|\/apis|\/openapi|\/version|\/healthz|\/livez|\/readyz)/
 
+/**
+ * @param {HTMLElement} root
+ * @param {Shared} shared
+ * @returns {Page}
+ */
 export function mountFlow(root, shared) {
+  /** @type {Map<string, { flow: Flow, el: HTMLLIElement }>} */
   const flows = new Map()
+  /** @type {Set<string>} */
   const open = new Set()
+  /** @type {readonly StepMeta[]} */
   let steps = shared.state?.steps ?? []
   const filters = { user: '', namespace: '', outcome: '', kind: '', hideDiscovery: true }
 
@@ -49,14 +66,15 @@ export function mountFlow(root, shared) {
     'Nothing yet. Run kubectl against the simulated cluster, sign in, or post a TokenReview to the webhook.',
   )
 
+  const legendSteps = h('ol', { class: 'step-legend' }, [])
   const legend = h(
     'details',
     { class: 'legend' },
     h('summary', {}, 'The 11 steps of an AKS sign-in (from the AKS documentation)'),
-    h('ol', { class: 'step-legend' }, []),
+    legendSteps,
   )
   const renderLegend = () => {
-    const ol = clear(legend.querySelector('ol'))
+    const ol = clear(legendSteps)
     for (const s of steps) ol.append(h('li', { value: s.n }, h('strong', {}, s.title), ` — ${s.actor}`))
   }
   renderLegend()
@@ -83,12 +101,14 @@ export function mountFlow(root, shared) {
     list,
   )
   discovery.id = 'hide-discovery'
-  for (const [el, key] of [
+  /** @type {[HTMLSelectElement, 'user' | 'namespace' | 'outcome' | 'kind'][]} */
+  const selectFilters = [
     [userFilter, 'user'],
     [nsFilter, 'namespace'],
     [outcomeFilter, 'outcome'],
     [kindFilter, 'kind'],
-  ])
+  ]
+  for (const [el, key] of selectFilters)
     el.addEventListener('change', () => {
       filters[key] = el.value
       applyFilters()
@@ -98,6 +118,7 @@ export function mountFlow(root, shared) {
     applyFilters()
   })
 
+  /** @param {Flow} f */
   const visible = (f) =>
     (!filters.user || f.user === filters.user) &&
     (!filters.namespace || f.namespace === filters.namespace) &&
@@ -114,11 +135,16 @@ export function mountFlow(root, shared) {
     empty.hidden = shown > 0
   }
 
+  /**
+   * @param {HTMLSelectElement} sel
+   * @param {string | undefined} value
+   */
   function addOption(sel, value) {
     if (!value || [...sel.options].some((o) => o.value === value)) return
     sel.append(h('option', { value }, value))
   }
 
+  /** @param {FlowStep} step */
   function stepItem(step) {
     const meta = steps.find((s) => s.n === step.n)
     return h(
@@ -145,13 +171,15 @@ export function mountFlow(root, shared) {
     )
   }
 
+  /** @param {Flow} flow */
   function flowItem(flow) {
     const details = h(
       'details',
       {
         class: 'flow',
         open: open.has(flow.id),
-        ontoggle: (e) => (e.target.open ? open.add(flow.id) : open.delete(flow.id)),
+        ontoggle: (e) =>
+          /** @type {HTMLDetailsElement} */ (e.target).open ? open.add(flow.id) : open.delete(flow.id),
       },
       h(
         'summary',
@@ -173,7 +201,7 @@ export function mountFlow(root, shared) {
           flow.decision,
           flow.reason ? [h('br'), h('strong', {}, 'Why: '), flow.reason] : null,
         ),
-        (flow.related ?? []).length
+        flow.related?.length
           ? h('p', { class: 'related' }, 'Token from: ', flow.related.map((r) => r.title).join(', '))
           : null,
         h('ol', { class: 'steps', 'aria-label': `Steps of ${flow.title}` }, flow.steps.map(stepItem)),
@@ -182,6 +210,7 @@ export function mountFlow(root, shared) {
     return h('li', { id: `flow-${flow.id}`, dataset: { kind: flow.kind, outcome: flow.outcome } }, details)
   }
 
+  /** @param {Flow} flow */
   function upsert(flow) {
     const old = flows.get(flow.id)
     const el = flowItem(flow)
@@ -196,17 +225,23 @@ export function mountFlow(root, shared) {
       if (!old && flow.kind !== 'control')
         announcer.textContent = `${flow.title}: ${flow.decision}${flow.reason ? ` — ${flow.reason}` : ''}`
     }
-    while (flows.size > MAX_FLOWS) remove(flows.keys().next().value)
+    // A map iterates in insertion order: the oldest flows come first.
+    for (const id of flows.keys()) {
+      if (flows.size <= MAX_FLOWS) break
+      remove(id)
+    }
     if (flow.kind === 'control' || flow.kind === 'sign-in') refreshSoon()
   }
 
   // Host actions and sign-ins change the header and the controls page: re-read the state once a burst is over.
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let refreshTimer
   function refreshSoon() {
     clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => void shared.refreshState().catch(() => undefined), 250)
   }
 
+  /** @param {string} id */
   function remove(id) {
     const old = flows.get(id)
     if (!old) return
@@ -229,9 +264,9 @@ export function mountFlow(root, shared) {
       for (const id of [...flows.keys()]) remove(id)
       applyFilters()
     })
-    source.addEventListener('flow', (e) => upsert(JSON.parse(e.data)))
+    source.addEventListener('flow', (e) => upsert(/** @type {Flow} */ (dataOf(e))))
     source.addEventListener('remove', (e) => {
-      remove(JSON.parse(e.data).id)
+      remove(/** @type {{ id: string }} */ (dataOf(e)).id)
       applyFilters()
     })
   }
@@ -247,6 +282,14 @@ export function mountFlow(root, shared) {
   }
 }
 
+/**
+ * The JSON an SSE event carries; the stream's own event names (flow, remove) arrive as plain Events.
+ * @param {Event} e
+ * @returns {unknown}
+ */
+const dataOf = (e) => JSON.parse(/** @type {MessageEvent<string>} */ (e).data)
+
+/** @param {number} v */
 function formatMs(v) {
   if (v >= 1000) return `${(v / 1000).toFixed(2)} s`
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`

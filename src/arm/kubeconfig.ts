@@ -1,6 +1,6 @@
 /**
- * The kubeconfigs listClusterUserCredential / listClusterAdminCredential return (aks-guard-kubelogin.md
- * §6.1). The user kubeconfig has AKS's exec shape — `clusterUser_<rg>_<name>`, `get-token --login
+ * The kubeconfigs listClusterUserCredential / listClusterAdminCredential return (Azure REST
+ * API reference). The user kubeconfig has AKS's exec shape — `clusterUser_<rg>_<name>`, `get-token --login
  * devicecode --server-id … --client-id … --tenant-id … --environment AzurePublicCloud` — but runs this
  * repo's CLI by absolute paths (node + bin/aks-auth-sim.js) instead of `kubelogin`, with
  * `--authority-host` (a kubelogin flag) pointing at the simulator's Entra. The admin kubeconfig

@@ -1,6 +1,6 @@
 /**
- * guard's Azure RBAC authorization decision (kubeguard/guard `authz/providers/azure/azure.go` Check,
- * aks-guard-kubelogin.md §5.1), as one function: system users and non-AAD users get no opinion,
+ * guard's Azure RBAC authorization decision (kubeguard/guard `authz/providers/azure/azure.go` Check),
+ * as one function: system users and non-AAD users get no opinion,
  * cached answers come back before anything else, discovery GETs are allowed, everything else is
  * mapped to a data action and checked at namespace or cluster scope. Reasons are guard's strings.
  * Every answer carries an explanation the real webhook never gives.

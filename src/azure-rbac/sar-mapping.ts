@@ -2,7 +2,7 @@
  * guard's translation of a SubjectAccessReview into Azure terms (kubeguard/guard
  * `authz/providers/azure/rbac/checkaccessreqhelper.go`: getActionName, getResourceAndAction,
  * getDataActions, getScope, getResultCacheKey), reproduced with Go's path.Join so odd inputs map as
- * they do in guard. Aks-guard-kubelogin.md §5.2 has the table.
+ * they do in guard. docs/azure-rbac.md has the table.
  */
 import type { SubjectAccessReviewSpec } from '../webhook/sar/types.js'
 import { goPathJoin } from './go-path.js'

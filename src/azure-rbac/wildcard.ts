@@ -1,6 +1,6 @@
 /**
  * Azure RBAC action patterns: `*` matches any run of characters, `/` included, and comparison ignores
- * case (aks-guard-kubelogin.md §5.3). Besides plain matching, requests that themselves contain `*`
+ * case (Microsoft Learn role-definitions). Besides plain matching, requests that themselves contain `*`
  * (a wildcard SubjectAccessReview) need set reasoning: a permission pattern *covers* a requested
  * pattern when it matches every action the request could stand for, and a notDataActions pattern
  * *intersects* it when it excludes at least one of them.

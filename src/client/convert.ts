@@ -1,5 +1,5 @@
 /**
- * `convert-kubeconfig`, after kubelogin's converter (aks-guard-kubelogin.md §3.3): rewrite the exec
+ * `convert-kubeconfig`, after kubelogin's converter (pkg/internal/converter/convert.go): rewrite the exec
  * section of AKS users — legacy `auth-provider: azure`, `kubelogin get-token …`, or this CLI's own
  * get-token — for another login mode, keeping everything else in the file. Values come from the
  * flags, then the legacy auth-provider config, then the existing exec args. The arg order is

@@ -1,5 +1,5 @@
 /**
- * The ExecCredential a credential plugin prints (kubernetes-contracts.md §4.6): the apiVersion comes
+ * The ExecCredential a credential plugin prints (client-go auth/exec/exec.go): the apiVersion comes
  * from KUBERNETES_EXEC_INFO (absent or empty → v1beta1; v1 and v1beta1 echoed; anything else refused,
  * as kubelogin's execCredentialWriter does), `spec.interactive` is always serialised, and
  * `expirationTimestamp` is RFC 3339 UTC with second precision.

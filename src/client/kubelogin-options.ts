@@ -1,6 +1,6 @@
 /**
- * `get-token`'s flags and environment overrides, as kubelogin defines them (aks-guard-kubelogin.md
- * §3.1–3.2; kubelogin `pkg/internal/token/options.go`): flags first, then the environment wins —
+ * `get-token`'s flags and environment overrides, as kubelogin defines them (kubelogin
+ * `pkg/internal/token/options.go`): flags first, then the environment wins —
  * AAD_SERVICE_PRINCIPAL_CLIENT_ID then AZURE_CLIENT_ID, the secrets likewise, AZURE_TENANT_ID,
  * AAD_USER_PRINCIPAL_NAME/AZURE_USERNAME, AAD_USER_PRINCIPAL_PASSWORD/AZURE_PASSWORD, AAD_LOGIN_METHOD —
  * unless `--disable-environment-override`; `--use-azurerm-env-vars` reads Terraform's ARM_* names.

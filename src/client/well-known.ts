@@ -1,5 +1,5 @@
 /**
- * Public identifiers the client side needs (aks-guard-kubelogin.md §1). Kept here rather than imported
+ * Public identifiers the client side needs (kubelogin docs concepts/aks.md). Kept here rather than imported
  * from the server's scenario code, so the client cannot lean on simulator internals.
  */
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630'

@@ -1,8 +1,8 @@
 /**
  * Entra errors of the app grants: client assertions (certificate credentials), client_credentials
  * scopes and on-behalf-of user assertions. Same shape as `errors.ts` (wire `error`, HTTP status,
- * AADSTS number); texts follow real Entra answers quoted in public issues (entra-and-graph-protocol.md
- * §3.5, §6.1, §6.4). Texts marked [unverified] in docs/graph.md are best knowledge.
+ * AADSTS number); texts follow real Entra answers quoted in public issues (and Microsoft Learn
+ * reference-error-codes). Texts marked [unverified] in docs/graph.md are best knowledge.
  */
 import { EntraError } from './errors.js'
 

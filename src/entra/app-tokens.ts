@@ -1,6 +1,6 @@
 /**
  * App-only access tokens (client_credentials today; workload identity and managed identity later),
- * shaped as Entra issues them (entra-and-graph-protocol.md §5.6): `roles` holds the application
+ * shaped as Entra issues them (Microsoft Learn, access-token-claims-reference): `roles` holds the application
  * permissions granted on the resource and is absent when none are, `idtyp: app`, `oid` = `sub` = the
  * service principal, no `scp`/`upn`/`name`. v1 for resources that accept v1 (Graph, ARM, the AKS
  * server app), v2 otherwise. The response carries no refresh token, ID token or `scope`.

@@ -1,5 +1,5 @@
 /**
- * Token claim sets as Entra issues them (entra-and-graph-protocol.md §5, aks-guard-kubelogin.md §2.3):
+ * Token claim sets as Entra issues them (Microsoft Learn access-token-claims-reference):
  * v1 access tokens for resources that accept v1 (the AKS server app, Graph, ARM), v2 for the others,
  * v2 ID tokens for the client, and the groups overage claim above 200 groups.
  */

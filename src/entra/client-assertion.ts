@@ -1,6 +1,6 @@
 /**
  * Client authentication with a JWT assertion (RFC 7523 §2.2, `private_key_jwt`), as Entra checks it
- * (entra-and-graph-protocol.md §6.1; certificate-credentials docs):
+ * (learn.microsoft.com/entra/identity-platform/certificate-credentials; msal-node ClientAssertion.ts):
  *  - an assertion the app signed itself (`iss` = `sub` = client_id) must name a certificate registered
  *    on the app by `x5t#S256` (SHA-256) or `x5t` (SHA-1), be signed RS256/PS256 with its key, have a
  *    single `aud` equal to this tenant's token endpoint, and be inside its `nbf`/`exp` window;

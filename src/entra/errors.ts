@@ -1,7 +1,7 @@
 /**
  * Entra ID (AADSTS) errors. Protocol code throws these; `render-error.ts` turns them into Entra's JSON
  * error body. Class names follow the wire `error` code; `aadsts` goes into `error_codes` and the
- * `AADSTSnnnnn:` prefix of `error_description`. Codes and texts: entra-and-graph-protocol.md §3.5, §4.4.
+ * `AADSTSnnnnn:` prefix of `error_description`. Codes and texts: Microsoft Learn reference-error-codes.
  */
 import { SimulatorError } from '../kernel/errors.js'
 

@@ -1,6 +1,7 @@
 /**
  * Discovery documents (OIDC v2 and v1), instance discovery and JWKS, shaped as Entra serves them
- * (entra-and-graph-protocol.md §1.2, §2.4, §2.5, §5.9) with this host in every URL.
+ * (OpenID Connect Discovery 1.0; Microsoft Learn v2-protocols-oidc; msal-common Authority.ts) with this
+ * host in every URL.
  */
 import type { EntraDeps } from './deps.js'
 

@@ -101,7 +101,7 @@ export async function handleTokenRequest(
   )
 }
 
-/** v2 success body (entra-and-graph-protocol.md §3.2): numbers, no expires_on. */
+/** v2 success body (what msal-common's ServerAuthorizationTokenResponse reads): numbers, no expires_on. */
 export function toV2TokenBody(t: IssuedTokens): Record<string, unknown> {
   return {
     token_type: 'Bearer',

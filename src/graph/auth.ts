@@ -1,6 +1,6 @@
 /**
- * Who is calling Graph: the bearer token is checked as Graph checks it (entra-and-graph-protocol.md
- * §8.1) — signature against the simulator's published keys, issuer and tenant, lifetime, audience
+ * Who is calling Graph: the bearer token is checked as Graph checks it (see
+ * docs/graph.md) — signature against the simulator's published keys, issuer and tenant, lifetime, audience
  * `https://graph.microsoft.com` or the Graph appId — and turned into a caller with its permissions:
  * delegated `scp` (a user is signed in) or application `roles` (app-only).
  */

@@ -1,7 +1,7 @@
 /**
  * Microsoft Graph errors. Protocol code throws these; `render-error.ts` turns them into Graph's body
  * `{"error":{"code","message","innerError":{…}}}`. Class names follow the wire `code`; texts are the
- * ones Graph sends (entra-and-graph-protocol.md §8.1, §8.3; public issues), see docs/graph.md.
+ * ones Graph sends (learn.microsoft.com/graph/errors; public issues), see docs/graph.md.
  */
 import { SimulatorError } from '../kernel/errors.js'
 

@@ -1,6 +1,6 @@
 /**
  * The OData query options the membership endpoints support, with Graph's rules and errors
- * (entra-and-graph-protocol.md §8.2): `$select`, `$top` (1–999, default 100), `$skiptoken` (opaque,
+ * (Graph API reference, query parameters): `$select`, `$top` (1–999, default 100), `$skiptoken` (opaque,
  * minted here), `$count` (only with `ConsistencyLevel: eventual`), absolute `@odata.nextLink`s that
  * keep the request's options, and `@odata.context` URLs.
  */

@@ -1,5 +1,5 @@
 /**
- * Which Graph permissions each call needs (entra-and-graph-protocol.md §8.1, the Graph API reference
+ * Which Graph permissions each call needs (the Graph API reference
  * permission tables). Delegated permissions come from `scp`, application permissions from `roles`;
  * both are compared case-insensitively. Reading one's own user object needs only `User.Read`.
  */

@@ -1,6 +1,6 @@
 /**
  * The one place Graph errors become wire bodies: `{"error":{"code","message","innerError":{"date",
- * "request-id","client-request-id"}}}` (entra-and-graph-protocol.md §8.3) with Graph's headers, and
+ * "request-id","client-request-id"}}}` (learn.microsoft.com/graph/errors) with Graph's headers, and
  * `WWW-Authenticate` on 401s. Unknown errors become a generic 500 without their message.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express'

@@ -1,5 +1,5 @@
 /**
- * Names and defaults the real components use (pod-identities.md §1.1–1.4, §2, §5): the azure-workload-
+ * Names and defaults the real components use (azwi `pkg/webhook/consts.go`, IMDS docs): the azure-workload-
  * identity webhook's label, annotations, variables and paths, the token-exchange audience and the
  * IMDS defaults. One place, so the webhook, the kubelet simulation and the docs agree.
  */
@@ -26,7 +26,7 @@ export const DEFAULT_PROXY_PORT = 8000
 
 export type WebhookLayout = 'v1.5' | 'v1.6'
 
-/** Where the token lands, per webhook version (§1.4). */
+/** Where the token lands, per webhook version (azwi v1.5.1 and v1.6.0 `webhook.go`). */
 export const LAYOUTS = {
   'v1.5': { mountPath: '/var/run/secrets/azure/tokens', tokenPath: 'azure-identity-token' },
   'v1.6': { mountPath: '/var/run/secrets/azure/wi', tokenPath: 'token/azure-identity-token' },
@@ -44,5 +44,5 @@ export const ENV = {
 /** Kubernetes' issuer when the AKS OIDC issuer is not enabled: Entra cannot reach it. */
 export const IN_CLUSTER_ISSUER = 'https://kubernetes.default.svc.cluster.local'
 
-/** Managed-identity tokens live about a day (pod-identities.md §3.4). */
+/** Managed-identity tokens live about a day (Microsoft Learn, managed identity best practices). */
 export const MANAGED_IDENTITY_TOKEN_LIFETIME = 86_400

@@ -1,6 +1,6 @@
 /**
  * Federated identity credentials (FICs) on app registrations and user-assigned managed identities
- * (pod-identities.md §3.1): issuer, subject and exactly one audience (each ≤ 600 characters), a name
+ * (docs/pod-identity.md): issuer, subject and exactly one audience (each ≤ 600 characters), a name
  * of 3–120 letters, digits, `-` or `_` starting alphanumeric, at most 20 per object, issuer+subject
  * unique per object. Nothing is checked against reality: a wrong subject is accepted and fails at
  * exchange time. Each credential remembers when it was created, for the propagation delay. Problems

@@ -1,5 +1,5 @@
 /**
- * The AADSTS errors of the workload identity token exchange (pod-identities.md §3.3), as Entra errors
+ * The AADSTS errors of the workload identity token exchange (Entra reference-error-codes), as Entra errors
  * so the token endpoint's one renderer writes them. Current Entra answers each mismatch with its own
  * code as 401 `invalid_client`; the legacy generic AADSTS70021 came as 400 `invalid_request` (2022) —
  * `legacy` selects it. Texts marked [unverified] in docs/pod-identity.md are best knowledge.

@@ -1,8 +1,8 @@
 /**
  * Microsoft.ManagedIdentity as its resource provider answers, once ARM has authenticated the caller and
  * authorized the action (src/arm/managed-identities.ts does both, then calls in here): user-assigned
- * identities and their federated identity credentials (pod-identities.md §3.1, the 2024-11-30 spec
- * examples). Lookups, validation and the resource shapes live here, next to the credential store the
+ * identities and their federated identity credentials (the Microsoft.ManagedIdentity 2024-11-30
+ * spec examples). Lookups, validation and the resource shapes live here, next to the credential store the
  * token exchange reads; failures are ARM's typed errors, which the ARM service renders.
  */
 import {

@@ -1,6 +1,6 @@
 /**
- * Microsoft Graph `federatedIdentityCredentials` of app registrations (pod-identities.md §3.1,
- * graph-docs `application-post-federatedidentitycredentials`): POST / GET (list, one) / DELETE under
+ * Microsoft Graph `federatedIdentityCredentials` of app registrations (Graph API
+ * reference `application-post-federatedidentitycredentials`): POST / GET (list, one) / DELETE under
  * `/{v1.0|beta}/applications/{objectId}` or `/applications(appId='{appId}')`, with Graph's bodies,
  * permissions (Application.ReadWrite.All to write, Application.Read.All to read) and error envelope.
  * Mounted in front of the Graph app; every other path falls through to it.

@@ -1,6 +1,6 @@
 /**
  * The Azure Instance Metadata Service's managed-identity endpoint, as a node's pods reach it
- * (pod-identities.md §4.2, §5; entra-and-graph-protocol.md §7): plain HTTP, every spelling msal sends
+ * (Microsoft Learn how-to-use-vm-token; msal-node Imds.ts): plain HTTP, every spelling msal sends
  * (`/metadata/identity/oauth2/token`, a trailing `/`, a leading `//`, a lower-cased prefix path) and
  * never a 404 for them, `Metadata: true` required, `resource` required, the identity chosen by
  * client_id / object_id / msi_res_id (or the only one on the node), the real 400 bodies, and the

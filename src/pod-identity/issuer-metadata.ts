@@ -1,5 +1,5 @@
 /**
- * How Entra reads a federated assertion's issuer (pod-identities.md §3.3 step 8): GET
+ * How Entra reads a federated assertion's issuer (OpenID Connect Discovery 1.0 §4): GET
  * `<iss>/.well-known/openid-configuration` over HTTPS, then its `jwks_uri`, both cached for the
  * response's `max-age` (default one hour, at most a day) on the simulated clock; an unknown `kid`
  * triggers one re-fetch, so key rotation is honoured. Unreachable or unreadable discovery is

@@ -1,5 +1,5 @@
 /**
- * A simulated cluster's service-account issuer (pod-identities.md §2.1): RSA keys whose `kid` is
+ * A simulated cluster's service-account issuer (k8s serviceaccount/openidmetadata.go): RSA keys whose `kid` is
  * base64url(SHA-256(SPKI DER)) as kube-apiserver derives it, the AKS-style issuer URL
  * `https://<host>/<tenant>/<uuid>/` (trailing slash included), the OIDC discovery document and JWKS
  * bodies, and key rotation that keeps the previous key listed for a grace window (AKS: 24 h; rotating

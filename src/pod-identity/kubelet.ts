@@ -1,5 +1,5 @@
 /**
- * The kubelet's part for simulated pods (pod-identities.md §2.3): for every projected
+ * The kubelet's part for simulated pods (k8s pkg/kubelet/token/token_manager.go): for every projected
  * `serviceAccountToken` volume, request a pod-bound token through TokenRequest with the volume's
  * audience and expiration, write it to a file the way the kubelet lays volumes out, and rewrite it
  * once it is older than 80 % of its lifetime or 24 h (judged on the simulated clock, so advancing the

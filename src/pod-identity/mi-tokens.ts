@@ -1,5 +1,5 @@
 /**
- * Tokens for managed identities (pod-identities.md §3.4, §5): a v1/v2 app-only token (as the resource
+ * Tokens for managed identities (Microsoft Learn how-to-use-vm-token): a v1/v2 app-only token (as the resource
  * dictates) for the identity's service principal, `appidacr: "2"`, `xms_mirid` = the identity's ARM id
  * with lower-case `resourcegroups`, and a lifetime of about a day. IMDS issues them directly; on the
  * token endpoint, `withManagedIdentityTokens` wraps client_credentials so a federated exchange for a

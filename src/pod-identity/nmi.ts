@@ -1,6 +1,6 @@
 /**
  * Pod-managed identity (aad-pod-identity's NMI, retired), as an optional mode of the IMDS listener
- * (pod-identities.md §6.2): the caller's pod is found (real NMI: by source IP; here by the path prefix
+ * (aad-pod-identity `server.go`): the caller's pod is found (real NMI: by source IP; here by the path prefix
  * `/pods/<ns>/<name>` that the printed AZURE_POD_IDENTITY_AUTHORITY_HOST carries, or the `podns` /
  * `podname` headers of `/host/token/`), its `aadpodidbinding` label is matched against
  * AzureIdentityBinding selectors, the AzureAssignedIdentity goes Created → Assigned after the MIC delay

@@ -1,6 +1,6 @@
 /**
- * The environment a mutated pod's container gets, made runnable on this machine (pod-identities.md
- * §8.15): the container's literal `env` values, with paths inside projected volumes mapped to the
+ * The environment a mutated pod's container gets, made runnable on this machine (docs/pod-identity.md):
+ * the container's literal `env` values, with paths inside projected volumes mapped to the
  * files the kubelet simulation writes, plus NODE_EXTRA_CA_CERTS (the simulator CA, which real pods
  * do not need) and AZURE_POD_IDENTITY_AUTHORITY_HOST (where this pod reaches IMDS / NMI; real pods
  * reach 169.254.169.254). A local process started with it authenticates exactly as the pod would.

@@ -1,6 +1,6 @@
 /**
- * How kube-apiserver authenticates a service-account token itself (pod-identities.md §2.5, k8s JWT
- * authenticator and the claims validator): a token whose `iss` is not one of the cluster's issuers is
+ * How kube-apiserver authenticates a service-account token itself (k8s
+ * pkg/serviceaccount/jwt.go and claims.go): a token whose `iss` is not one of the cluster's issuers is
  * not ours (`undefined`, the next authenticator tries); otherwise signature against the issuer's
  * published keys, the audiences intersected with the requested ones (the workload-identity audience
  * is refused by the API server), the time window, and the service account and bound pod / secret still

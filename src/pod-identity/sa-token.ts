@@ -1,6 +1,6 @@
 /**
- * Service-account token claims exactly as kube-apiserver issues them (pod-identities.md §2.4,
- * k8s `pkg/serviceaccount/claims.go`): `aud` always an array, `exp`, `iat` = `nbf`, `iss`, `jti`, the
+ * Service-account token claims exactly as kube-apiserver issues them (k8s
+ * `pkg/serviceaccount/claims.go`): `aud` always an array, `exp`, `iat` = `nbf`, `iss`, `jti`, the
  * `kubernetes.io` private claims (namespace, serviceaccount, and the bound pod / secret / node with
  * the pod's node when it is scheduled), and `sub` = `system:serviceaccount:<ns>:<sa>`. Keys appear in
  * the order Go's encoder writes them.

@@ -1,6 +1,6 @@
 /**
  * The workload identity token exchange, plugged into the token endpoint as the `federated` hook of
- * `createAssertionAuthenticator` (pod-identities.md §3.2–3.3): the client's federated identity
+ * `createAssertionAuthenticator` (docs/pod-identity.md): the client's federated identity
  * credentials are matched exactly and case-sensitively — issuer (AADSTS700211), subject (700213, or
  * 7002138 when only the case differs), audience (700212), or the generic 70021 in legacy mode or while
  * a new credential propagates — then the time window (700024), then the signature against the

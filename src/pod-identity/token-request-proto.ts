@@ -2,7 +2,7 @@
  * Decodes a TokenRequest sent as Kubernetes protobuf (kubectl ≥ 1.32 `create token`): the `k8s\0`
  * magic, a runtime.Unknown {1 typeMeta {1 apiVersion, 2 kind}, 2 raw}, and in `raw` the TokenRequest
  * {1 metadata {1 name, 3 namespace}, 2 spec {1 audiences*, 3 boundObjectRef {1 kind, 2 apiVersion,
- * 3 name, 4 uid}, 4 expirationSeconds}} (pod-identities.md §2.2, kubernetes-contracts.md §4.5).
+ * 3 name, 4 uid}, 4 expirationSeconds}} (k8s.io/api authentication/v1 generated.proto).
  * Unknown fields are skipped by wire type; anything truncated or mistyped is a ProtoError.
  */
 

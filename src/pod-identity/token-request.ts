@@ -1,6 +1,6 @@
 /**
  * The TokenRequest subresource, `POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token`, as
- * kube-apiserver's serviceaccount token storage implements it (pod-identities.md §2.2): JSON, YAML or
+ * kube-apiserver's serviceaccount token storage implements it (k8s storage/token.go): JSON, YAML or
  * protobuf bodies, the defaults (3600 s, the API audiences), the validation messages (< 10 minutes,
  * > 2^32 s, name/namespace mismatches), bound-object checks for Pod / Secret / Node (400 / 404 / 409),
  * shortening to the maximum expiration with a warning, and the 201 response shape.

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes RBAC engine over an object source: decisions with the reference authorizer's exact
+ * The Kubernetes RBAC engine over an object source: decisions with Kubernetes' rbac.go's exact
  * semantics and reasons, SelfSubjectRulesReview rules, and two explanations real clusters do not give
  * (`why`, `whoCan`). The indexed snapshot is rebuilt only when the source's version changes.
  */

@@ -1,5 +1,5 @@
 /**
- * Authorize's walk without the walk. The reference authorizer visits, in order, every binding that
+ * Authorize's walk without the walk. Kubernetes' rbac.go visits, in order, every binding that
  * applies to the user and every rule of its role until one allows, collecting resolution errors on the
  * way, so its cost grows with the bindings that apply. Here the answer is looked up instead:
  *
@@ -174,7 +174,7 @@ function errorsBefore(
 
 /**
  * ClusterRoleBindings first; the RoleBindings of the request namespace only when none allows. Leaves in
- * `best` the binding ordinal and rule index of the rule the reference walk stops at (ordinal Infinity
+ * `best` the binding ordinal and rule index of the rule Kubernetes' walk (rbac.go) stops at (ordinal Infinity
  * when nothing allows), with its link or else its chain (the first link of `best.chains`, number
  * `best.chain`) and returns the resolution errors it meets before (all of them when
  * nothing allows), in visiting order.

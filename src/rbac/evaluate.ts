@@ -1,5 +1,5 @@
 /**
- * The reference RBAC authorizer over an indexed snapshot: VisitRulesFor (ClusterRoleBindings, then the
+ * Kubernetes' RBAC authorizer (rbac.go) over an indexed snapshot: VisitRulesFor (ClusterRoleBindings, then the
  * RoleBindings of the request namespace), Authorize (first allowing rule wins, else NoOpinion with the
  * aggregated resolution errors) and RulesFor (SelfSubjectRulesReview).
  */
@@ -145,7 +145,7 @@ function allowedByLink(link: ChainLink, user: UserInfo): RbacDecision {
 }
 
 /**
- * The reference authorizer's decision (see decide.ts for how the walk is answered from compiled
+ * Kubernetes' rbac.go decision (see decide.ts for how the walk is answered from compiled
  * tables): the first allowing rule in visiting order, reported with the binding's first matching
  * subject; else NoOpinion with the resolution errors met.
  */

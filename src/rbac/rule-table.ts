@@ -4,7 +4,7 @@
  * resource) token it lists — tokens kept literally, `*` included — and a request looks up the tokens
  * that could match it: its verb or `*`, its group or `*`, its resource (`res` or `res/sub`), `*` or
  * `*∕sub`. The entries of a key are kept in visiting order (binding ordinal, then rule index), so the
- * first entry whose resourceNames admit the request is the rule the reference walk would stop at.
+ * first entry whose resourceNames admit the request is the rule Kubernetes' rbac.go would stop at.
  *
  * Every key carries a class (which of its tokens are wildcards); a table records the classes it holds,
  * so a request only builds and looks up keys of classes the table has — usually just the exact one.

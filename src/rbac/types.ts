@@ -159,7 +159,7 @@ export interface RbacDecision {
   /** `RBAC: allowed by …`, or for NoOpinion "" or `RBAC: <aggregated resolution errors>`. */
   reason: string
   /**
-   * Never set by `authorize` (the reference authorizer returns a nil error; resolution errors go into
+   * Never set by `authorize` (Kubernetes' rbac.go returns a nil error; resolution errors go into
    * `reason`). Present for API symmetry with SubjectAccessReview status.
    */
   evaluationError?: string

@@ -1,5 +1,5 @@
 /**
- * "Who can VERB RESOURCE in NAMESPACE?": every subject of every binding that the reference authorizer
+ * "Who can VERB RESOURCE in NAMESPACE?": every subject of every binding that Kubernetes' rbac.go
  * would visit for such a request (all ClusterRoleBindings, the RoleBindings of that namespace) whose
  * role allows it. ServiceAccount subjects come back with their effective namespace.
  */

@@ -16,7 +16,7 @@ const CS = 'Microsoft.ContainerService/managedClusters'
 const CLUSTER =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1'
 
-describe('SAR → data action (§5.2 table)', () => {
+describe('SAR → data action (the table of docs/azure-rbac.md)', () => {
   const table: [string, Record<string, string>, string][] = [
     ['list pods', { verb: 'list', resource: 'pods', version: 'v1' }, `${CS}/pods/read`],
     ['get/watch → read', { verb: 'watch', resource: 'configmaps' }, `${CS}/configmaps/read`],

@@ -57,7 +57,7 @@ const devRules = (user: UserInfo): RulesResult =>
     : { resourceRules: [], nonResourceRules: [], incomplete: false }
 
 describe.each([
-  // server version, minor, the kubectl build the dispatcher runs for it (kubernetes-contracts.md §0.1)
+  // server version, minor, the kubectl build the dispatcher runs for it (docs/apiserver.md, /version)
   ['1.32.4', '32', 'v1.32.4-dispatcher'],
   ['1.29.7', '29', 'v1.29.14'],
   ['1.31.9', '31', 'v1.31.9'],

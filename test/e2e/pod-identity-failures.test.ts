@@ -1,5 +1,5 @@
 /**
- * The workload identity failures users hit (pod-identities.md §7/§8), reproduced with the real
+ * The workload identity failures users hit (docs/pod-identity.md, "Reproducing …"), reproduced with the real
  * @azure/identity running as the pod: each test sets the misconfiguration up, runs the client with the
  * environment the simulator prints, and checks the symptom users report.
  */

@@ -59,7 +59,7 @@ describe('aks-auth-sim rbac can-i', () => {
     )
     expect(r.code).toBe(1)
     expect(r.stdout).toBe('no - RBAC: clusterrole.rbac.authorization.k8s.io "does-not-exist" not found\n')
-    // The §3.6 fixture holds one object a real API server would reject; the CLI says so.
+    // The reference-table.yaml fixture holds one object a real API server would reject; the CLI says so.
     expect(r.stderr).toContain('Warning: skipped ')
     expect(r.stderr).toContain('subjects[0].namespace: required')
   })

@@ -1,7 +1,7 @@
 /**
  * The compiled decision path (src/rbac/decide.ts): rule tables and per-key chains are cached on the
  * snapshot, so every write must show in the next decision; and the first allowing (binding, rule,
- * subject) must be the one the reference walk reports, whichever lookup path finds it.
+ * subject) must be the one Kubernetes' walk (rbac.go) reports, whichever lookup path finds it.
  */
 import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'

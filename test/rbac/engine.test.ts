@@ -1,4 +1,4 @@
-/** Edge cases of the RBAC engine beyond the §3.6 table: error aggregation, quoting, subjects, matching. */
+/** Edge cases of the RBAC engine beyond the reference table: error aggregation, quoting, subjects, matching. */
 import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
 import { aggregateErrors, goQuote } from '../../src/rbac/go-format.js'

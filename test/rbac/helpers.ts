@@ -1,4 +1,4 @@
-/** Shared fixtures for the RBAC tests: the §3.6 reference cluster and request builders. */
+/** Shared fixtures for the RBAC tests: the reference-table.yaml cluster and request builders. */
 import { fileURLToPath } from 'node:url'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
 import { loadBootstrapPolicy } from '../../src/rbac/bootstrap.js'
@@ -9,7 +9,7 @@ import type { AuthorizationRequest, ResourceAttributes } from '../../src/rbac/ty
 export const FIXTURES = fileURLToPath(new URL('../fixtures/rbac/', import.meta.url))
 export const REFERENCE_FIXTURE = `${FIXTURES}reference-table.yaml`
 
-/** The bootstrap policy plus the §3.6 fixture, loaded without validation (crb-sa-nons is invalid on purpose). */
+/** The bootstrap policy plus REFERENCE_FIXTURE, loaded without validation (crb-sa-nons is invalid on purpose). */
 export function referenceObjects() {
   return createMemoryRbacObjects([
     ...loadBootstrapPolicy(),

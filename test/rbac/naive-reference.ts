@@ -1,5 +1,5 @@
 /**
- * A deliberately plain, linear re-implementation of the reference RBAC authorizer (rbac.go + rule.go):
+ * A deliberately plain, linear re-implementation of Kubernetes' RBAC authorizer (rbac.go + rule.go):
  * it walks every ClusterRoleBinding and every RoleBinding of the namespace, with its own matching code.
  * Only ClusterRole aggregation is shared with the engine. Used to cross-check the indexed engine.
  */

@@ -1,6 +1,7 @@
 /**
- * kubernetes-contracts.md §3.6: the 50-row SubjectAccessReview table against the bootstrap policy plus
- * the §3.6 fixture, with the exact reasons. Where the table leaves the visiting order open (row 29),
+ * The 50-row SubjectAccessReview table against the bootstrap policy plus the fixture
+ * reference-table.yaml, with the exact reasons of Kubernetes' plugin/pkg/auth/authorizer/rbac/rbac.go.
+ * Where the table leaves the visiting order open (row 29),
  * the engine's documented order (ClusterRoleBindings by name) decides, and the test says so.
  */
 import { describe, expect, it } from 'vitest'
@@ -122,7 +123,7 @@ const rows: Row[] = [
   ],
 ]
 
-describe('kubernetes-contracts §3.6 SubjectAccessReview table', () => {
+describe('SubjectAccessReview table against the bootstrap policy', () => {
   const rbac = referenceEngine()
 
   it.each(rows)('row %s', (_n, request, allowed, reason) => {

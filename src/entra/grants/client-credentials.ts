@@ -1,6 +1,6 @@
 /**
- * RFC 6749 §4.4 client_credentials, as Entra serves it (entra-and-graph-protocol.md §6.1): a
- * confidential client (secret, HTTP Basic or client assertion — authenticated before this runs) asks
+ * RFC 6749 §4.4 client_credentials, as Entra serves it (Microsoft Learn v2-oauth2-client-creds-grant-flow):
+ * a confidential client (secret, HTTP Basic or client assertion — authenticated before this runs) asks
  * for exactly one `<resource>/.default` (v2) or names `resource=` (v1) and gets an app-only token.
  */
 import { ClientCredentialsScopeInvalid } from '../app-errors.js'

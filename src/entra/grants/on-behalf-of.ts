@@ -1,7 +1,7 @@
 /**
  * On-behalf-of (jwt-bearer grant with `requested_token_use=on_behalf_of`), as Entra serves it
- * (entra-and-graph-protocol.md §6.4): a confidential middle tier presents a user's access token whose
- * audience is itself and gets a token for the same user (same oid, tid, upn) for another resource,
+ * (Microsoft Learn v2-oauth2-on-behalf-of-flow): a confidential middle tier presents a user's access
+ * token whose audience is itself and gets a token for the same user (same oid, tid, upn) for another resource,
  * limited to the delegated permissions consented for the middle tier. guard's `obo` mode uses it.
  */
 import type { Application } from '../../kernel/directory.js'

@@ -1,6 +1,7 @@
 /**
- * What kube-apiserver does with the workload identity webhook on pod CREATE (pod-identities.md §1.1,
- * §1.7): match the registration (pods, CREATE, objectSelector `azure.workload.identity/use: "true"`,
+ * What kube-apiserver does with the workload identity webhook on pod CREATE (azwi
+ * `deploy/azure-wi-webhook.yaml`, Azure/AKS#5686):
+ * match the registration (pods, CREATE, objectSelector `azure.workload.identity/use: "true"`,
  * namespaces outside AKS's admissions enforcer), send an AdmissionReview, apply the JSONPatch, and on
  * failure honour `failurePolicy: Fail` with kube-apiserver's error texts. The call goes over HTTPS to
  * the webhook listener (as a real MutatingWebhookConfiguration target) or, without a listener, to the

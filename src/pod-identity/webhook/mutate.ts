@@ -1,5 +1,5 @@
 /**
- * The azure-workload-identity pod mutation (pod-identities.md §1.3–1.5, azwi `webhook.go`): from the
+ * The azure-workload-identity pod mutation (Azure/azure-workload-identity `pkg/webhook/webhook.go`): from the
  * pod's service account, add AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_FEDERATED_TOKEN_FILE /
  * AZURE_AUTHORITY_HOST to every init and regular container not in skip-containers (never over an
  * existing variable, never with an empty value), mount the projected token volume, and add the volume

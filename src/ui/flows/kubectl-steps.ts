@@ -48,7 +48,7 @@ function splitResource(d: Data): { resource: string; subresource: string } {
   return { resource, subresource }
 }
 
-/** What kubectl prints for this answer (kubernetes-contracts / aks-guard-kubelogin §6.2 wording). */
+/** What kubectl prints for this answer (the Forbidden text of apiserver responsewriters/errors.go). */
 export function kubectlMessage(d: Data): string {
   const status = num(d.status) ?? 0
   if (status === 401)

@@ -1,7 +1,7 @@
 /**
  * What the flow view draws: one "flow" per thing that happened (a kubectl request, a sign-in, a
  * TokenReview or SubjectAccessReview posted straight to the webhook, a host action), each laid out
- * on the 11 numbered steps of the AKS sign-in diagram (aks-guard-kubelogin.md §0).
+ * on the 11 numbered steps of the AKS sign-in diagram (learn.microsoft.com/azure/aks/concepts-identity).
  */
 
 export type FlowKind = 'kubectl' | 'sign-in' | 'token-review' | 'access-review' | 'control'

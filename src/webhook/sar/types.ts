@@ -2,7 +2,7 @@
  * Wire types of the authorization.k8s.io review kinds (SubjectAccessReview, LocalSubjectAccessReview,
  * SelfSubjectAccessReview, SelfSubjectRulesReview) in versions v1 and v1beta1, with Kubernetes' JSON
  * field names. The only difference between the versions is the groups field of a spec: `groups` in v1,
- * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go). Source: kubernetes-contracts.md §2.1.
+ * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go; v1: authorization/v1 types.go).
  */
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io'

@@ -1,5 +1,5 @@
 // Contract test: every review response the simulator renders in v1 validates against the official
-// authorization.k8s.io/v1 OpenAPI document (kubernetes-contracts.md lists its commit and checksum).
+// authorization.k8s.io/v1 OpenAPI document (test/fixtures/k8s-openapi/README.md has its commit and checksum).
 // The component schemas are converted for ajv: $refs resolve inside the document, every object that
 // lists its properties becomes closed (additionalProperties: false) so no invented field slips
 // through, and metav1.Time admits null, because Go marshals a zero time as null on the wire
