@@ -6,8 +6,7 @@
  */
 import express, { type Request, type Response } from 'express'
 import { createVerifiedTokenCache } from '../entra/token-verifier.js'
-import { delay } from '../http/json.js'
-import { requestLog } from '../http/request-log.js'
+import { delay, mediaTypeOf, requestLog } from '../http/index.js'
 import { requireApiVersion } from './api-version.js'
 import { authenticateArm } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
@@ -84,7 +83,7 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
   const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] })
 
   app.use((req, _res, next) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const type = mediaTypeOf(req.headers['content-type'])
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']
     if (req.method === 'PUT' && hasBody && type !== '' && !/^application\/([\w.-]+\+)?json$/.test(type))
       return next(new UnsupportedMediaType(type))

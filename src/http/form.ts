@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { RequestHandler } from 'express'
+import { mediaTypeOf } from './media-type.js'
 
 export const FORM_LIMIT = 64 * 1024
 
@@ -42,7 +43,7 @@ function parseForm(text: string): FormFields {
  */
 export function readFormBody(req: IncomingMessage, limit = FORM_LIMIT): Promise<FormFields | undefined> {
   return new Promise((resolve, reject) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const type = mediaTypeOf(req.headers['content-type'])
     if (type !== 'application/x-www-form-urlencoded') {
       req.resume()
       req.on('end', () => resolve(undefined))

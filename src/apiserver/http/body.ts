@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
+import { mediaTypeOf } from '../../http/index.js'
 import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../errors.js'
 import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
@@ -44,9 +45,6 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     })
   })
 }
-
-export const mediaTypeOf = (contentType: string | undefined) =>
-  (contentType ?? '').split(';')[0]!.trim().toLowerCase()
 
 export interface DecodedBody {
   value: unknown

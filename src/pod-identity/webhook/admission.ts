@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import jsonpatch from 'fast-json-patch'
+import { mediaTypeAsSent } from '../../http/index.js'
 import type { EventBus } from '../../kernel/events.js'
 import type { K8sObject } from '../cluster-objects.js'
 import { WEBHOOK_PATH } from '../constants.js'
@@ -122,7 +123,8 @@ export function createWebhookHandler(
     })
     req.on('error', () => req.socket.destroy())
     req.on('end', () => {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
+      // controller-runtime compares the header exactly, so the case a client wrote counts.
+      const type = mediaTypeAsSent(req.headers['content-type'])
       const body = Buffer.concat(chunks)
       let out: unknown
       if (tooLarge)
