@@ -6,7 +6,7 @@
  */
 import express, { type Request, type Response } from 'express'
 import { createVerifiedTokenCache } from '../entra/token-verifier.js'
-import { delay, mediaTypeOf, requestLog } from '../http/index.js'
+import { delay, jsonBody, mediaTypeOf, requestLog } from '../http/index.js'
 import { requireApiVersion } from './api-version.js'
 import { authenticateArm } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
@@ -80,7 +80,6 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
   app.use(requestLog('arm', deps.events))
   const tokenCache = createVerifiedTokenCache()
   const meta = createAssignmentMeta(new Date(deps.clock.now()).toISOString())
-  const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] })
 
   app.use((req, _res, next) => {
     const type = mediaTypeOf(req.headers['content-type'])
@@ -89,7 +88,7 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
       return next(new UnsupportedMediaType(type))
     return next()
   })
-  app.use(json)
+  app.use(jsonBody('1mb'))
 
   app.use(async (req, res) => {
     const caller = await authenticateArm(req.headers.authorization, deps, tokenCache)
