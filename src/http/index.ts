@@ -15,3 +15,12 @@ export {
   UnsupportedContentEncoding,
   type ReadBodyOptions,
 } from './body.js'
+export {
+  createHttpsClient,
+  sendHttps,
+  type HttpsAnswer,
+  type HttpsCall,
+  type HttpsClient,
+  type HttpsClientOptions,
+  type HttpsResponse,
+} from './https-client.js'
