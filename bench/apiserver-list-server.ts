@@ -11,7 +11,7 @@ import {
   type AuthorizationAttributes,
   type TokenAuthResult,
 } from '../src/apiserver/index.js'
-import { listen } from '../src/http/listen.js'
+import { listen } from '../src/http/index.js'
 import { createClock } from '../src/kernel/clock.js'
 import { createEventBus } from '../src/kernel/events.js'
 import { loadOrCreatePki } from '../src/kernel/tls.js'

@@ -3,7 +3,7 @@
  * without calling an authorizer (bench/aks-chain-list.ts's baseline).
  */
 import { createApiServer } from '../../src/apiserver/index.js'
-import { listen } from '../../src/http/listen.js'
+import { listen } from '../../src/http/index.js'
 import { createClock } from '../../src/kernel/clock.js'
 import { createEventBus } from '../../src/kernel/events.js'
 import { loadOrCreatePki } from '../../src/kernel/tls.js'

@@ -4,21 +4,12 @@
  * Errors are `{"error":{"code","message"}}` with a 4xx status. docs/admin-api.md lists every route.
  */
 import express, { Router, type ErrorRequestHandler } from 'express'
-import { jsonBody } from '../http/json.js'
-import { requestLog } from '../http/request-log.js'
+import { HttpError, jsonBody, requestLog } from '../http/index.js'
 import { SimulatorError } from '../kernel/errors.js'
 import { validateFaultSpec } from '../kernel/faults.js'
 import type { SimulatorControls } from './types.js'
 
-export class AdminError extends SimulatorError {
-  readonly status: number
-  readonly code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export class AdminError extends HttpError {}
 
 function body(req: express.Request): Record<string, unknown> {
   const b: unknown = req.body

@@ -23,6 +23,8 @@ function fromParserError(err: unknown): ArmError | undefined {
   const e = err as { type?: string; message?: string; status?: number }
   if (e.type === 'entity.parse.failed') return new InvalidRequestContent(e.message ?? 'invalid JSON')
   if (e.type === 'entity.too.large') return new InvalidRequestContent('the request body is too large')
+  if (e.type === 'encoding.invalid')
+    return new InvalidRequestContent(e.message ?? 'the request body cannot be decoded')
   if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
     return new UnsupportedMediaType(e.message ?? 'unsupported')
   if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500)

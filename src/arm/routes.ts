@@ -6,8 +6,7 @@
  */
 import express, { type Request, type Response } from 'express'
 import { createVerifiedTokenCache } from '../entra/token-verifier.js'
-import { delay } from '../http/json.js'
-import { requestLog } from '../http/request-log.js'
+import { delay, jsonBody, mediaTypeOf, requestLog } from '../http/index.js'
 import { requireApiVersion } from './api-version.js'
 import { authenticateArm } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
@@ -81,16 +80,15 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
   app.use(requestLog('arm', deps.events))
   const tokenCache = createVerifiedTokenCache()
   const meta = createAssignmentMeta(new Date(deps.clock.now()).toISOString())
-  const json = express.json({ limit: '1mb', strict: false, type: ['application/json', 'application/*+json'] })
 
   app.use((req, _res, next) => {
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+    const type = mediaTypeOf(req.headers['content-type'])
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding']
     if (req.method === 'PUT' && hasBody && type !== '' && !/^application\/([\w.-]+\+)?json$/.test(type))
       return next(new UnsupportedMediaType(type))
     return next()
   })
-  app.use(json)
+  app.use(jsonBody('1mb'))
 
   app.use(async (req, res) => {
     const caller = await authenticateArm(req.headers.authorization, deps, tokenCache)

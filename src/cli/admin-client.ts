@@ -3,9 +3,9 @@
  * API over HTTPS trusting the simulator's CA.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { request } from 'node:https'
 import { join } from 'node:path'
 import type { Endpoints } from '../composition/endpoints.js'
+import { sendHttps, type HttpsAnswer } from '../http/index.js'
 import { CliError } from './errors.js'
 
 export function readEndpoints(stateDir: string): Endpoints {
@@ -24,41 +24,28 @@ export async function callAdmin(
   body?: unknown,
 ): Promise<unknown> {
   const ep = readEndpoints(stateDir)
-  const url = new URL(path, ep.admin)
   const payload = body === undefined ? undefined : JSON.stringify(body)
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        ca: readFileSync(ep.caFile),
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => (text += c))
-        res.on('end', () => {
-          const isJson = String(res.headers['content-type'] ?? '').includes('json')
-          const parsed: unknown = text && isJson ? JSON.parse(text) : text || undefined
-          if ((res.statusCode ?? 500) >= 400) {
-            const e = (parsed as { error?: { message?: string } } | undefined)?.error
-            reject(new CliError(e?.message ?? `admin API answered ${res.statusCode}`))
-          } else resolve(parsed)
-        })
-      },
+  let answer: HttpsAnswer
+  try {
+    answer = await sendHttps(new URL(path, ep.admin), {
+      method,
+      ca: readFileSync(ep.caFile),
+      headers: payload ? { 'content-type': 'application/json' } : {},
+      ...(payload !== undefined && { body: payload }),
+      timeoutMs: 10_000,
+      timeoutError: () => new Error('timed out'),
+    })
+  } catch (err) {
+    throw new CliError(
+      `cannot reach the simulator's admin API at ${ep.admin} (${(err as Error).message}). Is it running?`,
     )
-    req.on('timeout', () => req.destroy(new Error('timed out')))
-    req.on('error', (err) =>
-      reject(
-        new CliError(
-          `cannot reach the simulator's admin API at ${ep.admin} (${err.message}). Is it running?`,
-        ),
-      ),
-    )
-    req.end(payload)
-  })
+  }
+  const text = answer.body.toString('utf8')
+  const isJson = String(answer.headers['content-type'] ?? '').includes('json')
+  const parsed: unknown = text && isJson ? JSON.parse(text) : text || undefined
+  if ((answer.status ?? 500) >= 400) {
+    const e = (parsed as { error?: { message?: string } } | undefined)?.error
+    throw new CliError(e?.message ?? `admin API answered ${answer.status}`)
+  }
+  return parsed
 }

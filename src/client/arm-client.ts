@@ -2,18 +2,15 @@
  * Calls to the (mock) Azure Resource Manager with the signed-in user's ARM token, and az's way of
  * showing ARM errors: `(Code) Message` then `Code: …` and `Message: …` lines.
  */
+import { HttpError } from '../http/index.js'
 import { SignInError, toSignInError } from './errors.js'
 import type { Fetch } from './http.js'
 
-export class ArmCallError extends Error {
-  readonly status: number
-  readonly code: string
+export class ArmCallError extends HttpError {
   readonly armMessage: string
   constructor(status: number, code: string, message: string) {
-    super(`(${code}) ${message}\nCode: ${code}\nMessage: ${message}`)
+    super(status, code, `(${code}) ${message}\nCode: ${code}\nMessage: ${message}`)
     this.name = 'ArmCallError'
-    this.status = status
-    this.code = code
     this.armMessage = message
   }
 }

@@ -4,6 +4,7 @@
  * refresh tokens, client credentials (`--login spn`) and the password grant (`--login ropc`). Time
  * checks on ID tokens use the simulator's clock (`clockSkew`), which may run ahead of this machine's.
  */
+import { decodeJwt } from 'jose'
 import * as client from 'openid-client'
 import type { Fetch } from './http.js'
 import { SignInError, shortDescription } from './errors.js'
@@ -82,8 +83,7 @@ export function passwordSignIn(
 /** Payload of a JWT, unverified (the client only reads its own token's exp and user names). */
 export function jwtClaims(jwt: string): Record<string, unknown> {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'))
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+    return decodeJwt(jwt)
   } catch {
     return {}
   }

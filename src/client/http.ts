@@ -5,8 +5,8 @@
  * `customFetch`; the ARM calls use it directly.
  */
 import { readFileSync } from 'node:fs'
-import { request } from 'node:https'
 import { rootCertificates } from 'node:tls'
+import { sendHttps, type HttpsAnswer } from '../http/index.js'
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>
 
@@ -49,63 +49,40 @@ function bodyOf(body: RequestInit['body'], headers: Headers): string | Buffer | 
 }
 
 export function createHttpsFetch(o: { ca: string[]; timeoutMs?: number }): Fetch {
-  return (url, init = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const headers = new Headers(init.headers)
-      let body: string | Buffer | undefined
-      try {
-        body = bodyOf(init.body, headers)
-      } catch (err) {
-        reject(err instanceof Error ? err : new TypeError(String(err)))
-        return
-      }
-      if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)))
-      const signal = init.signal ?? undefined
-      if (signal?.aborted) {
-        reject(signal.reason as Error)
-        return
-      }
-      const req = request(url, {
-        method: init.method ?? 'GET',
+  const timeoutMs = o.timeoutMs ?? 30_000
+  return async (url, init = {}) => {
+    const headers = new Headers(init.headers)
+    const body = bodyOf(init.body, headers)
+    if (body !== undefined) headers.set('content-length', String(Buffer.byteLength(body)))
+    const signal = init.signal ?? undefined
+    const method = init.method ?? 'GET'
+    let answer: HttpsAnswer
+    try {
+      answer = await sendHttps(url, {
+        method,
         headers: Object.fromEntries(headers),
+        ...(body !== undefined && { body }),
         ca: o.ca,
         agent: false,
-        timeout: o.timeoutMs ?? 30_000,
+        timeoutMs,
+        timeoutError: () =>
+          Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+        ...(signal && { signal }),
       })
-      const onAbort = () => req.destroy(signal?.reason as Error)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      req.on('timeout', () =>
-        req.destroy(
-          Object.assign(new Error(`no answer within ${o.timeoutMs ?? 30_000} ms`), { code: 'ETIMEDOUT' }),
-        ),
-      )
-      req.on('error', (err: Error & { code?: string }) => {
-        signal?.removeEventListener('abort', onAbort)
-        if (signal?.aborted) reject(signal.reason as Error)
-        else reject(new NetworkError(url, err))
-      })
-      req.on('response', (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', (err: Error) => reject(new NetworkError(url, err)))
-        res.on('end', () => {
-          signal?.removeEventListener('abort', onAbort)
-          const out = new Headers()
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (Array.isArray(v)) for (const x of v) out.append(k, x)
-            else if (v !== undefined) out.set(k, v)
-          }
-          const status = res.statusCode ?? 502
-          const noBody = status === 204 || status === 304 || (init.method ?? 'GET') === 'HEAD'
-          resolve(
-            new Response(noBody ? null : Buffer.concat(chunks), {
-              status,
-              statusText: res.statusMessage ?? '',
-              headers: out,
-            }),
-          )
-        })
-      })
-      req.end(body)
+    } catch (err) {
+      throw signal?.aborted ? err : new NetworkError(url, err as Error & { code?: string })
+    }
+    const out = new Headers()
+    for (const [k, v] of Object.entries(answer.headers)) {
+      if (Array.isArray(v)) for (const x of v) out.append(k, x)
+      else if (v !== undefined) out.set(k, v)
+    }
+    const status = answer.status ?? 502
+    const noBody = status === 204 || status === 304 || method === 'HEAD'
+    return new Response(noBody ? null : answer.body, {
+      status,
+      statusText: answer.statusMessage ?? '',
+      headers: out,
     })
+  }
 }

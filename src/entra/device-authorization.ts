@@ -6,7 +6,7 @@ import type { EntraDeps } from './deps.js'
 import type { DeviceAuthorization } from './device-codes.js'
 import { ClientSecretRequired, InvalidRequest, Throttled, UnauthorizedClient } from './errors.js'
 import { parseScopes, parseV1Resource } from './scopes.js'
-import { SimulatorError } from '../kernel/errors.js'
+import { HttpError } from '../http/index.js'
 import type { User } from '../kernel/directory.js'
 
 export function startDeviceAuthorization(
@@ -58,15 +58,7 @@ export function deviceCodeMessage(uri: string, userCode: string): string {
 }
 
 /** Errors of the user-side decision, for the admin API (JSON) and the login page (HTML). */
-export class DeviceCodeDecisionError extends SimulatorError {
-  readonly status: number
-  readonly code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export class DeviceCodeDecisionError extends HttpError {}
 
 export interface Decision {
   userCode: string

@@ -1,5 +1,5 @@
 import type { FaultRegistry } from '../kernel/faults.js'
-import { delay } from '../http/json.js'
+import { delay } from '../http/index.js'
 import type { EntraError } from './errors.js'
 import { InjectedFault, SlowDown, TemporarilyUnavailable, Throttled } from './errors.js'
 

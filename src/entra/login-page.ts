@@ -6,7 +6,7 @@
  * no external assets: works with a keyboard and a screen reader, and from `curl`.
  */
 import { Router, type Response } from 'express'
-import { formBody } from '../http/form.js'
+import { formBody } from '../http/index.js'
 import type { User } from '../kernel/directory.js'
 import type { EntraDeps } from './deps.js'
 import { decideDeviceCode, DeviceCodeDecisionError } from './device-authorization.js'

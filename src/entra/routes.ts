@@ -4,8 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { Router, type Request, type Response } from 'express'
-import { formBody } from '../http/form.js'
-import { requestLog } from '../http/request-log.js'
+import { formBody, requestLog } from '../http/index.js'
 import type { EntraDeps } from './deps.js'
 import { deviceCodeMessage, startDeviceAuthorization, verificationUri } from './device-authorization.js'
 import { EndpointNotFound, PostRequired } from './errors.js'

@@ -10,8 +10,7 @@
  * alike (test/unit/entra-fast-path.test.ts compares them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readFormBody } from '../http/form.js'
-import { logRequest, type RequestRecord } from '../http/request-log.js'
+import { logRequest, readFormBody, type RequestRecord } from '../http/index.js'
 import { newGuid } from '../kernel/ids.js'
 import type { EntraDeps } from './deps.js'
 import { TenantNotFound } from './errors.js'

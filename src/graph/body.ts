@@ -3,6 +3,7 @@
  * parameters, typed values, GUID ids, and the documented limits (20 ids for checkMemberGroups, 1,000
  * for getByIds).
  */
+import { mediaTypeOf } from '../http/index.js'
 import { isGuid } from '../kernel/ids.js'
 import { BadRequest, RequestBadRequest } from './errors.js'
 
@@ -30,7 +31,7 @@ export function readJsonObject(
   contentType: string | undefined,
 ): Record<string, unknown> {
   if (!body || body.length === 0) throw new BadRequest('Empty Payload. JSON content expected.')
-  const mime = (contentType ?? '').split(';')[0]!.trim()
+  const mime = mediaTypeOf(contentType)
   if (!JSON_MIME.test(mime)) throw BadRequest.unreadableJson()
   let value: unknown
   try {

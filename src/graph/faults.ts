@@ -1,4 +1,4 @@
-import { delay } from '../http/json.js'
+import { delay } from '../http/index.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { GraphError } from './errors.js'
 import { InjectedGraphFault, ServiceNotAvailable, TooManyRequests } from './errors.js'

@@ -3,7 +3,7 @@
  * Graph's headers and OData content type; errors go to the one Graph error renderer.
  */
 import express from 'express'
-import { requestLog } from '../http/request-log.js'
+import { rawBody, requestLog } from '../http/index.js'
 import type { GraphDeps } from './deps.js'
 import { graphErrorHandler, setGraphHeaders } from './render-error.js'
 import { createGraphService } from './service.js'
@@ -26,7 +26,7 @@ export function createGraphApp(
   app.set('query parser', 'simple')
   app.use(requestLog('graph', deps.events))
   // Raw bytes: the service decides what a readable JSON body is, as Graph does.
-  app.use(express.raw({ type: () => true, limit: BODY_LIMIT }))
+  app.use(rawBody(BODY_LIMIT))
   app.use(async (req, res) => {
     const result = await service.handle({
       method: req.method,

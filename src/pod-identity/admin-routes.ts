@@ -6,23 +6,14 @@
  * admin API's `{"error":{"code","message"}}`.
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express'
-import { jsonBody } from '../http/json.js'
-import { requestLog } from '../http/request-log.js'
+import { HttpError, jsonBody, requestLog } from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { SimulatorError } from '../kernel/errors.js'
 import type { K8sObject } from './cluster-objects.js'
 import type { EnvFormat } from './pod-env.js'
 import type { PodIdentity } from './service.js'
 
-class PodIdentityAdminError extends SimulatorError {
-  readonly status: number
-  readonly code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+class PodIdentityAdminError extends HttpError {}
 
 const bad = (message: string) => new PodIdentityAdminError(400, 'invalid_body', message)
 

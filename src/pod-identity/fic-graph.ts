@@ -17,7 +17,7 @@ import {
   RequestResourceNotFound,
 } from '../graph/errors.js'
 import { graphErrorHandler, setGraphHeaders } from '../graph/render-error.js'
-import { requestLog } from '../http/request-log.js'
+import { rawBody, requestLog } from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { Application } from '../kernel/directory.js'
@@ -195,7 +195,7 @@ export function withFederatedCredentialsGraph(
   app.disable('x-powered-by')
   app.set('etag', false)
   const log = requestLog('graph', deps.events)
-  const raw = express.raw({ type: () => true, limit: '4mb' })
+  const raw = rawBody('4mb')
   // Only this slice's paths are logged and read here; the Graph app does both for its own.
   app.use((req, res, next) => {
     if (!PATH.test(safeDecode(req.path))) return next()

@@ -7,7 +7,7 @@
  */
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
-import type { HttpsClient } from '../kernel/https-client.js'
+import type { HttpsClient } from '../http/index.js'
 import { ExternalOidcEndpointFailed, ProviderSigningKeysUnparseable } from './federation-errors.js'
 
 const DEFAULT_TTL_S = 3600

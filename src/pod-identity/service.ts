@@ -15,7 +15,7 @@ import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
-import { createHttpsClient } from '../kernel/https-client.js'
+import { createHttpsClient } from '../http/index.js'
 import type { PodIdentityScenarioInput } from './scenario.js'
 import {
   createMemoryCluster,

@@ -6,6 +6,7 @@
  * shortening to the maximum expiration with a warning, and the 201 response shape.
  */
 import { parse as parseYaml } from 'yaml'
+import { mediaTypeOf } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { ClusterKind, ClusterObjects, K8sObject } from './cluster-objects.js'
 import type { ServiceAccountIssuer } from './issuer.js'
@@ -75,7 +76,7 @@ function unmarshalError(field: string, v: unknown, goType: string): KubeApiError
 
 function decode(input: TokenRequestInput): Record<string, unknown> {
   if (!Buffer.isBuffer(input.body)) return input.body
-  const type = (input.contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  const type = mediaTypeOf(input.contentType)
   let value: unknown
   if (type === 'application/vnd.kubernetes.protobuf') {
     try {

@@ -5,17 +5,10 @@
  * object store) keep their status and code.
  */
 import type { ErrorRequestHandler } from 'express'
+import { HttpError } from '../http/index.js'
 import { SimulatorError } from '../kernel/errors.js'
 
-export class UiError extends SimulatorError {
-  readonly status: number
-  readonly code: string
-  constructor(status: number, code: string, message: string) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export class UiError extends HttpError {}
 
 export const badRequest = (message: string) => new UiError(400, 'invalid_request', message)
 export const notFound = (message: string) => new UiError(404, 'not_found', message)

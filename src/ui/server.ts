@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url'
 import express, { Router, type RequestHandler } from 'express'
 import { createDeviceLoginRouter } from '../entra/login-page.js'
-import { jsonBody } from '../http/json.js'
+import { jsonBody, mediaTypeOf } from '../http/index.js'
 import type { SimEvent } from '../kernel/events.js'
 import { accessRoutes } from './access-routes.js'
 import { controlRoutes } from './control-routes.js'
@@ -53,7 +53,7 @@ const sameOriginWrites: RequestHandler = (req, _res, next) => {
       return next(new UiError(403, 'cross_origin', 'requests from other origins are refused'))
   }
   // A JSON content type cannot be sent cross-origin without a CORS preflight, which this server never grants.
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  const type = mediaTypeOf(req.headers['content-type'])
   if (type !== 'application/json')
     return next(new UiError(415, 'unsupported_media_type', 'send the request body as application/json'))
   next()

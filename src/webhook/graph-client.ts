@@ -3,7 +3,7 @@
  * `https://graph.microsoft.com/.default` from the Entra token endpoint (cached until 5 minutes before
  * it expires), then `POST /v1.0/users/{username}/getMemberGroups {"securityEnabledOnly": false}`.
  */
-import type { HttpsClient } from '../kernel/https-client.js'
+import type { HttpsClient } from '../http/index.js'
 import { UpstreamFailure } from './errors.js'
 
 export interface GraphClientOptions {

@@ -4,7 +4,7 @@
  * one refresh (so a rotation is picked up at once), rate-limited so forged kids cannot hammer Entra.
  */
 import { importJWK, type CryptoKey as JoseKey } from 'jose'
-import type { HttpsClient } from '../kernel/https-client.js'
+import type { HttpsClient } from '../http/index.js'
 import { UpstreamFailure } from './errors.js'
 
 export interface TenantMetadata {

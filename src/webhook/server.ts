@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { BodyTooLarge, readRequestBody } from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { newGuid } from '../kernel/ids.js'
 import { reviewToken, type AuthnDeps } from './authenticate.js'
@@ -40,25 +41,13 @@ export interface WebhookServerDeps {
   onUnexpected: (err: unknown) => void
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume()
-      reject(new BadReview(`request body is larger than ${limit} bytes`, 413))
-      return
-    }
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > limit) {
-        req.destroy()
-        reject(new BadReview(`request body is larger than ${limit} bytes`, 413))
-      } else chunks.push(c)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
+/** guard reads the bytes as sent (Go's net/http does not decode a request's Content-Encoding). */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  try {
+    return (await readRequestBody(req, { limit, contentEncoding: 'ignore' })).toString('utf8')
+  } catch (err) {
+    throw err instanceof BodyTooLarge ? new BadReview(`request body is larger than ${limit} bytes`, 413) : err
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string): void {

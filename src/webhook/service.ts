@@ -6,7 +6,7 @@
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
-import { createHttpsClient, type HttpsClient } from '../kernel/https-client.js'
+import { createHttpsClient, type HttpsClient } from '../http/index.js'
 import type { ResolvedConfig } from '../config.js'
 import type { AuthnResult } from './authenticate.js'
 import { UpstreamFailure } from './errors.js'

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { createClock } from '../../src/kernel/clock.js'
 import { createEventBus, type EventBus } from '../../src/kernel/events.js'
 import { loadOrCreatePki, type Pki } from '../../src/kernel/tls.js'
-import { listen, type Listener } from '../../src/http/listen.js'
+import { listen, type Listener } from '../../src/http/index.js'
 import { createApiServer, type ApiServer, type ApiServerDeps } from '../../src/apiserver/index.js'
 
 export interface TestApiServer {

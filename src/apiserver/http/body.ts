@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
+import { BodyTooLarge, mediaTypeOf, readRequestBody } from '../../http/index.js'
 import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../errors.js'
 import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
@@ -18,35 +19,14 @@ export const OBJECT_MEDIA_TYPES = [
   'application/vnd.kubernetes.protobuf',
 ]
 
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > limit) return Promise.reject(new RequestEntityTooLarge(limit))
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    let failed = false
-    req.on('data', (c: Buffer) => {
-      if (failed) return
-      size += c.length
-      if (size > limit) {
-        failed = true
-        chunks.length = 0
-        reject(new RequestEntityTooLarge(limit))
-        return
-      }
-      chunks.push(c)
-    })
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks))
-    })
-    req.on('error', (err) => {
-      if (!failed) reject(err)
-    })
-  })
+/** Reads a body as kube-apiserver's limitedReadBody does: bytes as sent (Content-Encoding is not looked at). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  try {
+    return await readRequestBody(req, { limit, contentEncoding: 'ignore' })
+  } catch (err) {
+    throw err instanceof BodyTooLarge ? new RequestEntityTooLarge(limit) : err
+  }
 }
-
-export const mediaTypeOf = (contentType: string | undefined) =>
-  (contentType ?? '').split(';')[0]!.trim().toLowerCase()
 
 export interface DecodedBody {
   value: unknown

@@ -11,7 +11,8 @@ import type { ResourceDef } from '../registry.js'
 import { conform } from '../schema/conform.js'
 import type { SchemaModel } from '../schema/model.js'
 import type { KubeObject } from '../types.js'
-import { decodeBody, mediaTypeOf } from './body.js'
+import { mediaTypeOf } from '../../http/index.js'
+import { decodeBody } from './body.js'
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore'
 

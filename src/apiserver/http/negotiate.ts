@@ -4,31 +4,8 @@
  * JSON (or YAML when asked); it understands protobuf request bodies but never answers in protobuf,
  * which every client accepts because each also lists application/json.
  */
+import { parseAccept, type MediaType } from '../../http/index.js'
 import { NotAcceptable } from '../errors.js'
-
-export interface MediaType {
-  type: string
-  params: Record<string, string>
-}
-
-export function parseAccept(header: string | undefined): MediaType[] {
-  if (!header) return []
-  return header
-    .split(',')
-    .map((part) => {
-      const [type, ...params] = part.split(';').map((s) => s.trim())
-      return {
-        type: (type ?? '').toLowerCase(),
-        params: Object.fromEntries(
-          params
-            .map((p) => p.split('=').map((s) => s.trim()))
-            .filter((kv) => kv.length === 2 && kv[0])
-            .map(([k, v]) => [k!.toLowerCase(), v!.replace(/^"|"$/g, '')]),
-        ),
-      }
-    })
-    .filter((m) => m.type)
-}
 
 export type Representation =
   | { format: 'json' }

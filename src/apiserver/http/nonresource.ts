@@ -15,7 +15,8 @@ import {
 import { MethodNotAllowed, NotAcceptable, NotFound } from '../errors.js'
 import type { OpenApiCache } from '../openapi/documents.js'
 import type { Registry } from '../registry.js'
-import { negotiateDiscovery, parseAccept } from './negotiate.js'
+import { parseAccept } from '../../http/index.js'
+import { negotiateDiscovery } from './negotiate.js'
 import { send } from './respond.js'
 
 export interface NonResourceDeps {

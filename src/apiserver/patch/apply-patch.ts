@@ -5,6 +5,7 @@
  */
 import fastJsonPatch, { type Operation } from 'fast-json-patch'
 import { parse as parseYaml } from 'yaml'
+import { mediaTypeOf } from '../../http/index.js'
 import { BadRequest, UnprocessableEntity, UnsupportedMediaType } from '../errors.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
 import type { SchemaModel } from '../schema/model.js'
@@ -27,7 +28,7 @@ const CUSTOM_PATCH_TYPES: PatchType[] = [
 ]
 
 export function patchTypeOf(contentType: string | undefined, custom = false): PatchType {
-  const base = (contentType ?? '').split(';')[0]!.trim().toLowerCase()
+  const base = mediaTypeOf(contentType)
   const accepted = custom ? CUSTOM_PATCH_TYPES : PATCH_TYPES
   const hit = accepted.find((t) => t === base)
   if (!hit) throw new UnsupportedMediaType([...accepted])

@@ -2,7 +2,7 @@
  * kube-apiserver's webhook retry policy (k8s.io/apiserver pkg/util/webhook): 500 ms initial backoff,
  * factor 1.5, jitter 0.2, 5 attempts, retrying only connection errors and 429 / 500 / 504 answers.
  */
-import type { HttpsResponse } from '../../kernel/https-client.js'
+import type { HttpsResponse } from '../../http/index.js'
 
 export const RETRYABLE_STATUS = new Set([429, 500, 504])
 

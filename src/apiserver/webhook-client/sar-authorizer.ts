@@ -5,7 +5,7 @@
  * A failed call is NoOpinion with the error (the legacy flags' failure policy).
  */
 import type { Clock } from '../../kernel/clock.js'
-import { createHttpsClient } from '../../kernel/https-client.js'
+import { createHttpsClient } from '../../http/index.js'
 import type { AuthorizationAttributes, AuthorizationResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
 import { withWebhookRetry } from './retry.js'

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Clock } from '../../kernel/clock.js'
-import { createHttpsClient } from '../../kernel/https-client.js'
+import { createHttpsClient } from '../../http/index.js'
 import type { TokenAuthResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
 import { withWebhookRetry } from './retry.js'

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import jsonpatch from 'fast-json-patch'
+import { BodyTooLarge, mediaTypeAsSent, readRequestBody } from '../../http/index.js'
 import type { EventBus } from '../../kernel/events.js'
 import type { K8sObject } from '../cluster-objects.js'
 import { WEBHOOK_PATH } from '../constants.js'
@@ -112,62 +113,41 @@ export function createWebhookHandler(
     if (path === '/healthz' || path === '/readyz') return reply(200, 'ok', 'text/plain; charset=utf-8')
     if (path !== WEBHOOK_PATH) return reply(404, '404 page not found\n', 'text/plain; charset=utf-8')
     if (req.method !== 'POST') return reply(405, '', 'text/plain; charset=utf-8')
-    const chunks: Buffer[] = []
-    let size = 0
-    let tooLarge = false
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY) tooLarge = true
-      else chunks.push(c)
-    })
-    req.on('error', () => req.socket.destroy())
-    req.on('end', () => {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim()
-      const body = Buffer.concat(chunks)
-      let out: unknown
-      if (tooLarge)
-        out = {
-          kind: 'AdmissionReview',
-          apiVersion: 'admission.k8s.io/v1',
-          response: errored('', 'request entity is too large'),
-        }
-      else if (body.length === 0)
-        out = {
-          kind: 'AdmissionReview',
-          apiVersion: 'admission.k8s.io/v1',
-          response: errored('', 'request body is empty'),
-        }
-      else if (type !== 'application/json')
-        out = {
-          kind: 'AdmissionReview',
-          apiVersion: 'admission.k8s.io/v1',
-          response: errored('', `contentType=${type}, expected application/json`),
-        }
-      else {
-        let parsed: unknown
-        try {
-          parsed = JSON.parse(body.toString('utf8'))
-        } catch (err) {
-          parsed = undefined
-          out = {
-            kind: 'AdmissionReview',
-            apiVersion: 'admission.k8s.io/v1',
-            response: errored('', (err as Error).message),
-          }
-        }
-        if (!out)
-          try {
-            out = reviewAdmission(parsed, deps)
-          } catch (err) {
-            deps.onUnexpected(err)
-            out = {
-              kind: 'AdmissionReview',
-              apiVersion: 'admission.k8s.io/v1',
-              response: errored('', 'internal error', 500),
-            }
-          }
-      }
-      reply(200, out)
-    })
+    readRequestBody(req, { limit: MAX_BODY, contentEncoding: 'ignore' }).then(
+      (body) => reply(200, answer(mediaTypeAsSent(req.headers['content-type']), body, deps)),
+      (err: unknown) => {
+        if (err instanceof BodyTooLarge) reply(200, review(errored('', 'request entity is too large')))
+        else req.socket.destroy()
+      },
+    )
+  }
+}
+
+const review = (response: AdmissionResponse) => ({
+  kind: 'AdmissionReview',
+  apiVersion: 'admission.k8s.io/v1',
+  response,
+})
+
+/** The answer to a readable body; `type` as sent, since controller-runtime compares the header exactly. */
+function answer(
+  type: string,
+  body: Buffer,
+  deps: AdmissionDeps & { onUnexpected: (err: unknown) => void },
+): unknown {
+  if (body.length === 0) return review(errored('', 'request body is empty'))
+  if (type !== 'application/json')
+    return review(errored('', `contentType=${type}, expected application/json`))
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch (err) {
+    return review(errored('', (err as Error).message))
+  }
+  try {
+    return reviewAdmission(parsed, deps)
+  } catch (err) {
+    deps.onUnexpected(err)
+    return review(errored('', 'internal error', 500))
   }
 }

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import jsonpatch, { type Operation } from 'fast-json-patch'
-import { createHttpsClient, type HttpsClient } from '../../kernel/https-client.js'
+import { createHttpsClient, type HttpsClient } from '../../http/index.js'
 import type { K8sObject } from '../cluster-objects.js'
 import { USE_LABEL, WEBHOOK_NAME, WEBHOOK_PATH, WEBHOOK_SERVICE } from '../constants.js'
 import { KubeApiError } from '../kube-status.js'

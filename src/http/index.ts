@@ -1,0 +1,26 @@
+/** The HTTP toolkit every service and the CLI share; import it only through this file. */
+export { HttpError } from './errors.js'
+export { formBody, readFormBody, FORM_LIMIT, type FormFields } from './form.js'
+export { delay, jsonBody, rawBody } from './json.js'
+export { listen, type Handler, type Listener, type ListenOptions } from './listen.js'
+export { logRequest, requestLog, type RequestRecord } from './request-log.js'
+export { mediaTypeAsSent, mediaTypeOf, parseAccept, type MediaType } from './media-type.js'
+export {
+  BodyAborted,
+  BodyReadError,
+  BodyTooLarge,
+  contentEncodingOf,
+  CorruptContentEncoding,
+  readRequestBody,
+  UnsupportedContentEncoding,
+  type ReadBodyOptions,
+} from './body.js'
+export {
+  createHttpsClient,
+  sendHttps,
+  type HttpsAnswer,
+  type HttpsCall,
+  type HttpsClient,
+  type HttpsClientOptions,
+  type HttpsResponse,
+} from './https-client.js'
