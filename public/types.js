@@ -15,10 +15,10 @@
  * GET /api/state (src/ui/server.ts), the fields the pages read.
  * @typedef {object} UiState
  * @property {{ id: string, domain: string }} tenant
- * @property {ReturnType<import('../src/admin/controls.js').SimulatorControls['clock']>} clock
- * @property {ReturnType<import('../src/admin/controls.js').SimulatorControls['keys']>} keys
+ * @property {ReturnType<import('../src/admin/types.js').SimulatorControls['clock']>} clock
+ * @property {ReturnType<import('../src/admin/types.js').SimulatorControls['keys']>} keys
  * @property {import('../src/kernel/faults.js').ActiveFault[]} faults
- * @property {import('../src/admin/controls.js').DeviceCodeView[]} deviceCodes
+ * @property {import('../src/admin/types.js').DeviceCodeView[]} deviceCodes
  * @property {readonly StepMeta[]} steps
  */
 
