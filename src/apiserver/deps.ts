@@ -8,6 +8,7 @@ import type { EventBus } from '../kernel/events.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { StaticToken } from './authn/authenticate.js'
 import type { CustomResourceDefinition } from './crd/definition.js'
+import type { ApiServerStorage } from './storage.js'
 import type {
   KubeObject,
   AuthorizationAttributes,
@@ -37,6 +38,11 @@ export interface ApiServerDeps {
 
   /** Kubernetes version reported at /version: `1.32.4` or a full VersionInfo. Default `1.32.4`. */
   version?: string | VersionInfo
+  /**
+   * The object storage, built before the server when others must read it at construction (the RBAC
+   * engine, the pod-identity slice). Default: built from `version`, `stateDir`, `customResources`, `nodeName`.
+   */
+  storage?: ApiServerStorage
   /** Directory for the object store (created if missing); omit to keep objects in memory. */
   stateDir?: string
   /** Custom resources served besides the built-in kinds (installed CRDs, e.g. aad-pod-identity's). */
@@ -54,7 +60,9 @@ export interface ApiServerDeps {
   disableLocalAccounts?: () => boolean
   /** Anonymous requests allowed (`--anonymous-auth`). Default true. */
   anonymous?: boolean | (() => boolean)
-  /** Bearer tokens that are not static tokens: the TokenReview webhook with its cache. */
+  /** Bearer tokens that are not static tokens, tried in order before `authenticateToken`. */
+  tokenAuthenticators?: readonly TokenAuthenticator[]
+  /** Bearer tokens no other authenticator knew: the TokenReview webhook with its cache. */
   authenticateToken?: (token: string, audiences: string[]) => Promise<TokenAuthResult>
   /** The API server's audiences (`--api-audiences`). Default `['https://kubernetes.default.svc']`. */
   apiAudiences?: string[]
@@ -72,6 +80,11 @@ export interface ApiServerDeps {
    */
   escalationRulesFor?: (user: UserInfo, namespace: string) => RulesResult | Promise<RulesResult>
 
+  /** Mutating admission of pods being created, in order (the workload identity webhook). */
+  podAdmission?: readonly PodAdmission[]
+  /** Subresources another slice serves: `serviceaccounts/token` (TokenRequest). Absent: 404. */
+  subresources?: { serviceAccountToken?: ServiceAccountTokenRequest }
+
   /** Largest request body accepted. Default 3 MiB (kube-apiserver's limit). */
   maxBodyBytes?: number
   /** Interval of watch BOOKMARK events when the client allows them. Default 60 s. */
@@ -83,26 +96,25 @@ export interface ApiServerDeps {
 }
 
 /**
- * The pod-identity slice's API-server pieces (src/pod-identity/apiserver-hooks.ts), plugged in with
- * `ApiServer.usePodIdentity`: service-account token authentication (tried before the token webhook),
- * the TokenRequest subresource, and the workload identity mutating webhook on pod CREATE.
+ * A bearer-token authenticator tried before `authenticateToken`, as kube-apiserver's union token
+ * authenticator tries service-account tokens before the webhook (k8s.io/apiserver
+ * pkg/authentication/token/union). `undefined`: not this authenticator's kind of token, try the next.
  */
-export interface PodIdentityHooks {
-  /** Service-account tokens of this cluster; `undefined` when the token is not one. */
-  authenticateServiceAccountToken: (
-    token: string,
-    audiences: string[],
-  ) => Promise<TokenAuthResult | undefined>
-  /** `POST …/serviceaccounts/{name}/token`; throws KubeStatusError. */
-  createToken: (input: {
-    namespace: string
-    name: string
-    contentType: string | undefined
-    body: Buffer
-  }) => Promise<{ body: unknown; warnings: string[] }>
-  /** Mutating admission of a pod being created (in process); throws KubeStatusError to refuse it. */
-  admitPod: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
-}
+export type TokenAuthenticator = (token: string, audiences: string[]) => Promise<TokenAuthResult | undefined>
+
+/**
+ * Mutating admission of a pod being created, in process (a mutating admission webhook on pod CREATE);
+ * throws a KubeStatusError to refuse the pod.
+ */
+export type PodAdmission = (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
+
+/** `POST …/serviceaccounts/{name}/token` (TokenRequest); throws a KubeStatusError. */
+export type ServiceAccountTokenRequest = (input: {
+  namespace: string
+  name: string
+  contentType: string | undefined
+  body: Buffer
+}) => Promise<{ body: unknown; warnings: string[] }>
 
 export const DEFAULT_VERSION = '1.32.4'
 

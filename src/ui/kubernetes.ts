@@ -1,19 +1,10 @@
 /**
  * The Kubernetes side of the access explorer and the host controls: the RBAC engine, the bindings,
  * and writing bindings. Backed by the API server's object store (the same objects kubectl sees,
- * through the same create/delete path as an API request), or by the scenario's objects in memory
- * when the simulator runs no API server.
+ * through the same create/delete path as an API request).
  */
-import { remove as removeObject } from '../apiserver/rest/delete.js'
-import { create as createObject } from '../apiserver/rest/write.js'
 import type { ApiServer, KubeObject } from '../apiserver/index.js'
-import {
-  createMemoryRbacObjects,
-  createRbacAuthorizer,
-  kubernetesSeedObjects,
-  type KubernetesScenario,
-  type RbacAuthorizer,
-} from '../rbac/index.js'
+import { createRbacAuthorizer, type RbacAuthorizer } from '../rbac/index.js'
 
 export type BindingKind = 'RoleBinding' | 'ClusterRoleBinding'
 
@@ -91,36 +82,12 @@ export function kubernetesFromApiServer(server: ApiServer, rbac?: RbacAuthorizer
         .map((n) => n.metadata.name ?? '')
         .filter(Boolean),
     createBinding(b) {
-      createObject(ctx, def(b.kind), b.namespace ?? '', toManifest(b))
+      server.writer.create(RBAC_GROUP, def(b.kind).resource, b.namespace ?? '', toManifest(b))
     },
     deleteBinding(kind, name, namespace = '') {
       if (!ctx.store.get(def(kind), kind === 'RoleBinding' ? namespace : '', name)) return false
-      removeObject(ctx, def(kind), kind === 'RoleBinding' ? namespace : '', name)
+      server.writer.remove(RBAC_GROUP, def(kind).resource, namespace, name)
       return true
     },
-  }
-}
-
-/** The scenario's objects in memory (no API server): what the cluster would start with. */
-export function kubernetesFromScenario(scenario: KubernetesScenario | undefined): UiKubernetes {
-  const manifests = kubernetesSeedObjects(scenario)
-  const objects = createMemoryRbacObjects(manifests)
-  const namespaces = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease'])
-  for (const m of manifests) {
-    if (m.kind === 'Namespace') namespaces.add(m.metadata.name)
-    if (m.metadata.namespace) namespaces.add(m.metadata.namespace)
-  }
-  return {
-    rbac: createRbacAuthorizer(objects),
-    bindings: () =>
-      [...objects.list('ClusterRoleBinding'), ...objects.list('RoleBinding')]
-        .map(viewOf)
-        .filter((b): b is BindingView => b !== undefined),
-    namespaces: () => [...namespaces],
-    createBinding(b) {
-      objects.apply(toManifest(b))
-    },
-    deleteBinding: (kind, name, namespace) =>
-      objects.remove(kind, name, kind === 'RoleBinding' ? namespace : undefined),
   }
 }

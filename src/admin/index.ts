@@ -1,0 +1,6 @@
+/**
+ * The admin API (docs/admin-api.md): the simulator's controls, and their HTTPS+JSON surface. Other slices
+ * add their own routes under a path prefix with `AdminExtension`.
+ */
+export { createControls, type DeviceCodeView, type SimulatorControls } from './controls.js'
+export { createAdminApp, type AdminExtension } from './routes.js'
