@@ -9,6 +9,7 @@ import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { StaticToken } from './authn/authenticate.js'
 import type { CustomResourceDefinition } from './crd/definition.js'
 import type { ApiServerStorage } from './storage.js'
+import type { VersionInfo } from './version.js'
 import type {
   KubeObject,
   AuthorizationAttributes,
@@ -17,19 +18,6 @@ import type {
   TokenAuthResult,
   UserInfo,
 } from './types.js'
-
-export interface VersionInfo {
-  major: string
-  minor: string
-  gitVersion: string
-  gitCommit: string
-  gitTreeState: string
-  buildDate: string
-  goVersion: string
-  compiler: string
-  platform: string
-  [field: string]: string
-}
 
 export interface ApiServerDeps {
   clock: Clock
@@ -115,21 +103,3 @@ export type ServiceAccountTokenRequest = (input: {
   contentType: string | undefined
   body: Buffer
 }) => Promise<{ body: unknown; warnings: string[] }>
-
-export const DEFAULT_VERSION = '1.32.4'
-
-export function versionInfo(v: ApiServerDeps['version']): VersionInfo {
-  if (v && typeof v === 'object') return v
-  const [major = '1', minor = '32', patch = '0'] = (v ?? DEFAULT_VERSION).replace(/^v/, '').split('.')
-  return {
-    major,
-    minor,
-    gitVersion: `v${major}.${minor}.${patch}`,
-    gitCommit: '9b5a2f8c1d4e7a6b3c0f2e1d8a7b6c5d4e3f2a1b',
-    gitTreeState: 'clean',
-    buildDate: '2025-04-22T16:02:27Z',
-    goVersion: 'go1.23.8',
-    compiler: 'gc',
-    platform: 'linux/amd64',
-  }
-}

@@ -2,15 +2,8 @@
  * The mock Kubernetes API server: what the composition root wires (see docs/apiserver.md).
  */
 export { createApiServer, createApiServerApp, type ApiServer } from './server.js'
-export {
-  DEFAULT_VERSION,
-  versionInfo,
-  type ApiServerDeps,
-  type PodAdmission,
-  type ServiceAccountTokenRequest,
-  type TokenAuthenticator,
-  type VersionInfo,
-} from './deps.js'
+export type { ApiServerDeps, PodAdmission, ServiceAccountTokenRequest, TokenAuthenticator } from './deps.js'
+export { DEFAULT_VERSION, versionInfo, type VersionInfo } from './version.js'
 export { createApiServerStorage, DEFAULT_NODE_NAME, type ApiServerStorage } from './storage.js'
 export type { ObjectWriter } from './object-writer.js'
 export type { Registry } from './registry.js'

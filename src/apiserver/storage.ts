@@ -7,7 +7,7 @@
 import { ConfigError } from '../kernel/errors.js'
 import { customResourceDef, type CustomResourceDefinition } from './crd/definition.js'
 import { CRD_DEF } from './crd/definitions-api.js'
-import { versionInfo, type VersionInfo } from './deps.js'
+import { versionInfo, type VersionInfo } from './version.js'
 import { createRbacSource, type RbacObjectSource } from './rbac-source.js'
 import { createRegistry, type Registry } from './registry.js'
 import { servedResources } from './served-resources.js'
