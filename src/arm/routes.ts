@@ -5,7 +5,7 @@
  * federated credentials) and render; every error goes to the one ARM error renderer.
  */
 import express, { type Request, type Response } from 'express'
-import { createVerifiedTokenCache } from '../entra/token-verifier.js'
+import { createVerifiedTokenCache } from '../entra/index.js'
 import { delay } from '../http/json.js'
 import { requestLog } from '../http/request-log.js'
 import { requireApiVersion } from './api-version.js'

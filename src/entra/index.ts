@@ -5,7 +5,7 @@
  */
 export { createEntraApp } from './routes.js'
 export type { EntraDeps } from './deps.js'
-export type { Issuers } from './claims.js'
+export { GROUPS_CLAIM_LIMIT, type Issuers } from './claims.js'
 export { createDeviceCodeStore } from './device-codes.js'
 export { createRefreshTokenStore } from './refresh-tokens.js'
 export { decideDeviceCode, DeviceCodeDecisionError } from './device-authorization.js'
