@@ -1,7 +1,7 @@
 /**
  * The mock Kubernetes API server: what the composition root wires (see docs/apiserver.md).
  */
-export { createApiServer, createApiServerApp, type ApiServer } from './server.js'
+export { createApiServer, type ApiServer } from './server.js'
 /** The 403 Status kube-apiserver answers for a denied request (the UI explains decisions with it). */
 export { forbidden } from './authz/attributes.js'
 export type { ApiServerDeps, PodAdmission, ServiceAccountTokenRequest, TokenAuthenticator } from './deps.js'

@@ -276,8 +276,3 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     close: () => controllers.stop(),
   }
 }
-
-/** Just the request handler (the simulator mounts it on its API server listener). */
-export function createApiServerApp(deps: ApiServerDeps): Handler {
-  return createApiServer(deps).handler
-}

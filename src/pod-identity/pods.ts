@@ -10,12 +10,23 @@ import type { Kubelet } from './kubelet.js'
 import { KubeApiError } from './kube-status.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
 
+export interface PodLifecycle {
+  /** Creates a pod through the API server (ServiceAccount admission, the webhook) and starts its token files. */
+  create(manifest: K8sObject): Promise<K8sObject>
+  /** Stores a non-pod object (ServiceAccount, Secret, AzureIdentity, …); pods go through `create`. */
+  apply(obj: K8sObject): Promise<K8sObject>
+  remove(namespace: string, name: string): K8sObject
+  /** The environment of the pod's container (first container by default), ready for a local process. */
+  environment(namespace: string, name: string, opts?: { container?: string }): Promise<Record<string, string>>
+  printEnvironment(namespace: string, name: string, format?: EnvFormat, container?: string): Promise<string>
+}
+
 export function createPodLifecycle(deps: {
   objects: ClusterObjects
   writer: ObjectWriter
   kubelet: Kubelet
   extraEnv: (namespace: string, name: string) => Record<string, string>
-}) {
+}): PodLifecycle {
   async function create(manifest: K8sObject): Promise<K8sObject> {
     if (manifest.kind !== undefined && manifest.kind !== 'Pod')
       throw KubeApiError.badRequest(`${String(manifest.kind)} in version "v1" cannot be handled as a Pod`)

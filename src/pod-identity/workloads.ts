@@ -17,7 +17,7 @@ import { createImdsHandler } from './imds-routes.js'
 import { createKubelet, type Kubelet } from './kubelet.js'
 import { startMic } from './mic.js'
 import { createNmi } from './nmi.js'
-import { createPodLifecycle } from './pods.js'
+import { createPodLifecycle, type PodLifecycle } from './pods.js'
 
 export interface PodWorkloadsDeps {
   /** The API server's writer (its create/update/delete with admission). */
@@ -33,8 +33,6 @@ export interface PodWorkloadsDeps {
   imdsUrl: string
   onUnexpected: (err: unknown) => void
 }
-
-export type PodLifecycle = ReturnType<typeof createPodLifecycle>
 
 export interface PodWorkloads {
   readonly pods: PodLifecycle
