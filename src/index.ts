@@ -6,7 +6,8 @@
  * // … sign in with msal-node against sim.endpoints.authority, approve with sim.approveDeviceCode(code, 'bob@contoso.onmicrosoft.com')
  * await sim.stop()
  */
-export { startSimulator, SERVICE_PORTS, type Simulator, type StartOptions } from './composition/simulator.js'
+export { startSimulator, type Simulator, type StartOptions } from './composition/simulator.js'
+export { SERVICE_PORTS } from './composition/listeners.js'
 export type { SimulatorOptions } from './options.js'
 export type { Endpoints } from './composition/endpoints.js'
 export type { Scenario } from './scenario/types.js'

@@ -35,12 +35,24 @@ function nonNegativeInt(b: Record<string, unknown>, key: string): number | undef
   return v as number
 }
 
+/**
+ * Another slice's admin routes under `path` (the pod-identity slice's under `/pod-identity`). The
+ * extension reads its own bodies and renders its own errors; paths it does not answer fall through to
+ * the admin API's routes.
+ */
+export interface AdminExtension {
+  path: string
+  app: express.Express
+}
+
 export function createAdminApp(
   controls: SimulatorControls,
   onUnexpected: (err: unknown) => void,
+  extensions: readonly AdminExtension[] = [],
 ): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  for (const e of extensions) app.use(e.path, e.app)
   app.use(requestLog('admin', controls.events))
   app.use(jsonBody('256kb'))
   const r = Router()

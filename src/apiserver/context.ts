@@ -20,7 +20,7 @@ export interface ServerContext {
   defaulting: DefaultingContext
   cluster: ClusterFacts
   newUid(): string
-  /** Mutating admission of pods being created (the pod-identity webhook), when plugged in. */
+  /** Mutating admission of pods being created (the workload identity webhook), when configured. */
   admitPod?: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
   /** RFC 3339 time in seconds, the way metav1.Time marshals. */
   now(): string
@@ -40,7 +40,8 @@ export function createServerContext(parts: {
   store: ObjectStore
   model: SchemaModel
   clock: Clock
-  nodeName?: string
+  nodeName: string
+  admitPod?: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
 }): ServerContext {
   const { registry, store, clock } = parts
   const services = registry.byResource('', 'services')!
@@ -81,7 +82,7 @@ export function createServerContext(parts: {
     ...parts,
     defaulting: { suffix: randomSuffix, allocateClusterIP, allocateNodePort },
     cluster: {
-      nodeName: parts.nodeName ?? 'aks-nodepool1-12345678-vmss000000',
+      nodeName: parts.nodeName,
       nodeIP: '10.224.0.4',
       podIP,
       now,

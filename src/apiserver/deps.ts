@@ -8,6 +8,8 @@ import type { EventBus } from '../kernel/events.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { StaticToken } from './authn/authenticate.js'
 import type { CustomResourceDefinition } from './crd/definition.js'
+import type { ApiServerStorage } from './storage.js'
+import type { VersionInfo } from './version.js'
 import type {
   KubeObject,
   AuthorizationAttributes,
@@ -17,19 +19,6 @@ import type {
   UserInfo,
 } from './types.js'
 
-export interface VersionInfo {
-  major: string
-  minor: string
-  gitVersion: string
-  gitCommit: string
-  gitTreeState: string
-  buildDate: string
-  goVersion: string
-  compiler: string
-  platform: string
-  [field: string]: string
-}
-
 export interface ApiServerDeps {
   clock: Clock
   /** Every request emits one `request.completed` event (service `apiserver`) with its auth trace. */
@@ -37,6 +26,11 @@ export interface ApiServerDeps {
 
   /** Kubernetes version reported at /version: `1.32.4` or a full VersionInfo. Default `1.32.4`. */
   version?: string | VersionInfo
+  /**
+   * The object storage, built before the server when others must read it at construction (the RBAC
+   * engine, the pod-identity slice). Default: built from `version`, `stateDir`, `customResources`, `nodeName`.
+   */
+  storage?: ApiServerStorage
   /** Directory for the object store (created if missing); omit to keep objects in memory. */
   stateDir?: string
   /** Custom resources served besides the built-in kinds (installed CRDs, e.g. aad-pod-identity's). */
@@ -54,7 +48,9 @@ export interface ApiServerDeps {
   disableLocalAccounts?: () => boolean
   /** Anonymous requests allowed (`--anonymous-auth`). Default true. */
   anonymous?: boolean | (() => boolean)
-  /** Bearer tokens that are not static tokens: the TokenReview webhook with its cache. */
+  /** Bearer tokens that are not static tokens, tried in order before `authenticateToken`. */
+  tokenAuthenticators?: readonly TokenAuthenticator[]
+  /** Bearer tokens no other authenticator knew: the TokenReview webhook with its cache. */
   authenticateToken?: (token: string, audiences: string[]) => Promise<TokenAuthResult>
   /** The API server's audiences (`--api-audiences`). Default `['https://kubernetes.default.svc']`. */
   apiAudiences?: string[]
@@ -72,6 +68,11 @@ export interface ApiServerDeps {
    */
   escalationRulesFor?: (user: UserInfo, namespace: string) => RulesResult | Promise<RulesResult>
 
+  /** Mutating admission of pods being created, in order (the workload identity webhook). */
+  podAdmission?: readonly PodAdmission[]
+  /** Subresources another slice serves: `serviceaccounts/token` (TokenRequest). Absent: 404. */
+  subresources?: { serviceAccountToken?: ServiceAccountTokenRequest }
+
   /** Largest request body accepted. Default 3 MiB (kube-apiserver's limit). */
   maxBodyBytes?: number
   /** Interval of watch BOOKMARK events when the client allows them. Default 60 s. */
@@ -83,41 +84,22 @@ export interface ApiServerDeps {
 }
 
 /**
- * The pod-identity slice's API-server pieces (src/pod-identity/apiserver-hooks.ts), plugged in with
- * `ApiServer.usePodIdentity`: service-account token authentication (tried before the token webhook),
- * the TokenRequest subresource, and the workload identity mutating webhook on pod CREATE.
+ * A bearer-token authenticator tried before `authenticateToken`, as kube-apiserver's union token
+ * authenticator tries service-account tokens before the webhook (k8s.io/apiserver
+ * pkg/authentication/token/union). `undefined`: not this authenticator's kind of token, try the next.
  */
-export interface PodIdentityHooks {
-  /** Service-account tokens of this cluster; `undefined` when the token is not one. */
-  authenticateServiceAccountToken: (
-    token: string,
-    audiences: string[],
-  ) => Promise<TokenAuthResult | undefined>
-  /** `POST …/serviceaccounts/{name}/token`; throws KubeStatusError. */
-  createToken: (input: {
-    namespace: string
-    name: string
-    contentType: string | undefined
-    body: Buffer
-  }) => Promise<{ body: unknown; warnings: string[] }>
-  /** Mutating admission of a pod being created (in process); throws KubeStatusError to refuse it. */
-  admitPod: (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
-}
+export type TokenAuthenticator = (token: string, audiences: string[]) => Promise<TokenAuthResult | undefined>
 
-export const DEFAULT_VERSION = '1.32.4'
+/**
+ * Mutating admission of a pod being created, in process (a mutating admission webhook on pod CREATE);
+ * throws a KubeStatusError to refuse the pod.
+ */
+export type PodAdmission = (pod: KubeObject, namespace: string, dryRun: boolean) => KubeObject
 
-export function versionInfo(v: ApiServerDeps['version']): VersionInfo {
-  if (v && typeof v === 'object') return v
-  const [major = '1', minor = '32', patch = '0'] = (v ?? DEFAULT_VERSION).replace(/^v/, '').split('.')
-  return {
-    major,
-    minor,
-    gitVersion: `v${major}.${minor}.${patch}`,
-    gitCommit: '9b5a2f8c1d4e7a6b3c0f2e1d8a7b6c5d4e3f2a1b',
-    gitTreeState: 'clean',
-    buildDate: '2025-04-22T16:02:27Z',
-    goVersion: 'go1.23.8',
-    compiler: 'gc',
-    platform: 'linux/amd64',
-  }
-}
+/** `POST …/serviceaccounts/{name}/token` (TokenRequest); throws a KubeStatusError. */
+export type ServiceAccountTokenRequest = (input: {
+  namespace: string
+  name: string
+  contentType: string | undefined
+  body: Buffer
+}) => Promise<{ body: unknown; warnings: string[] }>

@@ -29,7 +29,7 @@ const RESOURCES: Record<string, RbacKind> = {
   clusterrolebindings: 'ClusterRoleBinding',
 }
 
-export function createRbacSource(ctx: ServerContext): RbacObjectSource {
+export function createRbacSource(ctx: Pick<ServerContext, 'store' | 'registry'>): RbacObjectSource {
   let version = ctx.store.revision()
   const cache = new Map<RbacKind, { version: number; items: readonly KubeObject[] }>()
   ctx.store.subscribe((e) => {

@@ -2,21 +2,21 @@
  * The API server: the request pipeline in kube-apiserver's order — request info, authentication
  * (401), impersonation, authorization (403), then routing to discovery/OpenAPI/health or the
  * resource handlers (404/405/415/400/409/422) — and one `request.completed` event per request with
- * the authentication and authorization trace. `createApiServer` builds the store (loaded from the
- * state dir or seeded) and returns the node:http handler for `listen()`.
+ * the authentication and authorization trace. `createApiServer` takes the object storage (or builds
+ * it), seeds it on first start, and returns the node:http handler for `listen()`.
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { ConfigError } from '../kernel/errors.js'
 import type { Handler } from '../http/listen.js'
 import { authenticate, type AuthnConfig, type AuthnStep } from './authn/authenticate.js'
 import { hasImpersonation, impersonate, type ImpersonationStep } from './authn/impersonation.js'
 import { attributesOf, createAuthorizer, forbidden } from './authz/attributes.js'
 import { createServerContext, type ServerContext } from './context.js'
-import { customResourceDef } from './crd/resource-def.js'
-import { CRD_DEF, installCrdObjects } from './crd/definitions-api.js'
+import { createObjectWriter, type ObjectWriter } from './object-writer.js'
+import { installCrdObjects } from './crd/definitions-api.js'
 import { startControllers } from './controllers.js'
-import { versionInfo, type ApiServerDeps, type PodIdentityHooks } from './deps.js'
+import type { ApiServerDeps, PodAdmission } from './deps.js'
+import { versionInfo } from './version.js'
 import { BadRequest, Unauthorized } from './errors.js'
 import { DEFAULT_MAX_BODY_BYTES } from './http/body.js'
 import { handleNonResource } from './http/nonresource.js'
@@ -24,15 +24,14 @@ import { handleResource } from './http/resources.js'
 import { sendError, statusOf } from './http/respond.js'
 import { createOpenApiCache } from './openapi/documents.js'
 import { loadKubeProtos } from './proto/loader.js'
-import { createRbacSource, type RbacObjectSource } from './rbac-source.js'
-import { createRegistry, type Registry } from './registry.js'
-import { servedResources } from './served-resources.js'
+import type { RbacObjectSource } from './rbac-source.js'
+import type { Registry } from './registry.js'
 import { requestInfoOf } from './request-info.js'
 import { createSchemaModel } from './schema/model.js'
 import { seedCluster } from './seed.js'
-import { createObjectStore, type ObjectStore } from './store/object-store.js'
-import { createFilePersistence } from './store/persistence.js'
-import type { AuthorizationResult, UserInfo } from './types.js'
+import { createApiServerStorage } from './storage.js'
+import type { ObjectStore } from './store/object-store.js'
+import type { AuthorizationResult, TokenAuthResult, UserInfo } from './types.js'
 
 export interface ApiServer {
   /** The request handler, for `listen(handler, {tls: {..., requestCert: true}})`. */
@@ -42,8 +41,8 @@ export interface ApiServer {
   /** RBAC objects for the Kubernetes RBAC authorizer. */
   rbac: RbacObjectSource
   context: ServerContext
-  /** Plugs in service-account tokens, TokenRequest and the workload identity webhook (src/pod-identity). */
-  usePodIdentity(hooks: PodIdentityHooks): void
+  /** Writes through the server's create/update/delete, for in-process clients. */
+  writer: ObjectWriter
   /** Stops controllers and timers (open watches end when their listener closes). */
   close(): void
 }
@@ -59,65 +58,77 @@ interface Trace {
   streaming: boolean
 }
 
-function buildStore(deps: ApiServerDeps) {
-  if (!deps.stateDir) return { store: createObjectStore(), persistence: undefined, loaded: undefined }
-  const persistence = createFilePersistence(deps.stateDir)
-  const loaded = persistence.load()
-  if (loaded.problems.length) throw new ConfigError(loaded.problems.map((p) => `API server state: ${p}`))
-  return { store: createObjectStore({ persistence, initialRevision: loaded.revision }), persistence, loaded }
+/**
+ * Bearer tokens: the token authenticators in order (service-account tokens), then the webhook — the
+ * first that knows the token answers (k8s.io/apiserver pkg/authentication/token/union).
+ */
+function bearerAuthenticator(
+  deps: Pick<ApiServerDeps, 'tokenAuthenticators' | 'authenticateToken'>,
+): ((token: string, audiences: string[]) => Promise<TokenAuthResult>) | undefined {
+  const first = deps.tokenAuthenticators ?? []
+  const last = deps.authenticateToken
+  if (first.length === 0) return last
+  return async (token, audiences) => {
+    for (const authenticate of first) {
+      const result = await authenticate(token, audiences)
+      if (result) return result
+    }
+    return last ? last(token, audiences) : { authenticated: false }
+  }
+}
+
+/** Admission plugins in order: each sees the pod the previous one returned. */
+function chainPodAdmission(plugins: readonly PodAdmission[]): PodAdmission | undefined {
+  if (plugins.length === 0) return undefined
+  return (pod, namespace, dryRun) => plugins.reduce((p, admit) => admit(p, namespace, dryRun), pod)
 }
 
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const version = versionInfo(deps.version)
-  const registry = createRegistry([
-    ...servedResources(Number.parseInt(version.minor, 10) || 32),
-    ...(deps.customResources?.length ? [CRD_DEF, ...deps.customResources.map(customResourceDef)] : []),
-  ])
+  const storage = deps.storage ?? createApiServerStorage(deps)
+  const { registry, store } = storage
   const model = createSchemaModel(loadKubeProtos())
-  const { store, persistence, loaded } = buildStore(deps)
+  const admitPod = chainPodAdmission(deps.podAdmission ?? [])
   const ctx = createServerContext({
     registry,
     store,
     model,
     clock: deps.clock,
-    ...(deps.nodeName && { nodeName: deps.nodeName }),
+    nodeName: storage.nodeName,
+    ...(admitPod && { admitPod }),
   })
   const onUnexpected =
     deps.onUnexpectedError ??
     ((err: unknown) => {
       deps.events.emit('server_error', 'apiserver', { message: String((err as Error)?.message ?? err) })
     })
-  if (loaded) {
-    for (const { group, resource, object } of loaded.objects) {
-      const def = registry.byResource(group, resource)
-      if (def?.stored) store.restore(def, object)
-    }
-  }
   const controllers = startControllers(ctx, {
     ...(deps.caPem && { caPem: deps.caPem }),
     onError: onUnexpected,
   })
   try {
-    installCrdObjects(ctx, deps.customResources ?? [])
-    if (!loaded?.seeded) {
-      seedCluster(ctx, deps.seed ?? [])
-      persistence?.markSeeded()
+    installCrdObjects(ctx, storage.customResources)
+    if (!storage.seeded) {
+      // The cluster's starting state, not API requests: admission webhooks installed on the cluster
+      // do not mutate it.
+      seedCluster({ ...ctx, admitPod: undefined }, deps.seed ?? [])
+      storage.markSeeded()
     }
     controllers.reconcileAll()
   } catch (err) {
     controllers.stop()
     throw err
   }
-  const rbac = createRbacSource(ctx)
 
   const openapi = createOpenApiCache(model, registry, version.gitVersion)
   const apiAudiences = deps.apiAudiences ?? ['https://kubernetes.default.svc']
   const anonymous = deps.anonymous
+  const bearerToken = bearerAuthenticator(deps)
   const authn: AuthnConfig = {
     staticTokens: deps.staticTokens ?? [],
     disableLocalAccounts: deps.disableLocalAccounts ?? (() => false),
     anonymous: typeof anonymous === 'function' ? anonymous : () => anonymous ?? true,
-    ...(deps.authenticateToken && { authenticateToken: deps.authenticateToken }),
+    ...(bearerToken && { authenticateToken: bearerToken }),
     apiAudiences,
   }
   const authorize = createAuthorizer(deps.authorize, deps.privilegedGroups ?? ['system:masters'])
@@ -184,7 +195,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     },
     maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 60_000,
-    createToken: undefined as PodIdentityHooks['createToken'] | undefined,
+    ...(deps.subresources?.serviceAccountToken && { createToken: deps.subresources.serviceAccountToken }),
     markStreaming: (res: ServerResponse) => {
       const t = traces.get(res)
       if (t) t.streaming = true
@@ -259,22 +270,9 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     handler,
     store,
     registry,
-    rbac,
+    rbac: storage.rbac,
     context: ctx,
-    usePodIdentity(hooks) {
-      // Service-account tokens first, then the token webhook (kube-apiserver's authenticator order).
-      const webhookToken = deps.authenticateToken
-      authn.authenticateToken = async (token, audiences) =>
-        (await hooks.authenticateServiceAccountToken(token, audiences)) ??
-        (webhookToken ? webhookToken(token, audiences) : { authenticated: false })
-      resourceDeps.createToken = hooks.createToken
-      ctx.admitPod = hooks.admitPod
-    },
+    writer: createObjectWriter(ctx),
     close: () => controllers.stop(),
   }
-}
-
-/** Just the request handler (the simulator mounts it on its API server listener). */
-export function createApiServerApp(deps: ApiServerDeps): Handler {
-  return createApiServer(deps).handler
 }

@@ -5,7 +5,7 @@
  * for error messages, and the groups Azure RBAC evaluates. ARM tokens carry no `groups` claim, so —
  * as ARM does — groups come from the directory (transitively); a token that does list groups adds them.
  */
-import { verifyIssuedToken, type VerifiedTokenCache } from '../entra/token-verifier.js'
+import { verifyIssuedToken, type VerifiedTokenCache } from '../entra/index.js'
 import type { ArmDeps } from './deps.js'
 import {
   ARM_AUDIENCES,

@@ -4,15 +4,14 @@
  * cluster credentials it hands out (API server URL, cluster CA, admin certificate, and the exec command
  * the user kubeconfig runs), and Microsoft.ManagedIdentity's resource provider.
  */
-import type { AzureRbac } from '../azure-rbac/store.js'
-import type { ResolvedAzure, ResolvedCluster } from '../azure-rbac/scenario-resolve.js'
-import type { Issuers } from '../entra/claims.js'
+import type { AzureRbac, ResolvedAzure, ResolvedCluster } from '../azure-rbac/index.js'
+import type { Issuers } from '../entra/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
-import type { ManagedIdentityProvider } from '../pod-identity/fic-arm.js'
+import type { ManagedIdentityProvider } from '../pod-identity/index.js'
 
 /** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
 export interface ExecPlugin {

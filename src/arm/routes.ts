@@ -5,7 +5,7 @@
  * federated credentials) and render; every error goes to the one ARM error renderer.
  */
 import express, { type Request, type Response } from 'express'
-import { createVerifiedTokenCache } from '../entra/token-verifier.js'
+import { createVerifiedTokenCache } from '../entra/index.js'
 import { delay, jsonBody, mediaTypeOf, requestLog } from '../http/index.js'
 import { requireApiVersion } from './api-version.js'
 import { authenticateArm } from './authenticate.js'

@@ -1,5 +1,32 @@
 /**
- * The Azure RBAC slice's surface for the scenario module: the `azure` section's type, schema and demo
- * values (see scenario.ts). The section's reference checks run when it resolves (scenario-resolve.ts).
+ * Azure RBAC: role definitions and assignments, CheckAccess, and guard's mapping of a
+ * SubjectAccessReview onto Azure data actions (docs/azure-rbac.md). The composition root builds the
+ * store once; ARM writes it, the webhook and the UI read it.
  */
+export {
+  createAzureRbac,
+  type AzureRbac,
+  type AzureRbacDeps,
+  type AzureRbacInit,
+  type RoleAssignmentInput,
+} from './store.js'
+export { azureDirectoryFrom } from './directory.js'
+export { resolveAzureScenario, type ResolvedAzure, type ResolvedCluster } from './scenario-resolve.js'
+export { createDecisionCache, type DecisionCache } from './decision-cache.js'
+export {
+  authorizeWithAzureRbac,
+  type AzureAuthzDeps,
+  type AzureAuthzExplanation,
+  type AzureAuthzResult,
+} from './authorize.js'
+export { roleGrants } from './check-access.js'
+export { mapSarToDataAction, scopeFor } from './sar-mapping.js'
+export { inheritedScopes, isWithin, normaliseScope, parseScope } from './scope.js'
+export {
+  PRINCIPAL_TYPES,
+  roleDefinitionResourceId,
+  type PrincipalType,
+  type RoleAssignment,
+  type RoleDefinition,
+} from './model.js'
 export { azureScenarioSchema, demoAzure, type AzureScenario } from './scenario.js'

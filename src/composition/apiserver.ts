@@ -8,10 +8,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   createApiServer,
+  createApiServerStorage,
+  createSarWebhookAuthorizer,
+  createTokenWebhookAuthenticator,
+  readWebhookKubeconfig,
+  unionAuthorizer,
   type ApiServer,
+  type ApiServerDeps,
+  type ApiServerStorage,
   type AuthorizationAttributes,
   type AuthorizationResult,
   type CustomResourceDefinition,
+  type NamedAuthorizer,
   type RulesResult,
   type StaticToken,
   type UserInfo,
@@ -20,13 +28,14 @@ import type { ResolvedConfig } from '../config.js'
 import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
 import { opaque } from '../kernel/ids.js'
-import { createRbacAuthorizer, kubernetesSeedObjects, type RbacAuthorizer } from '../rbac/index.js'
-import type { KubernetesScenario } from '../rbac/scenario.js'
-import { readWebhookKubeconfig } from '../apiserver/webhook-client/kubeconfig.js'
-import { createSarWebhookAuthorizer } from '../apiserver/webhook-client/sar-authorizer.js'
-import { createTokenWebhookAuthenticator } from '../apiserver/webhook-client/token-authenticator.js'
-import { unionAuthorizer, type NamedAuthorizer } from '../apiserver/webhook-client/union.js'
+import {
+  createRbacAuthorizer,
+  kubernetesSeedObjects,
+  type KubernetesScenario,
+  type RbacAuthorizer,
+} from '../rbac/index.js'
 import { startAggregationController } from './aggregation-controller.js'
+import type { WebhookKubeconfigs } from './webhook-kubeconfigs.js'
 
 export interface ComposedApiServer {
   server: ApiServer
@@ -63,17 +72,35 @@ const toRbacRequest = (a: AuthorizationAttributes) => {
     : { user, nonResourceAttributes: { verb: a.verb, path: a.path } }
 }
 
+/**
+ * The API server's objects, built before the server: the RBAC engine and the pod-identity slice read
+ * them at construction. Persisted under `<stateDir>/kube` when the state dir is the caller's.
+ */
+export function composeApiServerStorage(o: {
+  config: ResolvedConfig
+  stateDir: string
+  persistObjects: boolean
+  /** CRDs installed on the cluster (the pod-identity slice's aad-pod-identity CRDs). */
+  customResources: readonly CustomResourceDefinition[]
+}): ApiServerStorage {
+  return createApiServerStorage({
+    version: o.config.apiServer.version,
+    ...(o.persistObjects && { stateDir: join(o.stateDir, 'kube') }),
+    customResources: o.customResources,
+  })
+}
+
 export function composeApiServer(o: {
   config: ResolvedConfig
   clock: Clock
   events: EventBus
   caPem: string
   stateDir: string
-  persistObjects: boolean
+  storage: ApiServerStorage
   kubernetes: KubernetesScenario | undefined
-  /** CRDs installed on the cluster (the pod-identity slice's aad-pod-identity CRDs). */
-  customResources?: readonly CustomResourceDefinition[]
-  kubeconfigs: { webhookAuthn: string; webhookAuthz: string }
+  /** Service-account tokens, the workload identity webhook and TokenRequest (the pod-identity slice). */
+  extensions: Pick<ApiServerDeps, 'tokenAuthenticators' | 'podAdmission' | 'subresources'>
+  kubeconfigs: WebhookKubeconfigs
   /** Azure RBAC for Kubernetes is enabled on the cluster (the SAR webhook joins the chain). */
   azureRbac: boolean
   disableLocalAccounts: () => boolean
@@ -93,12 +120,12 @@ export function composeApiServer(o: {
         version: 'v1',
       })
     : undefined
-  // The RBAC engine reads the API server's object store, which exists only once the server does.
-  const ref: { rbac?: RbacAuthorizer } = {}
+  // The RBAC engine reads the API server's object store (kube-apiserver's RBAC authorizer reads its informers).
+  const rbac = createRbacAuthorizer(o.storage.rbac)
   const rbacAuthorizer: NamedAuthorizer = {
     name: 'RBAC',
     authorize(attrs): AuthorizationResult {
-      const d = ref.rbac!.authorize(toRbacRequest(attrs))
+      const d = rbac.authorize(toRbacRequest(attrs))
       return {
         decision: d.decision,
         reason: d.reason,
@@ -118,19 +145,19 @@ export function composeApiServer(o: {
     clock: o.clock,
     events: o.events,
     version: o.config.apiServer.version,
-    ...(o.persistObjects && { stateDir: join(o.stateDir, 'kube') }),
+    storage: o.storage,
     seed: kubernetesSeedObjects(o.kubernetes),
-    ...(o.customResources && { customResources: o.customResources }),
     caPem: o.caPem,
     serverAddress: o.serverAddress,
     staticTokens: [staticToken],
     disableLocalAccounts: o.disableLocalAccounts,
     anonymous: o.config.apiServer.anonymousAuth,
+    ...o.extensions,
     authenticateToken: authn,
     apiAudiences: o.config.apiServer.apiAudiences,
     authorize: unionAuthorizer(chain),
     rulesFor: (user: UserInfo, namespace: string): RulesResult => {
-      const r = ref.rbac!.rulesFor({ name: user.username, groups: user.groups }, namespace)
+      const r = rbac.rulesFor({ name: user.username, groups: user.groups }, namespace)
       // A webhook authorizer cannot list rules: kube-apiserver marks the answer incomplete.
       return sar
         ? {
@@ -144,11 +171,9 @@ export function composeApiServer(o: {
     },
     // kube-apiserver checks RBAC escalation against RBAC's own rules, without the webhook's caveat.
     escalationRulesFor: (user: UserInfo, namespace: string): RulesResult =>
-      ref.rbac!.rulesFor({ name: user.username, groups: user.groups }, namespace),
+      rbac.rulesFor({ name: user.username, groups: user.groups }, namespace),
     onUnexpectedError: o.onUnexpected,
   })
-  const rbac = createRbacAuthorizer(server.rbac)
-  ref.rbac = rbac
   const stopAggregation = startAggregationController(server)
   return {
     server,

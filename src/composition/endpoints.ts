@@ -2,7 +2,9 @@
  * `endpoints.json`: where every running service listens and who is in the directory. Tests and tools
  * read it instead of guessing ports. Keys of services that are not built yet are absent.
  */
+import { join } from 'node:path'
 import type { Directory } from '../kernel/directory.js'
+import { writeAtomic } from './state-files.js'
 
 export interface Endpoints {
   tenantId: string
@@ -40,4 +42,70 @@ export function directorySummary(directory: Directory): Endpoints['directory'] {
       ...(a.secrets[0] && { secret: a.secrets[0].value }),
     })),
   }
+}
+
+/** The clusters' facts ARM knows, as `endpoints.json` names them. */
+export interface EndpointsCluster {
+  name: string
+  resourceGroup: string
+  subscriptionId: string
+  resourceId: string
+}
+
+/** Every service's URL and the files clients need, as `endpoints.json` and `GET /endpoints` give them. */
+export function serviceEndpoints(o: {
+  directory: Directory
+  urls: {
+    entra: string
+    graph: string
+    arm: string
+    apiServer: string
+    webhook: string
+    ui: string
+    admin: string
+  }
+  /** The webhook answers SubjectAccessReviews (Azure RBAC for Kubernetes). */
+  webhookAuthorizes: boolean
+  cluster: EndpointsCluster | undefined
+  caFile: string
+  stateDir: string
+  kubeconfigs: Record<string, string>
+  /** The pod-identity slice's keys (IMDS, the OIDC issuer, the workload identity webhook). */
+  podIdentity: Record<string, unknown>
+}): Endpoints {
+  const { urls } = o
+  return {
+    tenantId: o.directory.tenant.id,
+    tenantDomain: o.directory.tenant.domain,
+    authority: urls.entra,
+    deviceLogin: `${urls.ui}/devicelogin`,
+    ui: urls.ui,
+    graph: urls.graph,
+    apiServer: urls.apiServer,
+    arm: urls.arm,
+    webhook: {
+      url: urls.webhook,
+      authenticate: `${urls.webhook}/tokenreviews`,
+      ...(o.webhookAuthorizes && { authorize: `${urls.webhook}/subjectaccessreviews` }),
+    },
+    ...(o.cluster && {
+      cluster: {
+        name: o.cluster.name,
+        resourceGroup: o.cluster.resourceGroup,
+        subscriptionId: o.cluster.subscriptionId,
+        resourceId: o.cluster.resourceId,
+      },
+    }),
+    admin: urls.admin,
+    caFile: o.caFile,
+    stateDir: o.stateDir,
+    kubeconfigs: o.kubeconfigs,
+    directory: directorySummary(o.directory),
+    ...o.podIdentity,
+  }
+}
+
+/** Writes `<stateDir>/endpoints.json`. */
+export function writeEndpointsFile(stateDir: string, endpoints: Endpoints): void {
+  writeAtomic(join(stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n')
 }

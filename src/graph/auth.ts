@@ -4,7 +4,7 @@
  * `https://graph.microsoft.com` or the Graph appId — and turned into a caller with its permissions:
  * delegated `scp` (a user is signed in) or application `roles` (app-only).
  */
-import { verifyIssuedToken, type VerifiedTokenCache } from '../entra/token-verifier.js'
+import { verifyIssuedToken, type VerifiedTokenCache } from '../entra/index.js'
 import type { ServicePrincipal, User } from '../kernel/directory.js'
 import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import type { GraphDeps } from './deps.js'

@@ -1,4 +1,4 @@
-import type { Issuers } from '../entra/claims.js'
+import type { Issuers } from '../entra/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'

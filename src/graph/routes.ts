@@ -4,6 +4,7 @@
  */
 import express from 'express'
 import { rawBody, requestLog } from '../http/index.js'
+import { authenticate, type Caller } from './auth.js'
 import type { GraphDeps } from './deps.js'
 import { graphErrorHandler, setGraphHeaders } from './render-error.js'
 import { createGraphService } from './service.js'
@@ -15,9 +16,43 @@ const ODATA_JSON =
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
+export interface GraphRouteRequest {
+  method: string
+  /** The route's `path` matched against the percent-decoded request path. */
+  match: RegExpExecArray
+  /** The raw request body (Graph decides what readable JSON is). */
+  body: Buffer | undefined
+  /** The caller, authenticated as Graph authenticates every request. */
+  caller: Caller
+}
+
+/** An answer rendered as Graph renders its own: Graph's headers, OData JSON, or no body. */
+export interface GraphRouteResult {
+  status: number
+  body?: unknown
+}
+
+/**
+ * A Graph resource served by another slice (applications' federatedIdentityCredentials, by the
+ * pod-identity slice). Requests whose path it does not match go to Graph's own operations; errors it
+ * throws (Graph's error classes) are rendered in Graph's envelope.
+ */
+export interface GraphRoute {
+  path: RegExp
+  handle(req: GraphRouteRequest): GraphRouteResult | Promise<GraphRouteResult>
+}
+
+function decodedPath(p: string): string | undefined {
+  try {
+    return decodeURIComponent(p)
+  } catch {
+    return undefined
+  }
+}
+
 export function createGraphApp(
   deps: GraphDeps,
-  opts: { onUnexpected: (err: unknown) => void },
+  opts: { onUnexpected: (err: unknown) => void; routes?: readonly GraphRoute[] },
 ): express.Express {
   const service = createGraphService(deps)
   const app = express()
@@ -27,6 +62,23 @@ export function createGraphApp(
   app.use(requestLog('graph', deps.events))
   // Raw bytes: the service decides what a readable JSON body is, as Graph does.
   app.use(rawBody(BODY_LIMIT))
+  for (const route of opts.routes ?? [])
+    app.use(async (req, res, next) => {
+      const path = decodedPath(req.path)
+      const match = path === undefined ? null : route.path.exec(path)
+      if (!match) return next()
+      const result = await route.handle({
+        method: req.method,
+        match,
+        body: Buffer.isBuffer(req.body) ? req.body : undefined,
+        caller: await authenticate(req.headers.authorization, deps),
+      })
+      setGraphHeaders(req, res)
+      res.status(result.status)
+      if (result.body === undefined) return void res.end()
+      res.setHeader('Content-Type', ODATA_JSON).setHeader('OData-Version', '4.0')
+      res.send(Buffer.from(JSON.stringify(result.body)))
+    })
   app.use(async (req, res) => {
     const result = await service.handle({
       method: req.method,

@@ -3,7 +3,7 @@
  * route, apply injected faults (`graph.<operation>`), authorise, find the target, run the operation.
  * Transport-free, so the HTTP app, the tests and the benchmark all call the same function.
  */
-import { createVerifiedTokenCache } from '../entra/token-verifier.js'
+import { createVerifiedTokenCache } from '../entra/index.js'
 import type { DirectoryObject } from '../kernel/directory.js'
 import { isGuid } from '../kernel/ids.js'
 import { authenticate, type Caller } from './auth.js'

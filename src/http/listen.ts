@@ -20,6 +20,30 @@ export interface ListenOptions {
   tls?: { cert: string; key: string; ca?: string; requestCert?: boolean }
 }
 
+/**
+ * A listener opened before its application exists, so the URLs of every service are known when the
+ * applications are built. Until `serve` is called it answers 503; `serve` may be called once.
+ */
+export interface OpenListener extends Listener {
+  serve(handler: Handler): void
+}
+
+export async function openListener(opts: ListenOptions): Promise<OpenListener> {
+  let current: Handler | undefined
+  const listener = await listen((req, res) => {
+    if (current) return current(req, res)
+    res.statusCode = 503
+    res.end()
+  }, opts)
+  return {
+    ...listener,
+    serve(handler) {
+      if (current) throw new TypeError(`${listener.url} already has its application`)
+      current = handler
+    },
+  }
+}
+
 export async function listen(handler: Handler, opts: ListenOptions): Promise<Listener> {
   const server = opts.tls
     ? createHttpsServer(

@@ -6,6 +6,7 @@
  * admin API's `{"error":{"code","message"}}`.
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express'
+import type { AdminExtension } from '../admin/index.js'
 import { HttpError, jsonBody, requestLog } from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { SimulatorError } from '../kernel/errors.js'
@@ -152,14 +153,11 @@ function router(pi: PodIdentity): Router {
   return r
 }
 
-/** The admin app with the slice's routes in front, under `/pod-identity`. */
-export function withPodIdentityAdmin(
-  admin: express.Express,
+/** The slice's admin routes, for the admin API to mount under `/pod-identity`. */
+export function podIdentityAdminExtension(
   pi: PodIdentity,
   deps: { events: EventBus; onUnexpected: (err: unknown) => void },
-): express.Express {
-  const app = express()
-  app.disable('x-powered-by')
+): AdminExtension {
   const sub = express()
   sub.use(requestLog('admin', deps.events))
   sub.use(jsonBody('1mb'))
@@ -186,7 +184,5 @@ export function withPodIdentityAdmin(
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } })
   }
   sub.use(onError)
-  app.use('/pod-identity', sub)
-  app.use((req, res) => admin(req, res))
-  return app
+  return { path: '/pod-identity', app: sub }
 }

@@ -1,15 +1,10 @@
 /**
- * The slice plugged into the mock kube-apiserver (`ApiServer.usePodIdentity`): the API server's store
- * as this slice's `ClusterObjects` (the aadpodidentity.k8s.io objects too when it serves their CRDs;
- * otherwise they stay in this slice's memory, as does the simulated node it does not store), writes
- * through the API server's own create/update/delete (so the webhook runs in its admission chain),
- * and the hooks it calls — service-account token
- * authentication, the TokenRequest subresource and the workload identity webhook on pod CREATE.
+ * The slice over the mock kube-apiserver: the API server's store as this slice's `ClusterObjects` (the
+ * aadpodidentity.k8s.io objects too when it serves their CRDs; otherwise they stay in this slice's
+ * memory, as does the simulated node it does not store), and writes through the API server's own
+ * create/update/delete (so the workload identity webhook runs in its admission chain).
  */
-import type { PodIdentityHooks } from '../apiserver/deps.js'
-import type { ApiServer } from '../apiserver/index.js'
-import { remove } from '../apiserver/rest/delete.js'
-import { create, replace } from '../apiserver/rest/write.js'
+import type { ApiServerStorage, ObjectWriter as ApiObjectWriter } from '../apiserver/index.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { ChangeType, ClusterKind, ClusterObjects, K8sObject, MemoryCluster } from './cluster-objects.js'
 import { AAD_POD_IDENTITY_GROUP } from './crds.js'
@@ -30,8 +25,6 @@ const KIND_OF_GR = new Map(
 )
 
 export interface ObjectWriter {
-  /** True when the writer runs admission itself (the API server does). */
-  readonly admits: boolean
   create(obj: K8sObject): K8sObject
   /** Replaces an existing object (controllers' status writes). */
   update(obj: K8sObject): K8sObject
@@ -39,104 +32,80 @@ export interface ObjectWriter {
 }
 
 export interface ApiServerObjects extends ClusterObjects {
-  attach(server: ApiServer): void
-  writer: ObjectWriter
+  /**
+   * Starts forwarding the store's changes to subscribers, and announces the pods that exist already
+   * (seeded, or restored from the state dir) — once the subscribers (kubelet, NMI, MIC) exist.
+   */
+  start(): void
 }
 
 /** `extra`: the objects of kinds the API server does not serve (AzureIdentity, … without the CRDs). */
-export function createApiServerObjects(extra: MemoryCluster): ApiServerObjects {
-  let server: ApiServer | undefined
+export function createApiServerObjects(storage: ApiServerStorage, extra: MemoryCluster): ApiServerObjects {
   const listeners = new Set<(type: ChangeType, kind: ClusterKind, obj: K8sObject) => void>()
   const notify = (type: ChangeType, kind: ClusterKind, obj: K8sObject) => {
     for (const l of listeners) l(type, kind, obj)
   }
   const defOf = (kind: ClusterKind) => {
     const gr = SERVED[kind]
-    return gr && server ? server.registry.byResource(gr.group, gr.resource) : undefined
+    return gr && storage.registry.byResource(gr.group, gr.resource)
   }
   /** The node pods are scheduled on: the API server simulates it without storing a Node. */
   const node = (name: string): K8sObject | undefined =>
-    server && name === server.context.cluster.nodeName
+    name === storage.nodeName
       ? { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: stableGuid('aks-auth-sim/node', name) } }
       : undefined
   const objects: ApiServerObjects = {
     get(kind, ns, name) {
       if (kind === 'Node') return node(name)
       const def = defOf(kind)
-      if (!def) return SERVED[kind] && !server ? undefined : extra.get(kind, ns, name)
-      return server!.store.get(def, ns, name)
+      return def ? storage.store.get(def, ns, name) : extra.get(kind, ns, name)
     },
     list(kind, ns) {
-      if (kind === 'Node') return server ? [node(server.context.cluster.nodeName)!] : []
+      if (kind === 'Node') return [node(storage.nodeName)!]
       const def = defOf(kind)
-      if (!def) return SERVED[kind] && !server ? [] : extra.list(kind, ns)
-      return server!.store.list(def, ns ?? '')
+      return def ? storage.store.list(def, ns ?? '') : extra.list(kind, ns)
     },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    attach(s) {
-      server = s
-      s.store.subscribe((e) => {
+    start() {
+      storage.store.subscribe((e) => {
         const kind = KIND_OF_GR.get(e.gr)
         if (kind) notify(e.type, kind, e.object)
       })
       extra.subscribe(notify)
-      // Pods that exist already (seeded, or restored from the state dir) start now.
       for (const p of objects.list('Pod')) notify('ADDED', 'Pod', p)
-    },
-    writer: {
-      admits: true,
-      create(obj) {
-        const kind = obj.kind as ClusterKind
-        const def = defOf(kind)
-        if (!def) return extra.put(obj)
-        const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : ''
-        return create(server!.context, def, ns, obj)
-      },
-      update(obj) {
-        const kind = obj.kind as ClusterKind
-        const def = defOf(kind)
-        if (!def) return extra.put(obj)
-        const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : ''
-        const old = server!.store.get(def, ns, obj.metadata.name ?? '')
-        if (!old) return create(server!.context, def, ns, obj)
-        return replace(server!.context, def, old, obj, '')
-      },
-      remove(kind, ns, name) {
-        const def = defOf(kind)
-        if (!def) return extra.remove(kind, ns, name)
-        const out = remove(server!.context, def, ns, name)
-        return 'metadata' in out ? (out as K8sObject) : undefined
-      },
     },
   }
   return objects
 }
 
-/** The hooks the API server calls. */
-export function apiServerHooks(pi: {
-  authenticateServiceAccountToken: PodIdentityHooks['authenticateServiceAccountToken']
-  tokenRequest(input: { namespace: string; name: string; contentType?: string; body: Buffer }): Promise<{
-    body: unknown
-    warnings: string[]
-  }>
-  admitPodInProcess(pod: K8sObject, namespace: string, dryRun: boolean): K8sObject
-}): PodIdentityHooks {
+/** Writes of this slice's kinds: the API server's for the kinds it serves, the memory's for the rest. */
+export function apiServerWriter(
+  storage: ApiServerStorage,
+  api: ApiObjectWriter,
+  extra: MemoryCluster,
+): ObjectWriter {
+  const served = (kind: ClusterKind) => {
+    const gr = SERVED[kind]
+    return gr && storage.registry.byResource(gr.group, gr.resource) ? gr : undefined
+  }
   return {
-    authenticateServiceAccountToken: (token, audiences) =>
-      pi.authenticateServiceAccountToken(token, audiences),
-    // This slice's KubeApiError shares the API server's Status error base: it renders as its own.
-    async createToken(input) {
-      const r = await pi.tokenRequest({
-        namespace: input.namespace,
-        name: input.name,
-        ...(input.contentType && { contentType: input.contentType }),
-        body: input.body,
-      })
-      return { body: r.body, warnings: r.warnings }
+    create(obj) {
+      const gr = served(obj.kind as ClusterKind)
+      if (!gr) return extra.put(obj)
+      return api.create(gr.group, gr.resource, obj.metadata.namespace ?? 'default', obj)
     },
-    admitPod: (pod, namespace, dryRun) => pi.admitPodInProcess(pod, namespace, dryRun),
+    update(obj) {
+      const gr = served(obj.kind as ClusterKind)
+      if (!gr) return extra.put(obj)
+      return api.update(gr.group, gr.resource, obj.metadata.namespace ?? 'default', obj)
+    },
+    remove(kind, ns, name) {
+      const gr = served(kind)
+      if (!gr) return extra.remove(kind, ns, name)
+      return api.remove(gr.group, gr.resource, ns, name)
+    },
   }
 }

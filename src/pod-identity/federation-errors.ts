@@ -4,7 +4,7 @@
  * code as 401 `invalid_client`; the legacy generic AADSTS70021 came as 400 `invalid_request` (2022) —
  * `legacy` selects it. Texts marked [unverified] in docs/pod-identity.md are best knowledge.
  */
-import { EntraError } from '../entra/errors.js'
+import { EntraError } from '../entra/index.js'
 
 const FIC_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation'
 const CHECK =

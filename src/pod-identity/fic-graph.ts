@@ -1,26 +1,21 @@
 /**
- * Microsoft Graph `federatedIdentityCredentials` of app registrations (Graph API
- * reference `application-post-federatedidentitycredentials`): POST / GET (list, one) / DELETE under
- * `/{v1.0|beta}/applications/{objectId}` or `/applications(appId='{appId}')`, with Graph's bodies,
- * permissions (Application.ReadWrite.All to write, Application.Read.All to read) and error envelope.
- * Mounted in front of the Graph app; every other path falls through to it.
+ * Microsoft Graph `federatedIdentityCredentials` of app registrations (Microsoft Graph reference,
+ * "Create federatedIdentityCredential", `application-post-federatedidentitycredentials`): POST / GET
+ * (list, one) / DELETE under `/{v1.0|beta}/applications/{objectId}` or `/applications(appId='{appId}')`,
+ * with Graph's bodies, permissions (Application.ReadWrite.All to write, Application.Read.All to read)
+ * and error envelope. Served by the Graph app as a `GraphRoute`; every other path is Graph's own.
  */
-import express, { type NextFunction, type Request, type Response } from 'express'
-import type { EntraDeps } from '../entra/deps.js'
-import { authenticate } from '../graph/auth.js'
-import type { GraphDeps } from '../graph/deps.js'
+import type { EventBus } from '../kernel/events.js'
 import {
   AuthorizationRequestDenied,
   BadRequest,
   GraphError,
   RequestBadRequest,
   RequestResourceNotFound,
-} from '../graph/errors.js'
-import { graphErrorHandler, setGraphHeaders } from '../graph/render-error.js'
-import { rawBody, requestLog } from '../http/index.js'
-import type { EventBus } from '../kernel/events.js'
+  type GraphRoute,
+} from '../graph/index.js'
 import { stableGuid } from '../kernel/ids.js'
-import type { Application } from '../kernel/directory.js'
+import type { Application, Directory } from '../kernel/directory.js'
 import {
   FicValidationError,
   type FederatedCredential,
@@ -29,8 +24,6 @@ import {
 
 const PATH =
   /^\/(v1\.0|beta)\/applications(?:\/([^/()]+)|\(appId='([^']*)'\))\/federatedIdentityCredentials(?:\/([^/]+))?\/?$/i
-const ODATA_JSON =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8'
 const ENTITY = 'FederatedIdentityCredential'
 
 class RequestConflict extends GraphError {
@@ -75,28 +68,17 @@ function graphProblem(err: FicValidationError): GraphError {
   }
 }
 
-export function createFicGraphRouter(deps: {
-  entra: EntraDeps
+export function federatedCredentialsGraphRoute(deps: {
+  directory: Directory
+  events: EventBus
   graphBaseUrl: () => string
   credentials: FederatedCredentialStore
   /** Managed identities are service principals without an application object. */
   isManagedIdentity: (appId: string) => boolean
-  onUnexpected: (err: unknown) => void
-}) {
-  const e = deps.entra
-  const graphDeps: GraphDeps = {
-    directory: e.directory,
-    keys: e.keys,
-    clock: e.clock,
-    events: e.events,
-    faults: e.faults,
-    issuers: e.issuers,
-    authority: e.authority,
-    baseUrl: deps.graphBaseUrl,
-  }
-  const tenantId = e.directory.tenant.id
+}): GraphRoute {
+  const tenantId = deps.directory.tenant.id
   const findApp = (objectId: string | undefined, appId: string | undefined): Application | undefined => {
-    const apps = e.directory.applications().filter((a) => !deps.isManagedIdentity(a.appId))
+    const apps = deps.directory.applications().filter((a) => !deps.isManagedIdentity(a.appId))
     if (appId !== undefined) return apps.find((a) => a.appId === appId.toLowerCase())
     return apps.find((a) => applicationObjectId(tenantId, a.appId) === objectId?.toLowerCase())
   }
@@ -108,109 +90,60 @@ export function createFicGraphRouter(deps: {
     description: f.description,
     audiences: f.audiences,
   })
-
-  const app = express.Router()
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
-    let path: string
-    try {
-      path = decodeURIComponent(req.path)
-    } catch {
-      return next()
+  function handle({ method, match, body: raw, caller }: Parameters<GraphRoute['handle']>[0]) {
+    const [, version, objectId, appIdKey, ficKey] = match
+    const writes = method !== 'GET'
+    const wanted = writes
+      ? ['application.readwrite.all', 'directory.accessasuser.all']
+      : [
+          'application.read.all',
+          'application.readwrite.all',
+          'directory.read.all',
+          'directory.accessasuser.all',
+        ]
+    if (!wanted.some((p) => caller.permissions.has(p))) throw new AuthorizationRequestDenied()
+    const target = findApp(objectId, appIdKey)
+    if (!target) throw new RequestResourceNotFound(objectId ?? appIdKey ?? '')
+    const owner = target.appId
+    const base = `${deps.graphBaseUrl()}/${version!.toLowerCase()}/$metadata#applications('${applicationObjectId(tenantId, owner)}')/federatedIdentityCredentials`
+    if (method === 'GET' && !ficKey)
+      return { status: 200, body: { '@odata.context': base, value: deps.credentials.list(owner).map(view) } }
+    if (method === 'GET') {
+      const f = deps.credentials.get(owner, ficKey!)
+      if (!f) throw new RequestResourceNotFound(ficKey!)
+      return { status: 200, body: { '@odata.context': `${base}/$entity`, ...view(f) } }
     }
-    const m = PATH.exec(path)
-    if (!m) return next()
-    try {
-      const [, version, objectId, appIdKey, ficKey] = m
-      const caller = await authenticate(req.headers.authorization, graphDeps)
-      const writes = req.method !== 'GET'
-      const wanted = writes
-        ? ['application.readwrite.all', 'directory.accessasuser.all']
-        : [
-            'application.read.all',
-            'application.readwrite.all',
-            'directory.read.all',
-            'directory.accessasuser.all',
-          ]
-      if (!wanted.some((p) => caller.permissions.has(p))) throw new AuthorizationRequestDenied()
-      const target = findApp(objectId, appIdKey)
-      if (!target) throw new RequestResourceNotFound(objectId ?? appIdKey ?? '')
-      const owner = target.appId
-      const base = `${deps.graphBaseUrl()}/${version!.toLowerCase()}/$metadata#applications('${applicationObjectId(tenantId, owner)}')/federatedIdentityCredentials`
-      const send = (status: number, body?: unknown) => {
-        setGraphHeaders(req, res)
-        res.status(status)
-        if (body === undefined) return void res.end()
-        res.setHeader('Content-Type', ODATA_JSON).setHeader('OData-Version', '4.0')
-        res.send(Buffer.from(JSON.stringify(body)))
-      }
-      if (req.method === 'GET' && !ficKey)
-        return send(200, { '@odata.context': base, value: deps.credentials.list(owner).map(view) })
-      if (req.method === 'GET') {
-        const f = deps.credentials.get(owner, ficKey!)
-        if (!f) throw new RequestResourceNotFound(ficKey!)
-        return send(200, { '@odata.context': `${base}/$entity`, ...view(f) })
-      }
-      if (req.method === 'DELETE' && ficKey) {
-        if (!deps.credentials.remove(owner, ficKey)) throw new RequestResourceNotFound(ficKey)
-        return send(204)
-      }
-      if (req.method === 'POST' && !ficKey) {
-        let body: unknown
-        try {
-          body = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '')
-        } catch {
-          throw BadRequest.unreadableJson()
-        }
-        if (typeof body !== 'object' || body === null || Array.isArray(body))
-          throw BadRequest.unreadableJson()
-        const f = deps.credentials.create(owner, body)
-        e.events.emit('federated_credential.created', 'graph', {
-          application: target.name,
-          name: f.name,
-          issuer: f.issuer,
-          subject: f.subject,
-        })
-        return send(201, { '@odata.context': `${base}/$entity`, ...view(f) })
-      }
-      throw new RequestBadRequest('Specified HTTP method is not allowed for the request target.')
-    } catch (err) {
-      next(err instanceof FicValidationError ? graphProblem(err) : err)
+    if (method === 'DELETE' && ficKey) {
+      if (!deps.credentials.remove(owner, ficKey)) throw new RequestResourceNotFound(ficKey)
+      return { status: 204 }
     }
-  })
-  return app
-}
-
-/** Wraps the Graph app: federated-credential paths here, everything else to `graph`. */
-export function withFederatedCredentialsGraph(
-  graph: express.Express,
-  router: express.Router,
-  deps: {
-    now: () => number
-    authority: () => string
-    events: EventBus
-    onUnexpected: (err: unknown) => void
-  },
-): express.Express {
-  const app = express()
-  app.disable('x-powered-by')
-  app.set('etag', false)
-  const log = requestLog('graph', deps.events)
-  const raw = rawBody('4mb')
-  // Only this slice's paths are logged and read here; the Graph app does both for its own.
-  app.use((req, res, next) => {
-    if (!PATH.test(safeDecode(req.path))) return next()
-    log(req, res, () => raw(req, res, next))
-  })
-  app.use(router)
-  app.use((req, res) => graph(req, res))
-  app.use(graphErrorHandler(deps))
-  return app
-}
-
-function safeDecode(p: string): string {
-  try {
-    return decodeURIComponent(p)
-  } catch {
-    return p
+    if (method === 'POST' && !ficKey) {
+      let body: unknown
+      try {
+        body = JSON.parse(raw ? raw.toString('utf8') : '')
+      } catch {
+        throw BadRequest.unreadableJson()
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw BadRequest.unreadableJson()
+      const f = deps.credentials.create(owner, body)
+      deps.events.emit('federated_credential.created', 'graph', {
+        application: target.name,
+        name: f.name,
+        issuer: f.issuer,
+        subject: f.subject,
+      })
+      return { status: 201, body: { '@odata.context': `${base}/$entity`, ...view(f) } }
+    }
+    throw new RequestBadRequest('Specified HTTP method is not allowed for the request target.')
+  }
+  return {
+    path: PATH,
+    handle(req) {
+      try {
+        return handle(req)
+      } catch (err) {
+        throw err instanceof FicValidationError ? graphProblem(err) : err
+      }
+    },
   }
 }

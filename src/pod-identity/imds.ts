@@ -9,7 +9,7 @@
  * counted. A request without query and Metadata header (DefaultAzureCredential's probe) gets a fast 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { EntraDeps } from '../entra/deps.js'
+import type { EntraDeps } from '../entra/index.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { ManagedIdentity } from './managed-identities.js'

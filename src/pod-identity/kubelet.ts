@@ -50,6 +50,18 @@ interface Projection {
 
 const key = (ns: string, name: string) => `${ns}/${name}`
 
+export interface Kubelet {
+  /** Starts a pod's projected token files (once; concurrent starts share the work). */
+  start(pod: K8sObject): Promise<PodVolumes>
+  stop(namespace: string, name: string): void
+  /** Rewrites tokens due for rotation (all with `force`, or one pod's with `only`); how many were written. */
+  refresh(force?: boolean, only?: { namespace: string; name: string }): Promise<number>
+  pod(namespace: string, name: string): PodVolumes | undefined
+  /** Stop (true) or resume refreshing a pod's tokens, as when the kubelet cannot reach the API server. */
+  pause(namespace: string, name: string, paused: boolean): boolean
+  close(): void
+}
+
 export function createKubelet(deps: {
   /** Root under which pod volumes are written. */
   dir: string
@@ -58,7 +70,7 @@ export function createKubelet(deps: {
   events: EventBus
   mint: MintToken
   tickMs?: number
-}) {
+}): Kubelet {
   const pods = new Map<string, PodVolumes>()
 
   async function write(pod: K8sObject, t: ProjectedToken): Promise<void> {
@@ -186,7 +198,6 @@ export function createKubelet(deps: {
     stop,
     refresh,
     pod: (ns: string, name: string) => pods.get(key(ns, name)),
-    /** Stop (true) or resume refreshing a pod's tokens, as when the kubelet cannot reach the API server. */
     pause(ns: string, name: string, paused: boolean) {
       const entry = pods.get(key(ns, name))
       if (entry) entry.paused = paused
@@ -198,5 +209,3 @@ export function createKubelet(deps: {
     },
   }
 }
-
-export type Kubelet = ReturnType<typeof createKubelet>

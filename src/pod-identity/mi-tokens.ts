@@ -1,17 +1,22 @@
 /**
- * Tokens for managed identities (Microsoft Learn how-to-use-vm-token): a v1/v2 app-only token (as the resource
+ * Tokens for managed identities (Microsoft Learn, "How to use managed identities for Azure resources on
+ * an Azure VM to acquire an access token"; docs/pod-identity.md): a v1/v2 app-only token (as the resource
  * dictates) for the identity's service principal, `appidacr: "2"`, `xms_mirid` = the identity's ARM id
  * with lower-case `resourcegroups`, and a lifetime of about a day. IMDS issues them directly; on the
  * token endpoint, `withManagedIdentityTokens` wraps client_credentials so a federated exchange for a
  * managed identity gets the same token.
  */
-import type { EntraDeps } from '../entra/deps.js'
-import { grantedAppRoles, issueAppTokens } from '../entra/app-tokens.js'
-import { InvalidRequest, InvalidResource } from '../entra/errors.js'
-import { parseAppScope } from '../entra/grants/client-credentials.js'
-import type { GrantHandler } from '../entra/grants/types.js'
-import type { ResourceRequest } from '../entra/scopes.js'
-import type { IssuedTokens } from '../entra/tokens.js'
+import {
+  grantedAppRoles,
+  InvalidRequest,
+  InvalidResource,
+  issueAppTokens,
+  parseAppScope,
+  type EntraDeps,
+  type GrantHandler,
+  type IssuedTokens,
+  type ResourceRequest,
+} from '../entra/index.js'
 import type { Application } from '../kernel/directory.js'
 import { MANAGED_IDENTITY_TOKEN_LIFETIME } from './constants.js'
 import type { ManagedIdentity } from './managed-identities.js'

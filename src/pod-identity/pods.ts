@@ -1,83 +1,33 @@
 /**
  * Simulated pods: create one the way `kubectl apply` ends up stored (ServiceAccount admission, the
  * mutating webhook, scheduling onto the node), start its projected token files, and print the
- * environment a local process needs to run as it. Writes go to the mock API server when it is wired
- * (its create runs the webhook in its admission chain) or to an in-memory cluster.
+ * environment a local process needs to run as it. Writes go to the mock API server (its create runs
+ * the webhook in its admission chain).
  */
-import { randomInt } from 'node:crypto'
-import type { Clock } from '../kernel/clock.js'
 import type { ObjectWriter } from './apiserver-hooks.js'
-import { isClusterKind, type ClusterObjects, type K8sObject, type MemoryCluster } from './cluster-objects.js'
+import { isClusterKind, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 import type { Kubelet } from './kubelet.js'
 import { KubeApiError } from './kube-status.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
-import type { PodIdentityScenarioInput } from './scenario.js'
-import type { PodAdmission } from './webhook/apiserver-call.js'
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-
-/** Writes to the in-memory cluster, doing what the API server would: 404 namespace, 409, scheduling. */
-export function memoryWriter(memory: MemoryCluster, clock: Clock, nodeName: string): ObjectWriter {
-  return {
-    admits: false,
-    create(obj) {
-      const ns = obj.metadata.namespace ?? 'default'
-      const name = obj.metadata.name ?? ''
-      if (!isClusterKind(obj.kind)) throw KubeApiError.badRequest(`kind ${String(obj.kind)} is not kept here`)
-      if (obj.kind !== 'Namespace' && obj.kind !== 'Node' && !memory.get('Namespace', '', ns))
-        throw KubeApiError.notFound('namespaces', ns)
-      if (memory.get(obj.kind, ns, name))
-        throw new KubeApiError(409, 'AlreadyExists', `${obj.kind.toLowerCase()}s "${name}" already exists`, {
-          name,
-          kind: `${obj.kind.toLowerCase()}s`,
-        })
-      if (obj.kind !== 'Pod') return memory.put(obj)
-      return memory.put({
-        ...obj,
-        spec: { ...(obj.spec as object), nodeName },
-        status: { phase: 'Running', podIP: `10.244.0.${randomInt(2, 250)}`, startTime: rfc3339(clock.now()) },
-      })
-    },
-    update: (obj) => memory.put(obj),
-    remove: (kind, ns, name) => memory.remove(kind, ns, name),
-  }
-}
-
-/** What the in-memory cluster starts with: namespaces, their `default` SA, the node, the scenario's objects. */
-export function memorySeed(scenario: PodIdentityScenarioInput, nodeName: string): K8sObject[] {
-  const objects = [...(scenario.kubernetes?.objects ?? [])] as K8sObject[]
-  const namespaces = new Set(['default', 'kube-system'])
-  for (const o of [...objects, ...((scenario.podIdentity?.objects ?? []) as K8sObject[])]) {
-    if (o.kind === 'Namespace' && o.metadata.name) namespaces.add(o.metadata.name)
-    if (o.metadata.namespace) namespaces.add(o.metadata.namespace)
-  }
-  const extra: K8sObject[] = [
-    {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName } },
-    },
-    ...[...namespaces].flatMap((ns) => [
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } },
-    ]),
-  ]
-  // Pods of the section are created through admission later; everything else is seeded as is.
-  const sectionObjects = ((scenario.podIdentity?.objects ?? []) as K8sObject[]).filter(
-    (o) => o.kind !== 'Pod',
-  )
-  return [...extra, ...objects.filter((o) => o.kind !== 'Pod'), ...sectionObjects]
+export interface PodLifecycle {
+  /** Creates a pod through the API server (ServiceAccount admission, the webhook) and starts its token files. */
+  create(manifest: K8sObject): Promise<K8sObject>
+  /** Stores a non-pod object (ServiceAccount, Secret, AzureIdentity, …); pods go through `create`. */
+  apply(obj: K8sObject): Promise<K8sObject>
+  remove(namespace: string, name: string): K8sObject
+  /** The environment of the pod's container (first container by default), ready for a local process. */
+  environment(namespace: string, name: string, opts?: { container?: string }): Promise<Record<string, string>>
+  printEnvironment(namespace: string, name: string, format?: EnvFormat, container?: string): Promise<string>
 }
 
 export function createPodLifecycle(deps: {
   objects: ClusterObjects
   writer: ObjectWriter
-  admission: PodAdmission
   kubelet: Kubelet
   extraEnv: (namespace: string, name: string) => Record<string, string>
-}) {
-  /** `inProcess`: admit without the HTTPS call (start-up seeding, before listeners serve). */
-  async function create(manifest: K8sObject, opts: { inProcess?: boolean } = {}): Promise<K8sObject> {
+}): PodLifecycle {
+  async function create(manifest: K8sObject): Promise<K8sObject> {
     if (manifest.kind !== undefined && manifest.kind !== 'Pod')
       throw KubeApiError.badRequest(`${String(manifest.kind)} in version "v1" cannot be handled as a Pod`)
     const metadata = manifest.metadata ?? {}
@@ -101,17 +51,14 @@ export function createPodLifecycle(deps: {
         name,
         `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
       )
-    let pod: K8sObject = {
+    const pod: K8sObject = {
       ...manifest,
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { ...metadata, namespace: ns },
       spec: { ...spec, serviceAccountName: sa },
     }
-    if (!deps.writer.admits) {
-      const ctx = { namespace: ns, operation: 'CREATE' as const }
-      pod = opts.inProcess ? deps.admission.admitInProcess(pod, ctx) : await deps.admission.admit(pod, ctx)
-    }
+    // The API server's create runs the workload identity webhook in its admission chain.
     const stored = deps.writer.create(pod)
     await deps.kubelet.start(stored)
     return stored

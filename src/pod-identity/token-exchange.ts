@@ -8,8 +8,11 @@
  * then issues the app-only token (managed identities: see mi-tokens.ts).
  */
 import { compactVerify } from 'jose'
-import { AssertionMalformed, AssertionOutOfTimeRange } from '../entra/app-errors.js'
-import type { FederatedAssertionVerifier } from '../entra/client-assertion.js'
+import {
+  AssertionMalformed,
+  AssertionOutOfTimeRange,
+  type FederatedAssertionVerifier,
+} from '../entra/index.js'
 import type { FederatedCredential, FederatedCredentialStore } from './federated-credentials.js'
 import {
   FederatedAudienceMismatch,

@@ -3,7 +3,7 @@
  * groups), Azure role assignments, Kubernetes bindings, "may this user …, and why" and "who can …".
  */
 import { Router, type Request } from 'express'
-import { azureDirectoryFrom } from '../azure-rbac/directory.js'
+import { azureDirectoryFrom } from '../azure-rbac/index.js'
 import type { UiDeps } from './deps.js'
 import { badRequest } from './errors.js'
 import { checkAccess, type AccessQuery, type CheckDeps } from './explorer/check.js'

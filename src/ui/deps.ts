@@ -2,10 +2,10 @@
  * What the web UI needs from the composition root. The Kubernetes part is a function because the
  * API server may be absent (a simulator without one) or wired after the UI.
  */
-import type { SimulatorControls } from '../admin/types.js'
-import type { AzureRbac } from '../azure-rbac/store.js'
+import type { SimulatorControls } from '../admin/index.js'
+import type { AzureRbac } from '../azure-rbac/index.js'
 import type { ResolvedConfig } from '../config.js'
-import type { EntraDeps } from '../entra/deps.js'
+import type { EntraDeps } from '../entra/index.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import type { StreamLimits } from './stream.js'

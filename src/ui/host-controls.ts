@@ -3,8 +3,7 @@
  * a Kubernetes binding, set or clear a fault — each announced on the event bus so the flow view shows
  * it. Device codes, the clock, keys and the directory go through the shared SimulatorControls.
  */
-import { azureDirectoryFrom } from '../azure-rbac/directory.js'
-import type { RoleAssignment } from '../azure-rbac/model.js'
+import { azureDirectoryFrom, type RoleAssignment } from '../azure-rbac/index.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import { validateFaultSpec, type FaultRegistry, type FaultSpec } from '../kernel/faults.js'

@@ -1,10 +1,8 @@
 /**
  * The Kubernetes side of the access explorer and the host controls: the RBAC engine, the bindings,
  * and writing bindings. Backed by the API server's object store (the same objects kubectl sees,
- * through the same create/delete path as an API request); absent when the simulator runs no API server.
+ * through the same create/delete path as an API request).
  */
-import { remove as removeObject } from '../apiserver/rest/delete.js'
-import { create as createObject } from '../apiserver/rest/write.js'
 import type { ApiServer, KubeObject } from '../apiserver/index.js'
 import { createRbacAuthorizer, type RbacAuthorizer } from '../rbac/index.js'
 
@@ -84,11 +82,11 @@ export function kubernetesFromApiServer(server: ApiServer, rbac?: RbacAuthorizer
         .map((n) => n.metadata.name ?? '')
         .filter(Boolean),
     createBinding(b) {
-      createObject(ctx, def(b.kind), b.namespace ?? '', toManifest(b))
+      server.writer.create(RBAC_GROUP, def(b.kind).resource, b.namespace ?? '', toManifest(b))
     },
     deleteBinding(kind, name, namespace = '') {
       if (!ctx.store.get(def(kind), kind === 'RoleBinding' ? namespace : '', name)) return false
-      removeObject(ctx, def(kind), kind === 'RoleBinding' ? namespace : '', name)
+      server.writer.remove(RBAC_GROUP, def(kind).resource, namespace, name)
       return true
     },
   }

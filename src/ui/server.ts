@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import express, { Router, type RequestHandler } from 'express'
-import { createDeviceLoginRouter } from '../entra/login-page.js'
+import { createDeviceLoginRouter } from '../entra/index.js'
 import { jsonBody, mediaTypeOf } from '../http/index.js'
 import type { SimEvent } from '../kernel/events.js'
 import { accessRoutes } from './access-routes.js'

@@ -3,7 +3,7 @@
  * /apis/<group>[/v1]) and OpenAPI (/openapi/v2, /openapi/v3[/<group-version>]).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { VersionInfo } from '../deps.js'
+import type { VersionInfo } from '../version.js'
 import {
   aggregatedDiscovery,
   apiGroupDocument,

@@ -17,7 +17,7 @@ import { apiVersionOf, type ResourceDef } from '../registry.js'
 import type { RequestInfo } from '../request-info.js'
 import { parseIncludeObject, toTable } from '../table/table.js'
 import type { KubeObject, UserInfo } from '../types.js'
-import type { PodIdentityHooks } from '../deps.js'
+import type { ServiceAccountTokenRequest } from '../deps.js'
 import { readBody } from './body.js'
 import { conformObject, decodeObjectBody, fieldValidationOf, warningHeaders } from './decode-object.js'
 import { deleteOptionsOf, dryRunOf, intParam } from './query.js'
@@ -43,8 +43,8 @@ export interface ResourceHandlerDeps {
   /** A watch keeps the response open; the request log is written when it ends. */
   onStreamEnd(res: ServerResponse): void
   markStreaming(res: ServerResponse): void
-  /** The TokenRequest subresource, when the pod-identity slice is plugged in. */
-  createToken?: PodIdentityHooks['createToken']
+  /** The TokenRequest subresource, when another slice serves it. */
+  createToken?: ServiceAccountTokenRequest
 }
 
 /** `kind` and `apiVersion` first, as kube-apiserver serialises objects. */

@@ -5,7 +5,7 @@
  * bindings when it has no opinion, Azure RBAC with every assignment it considered), first decision
  * wins. Caches are left out on purpose: this is the answer once they have expired.
  */
-import { forbidden } from '../../apiserver/authz/attributes.js'
+import { forbidden } from '../../apiserver/index.js'
 import { authorizeWithAzureRbac, type AzureAuthzResult } from '../../azure-rbac/authorize.js'
 import type { Directory, User } from '../../kernel/directory.js'
 import type { ResolvedConfig } from '../../config.js'

@@ -4,7 +4,7 @@
  * app's groupMembershipClaims says), or every transitive group through Graph when the user has more
  * than 200 (the overage claim); extra.oid; plus `system:authenticated` from the API server.
  */
-import { GROUPS_CLAIM_LIMIT } from '../../entra/claims.js'
+import { GROUPS_CLAIM_LIMIT } from '../../entra/index.js'
 import type { Directory, Group, User } from '../../kernel/directory.js'
 
 export interface ClusterIdentity {

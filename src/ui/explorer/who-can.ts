@@ -3,10 +3,13 @@
  * the Kubernetes RBAC subjects whose bindings allow it, and the Azure role assignments that grant
  * the mapped data action at the request's scope or above.
  */
-import { roleGrants } from '../../azure-rbac/check-access.js'
-import { mapSarToDataAction, scopeFor } from '../../azure-rbac/sar-mapping.js'
-import { isWithin } from '../../azure-rbac/scope.js'
-import { azureDirectoryFrom } from '../../azure-rbac/directory.js'
+import {
+  azureDirectoryFrom,
+  isWithin,
+  mapSarToDataAction,
+  roleGrants,
+  scopeFor,
+} from '../../azure-rbac/index.js'
 import { checkAccess, rbacRequestOf, specFor, type AccessQuery, type CheckDeps } from './check.js'
 import { clusterIdentity } from './identity.js'
 

@@ -3,7 +3,7 @@
  * and authorization trace) joined with the webhook's TokenReview and SubjectAccessReview events of
  * the same request and the sign-in that issued the token — each piece optional.
  */
-import { forbidden } from '../../apiserver/authz/attributes.js'
+import { forbidden } from '../../apiserver/index.js'
 import type { SimEvent } from '../../kernel/events.js'
 import { arr, duration, facts, iso, ms, num, rec, str, strings, type Data } from './event-data.js'
 import type { FlowDraft } from './sign-in.js'

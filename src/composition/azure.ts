@@ -1,0 +1,35 @@
+/**
+ * The scenario's Azure side: the resolved `azure` section (subscriptions, the managed cluster), and
+ * the one Azure RBAC store ARM writes and the webhook and the UI read.
+ */
+import {
+  azureDirectoryFrom,
+  createAzureRbac,
+  resolveAzureScenario,
+  type AzureRbac,
+  type ResolvedAzure,
+  type ResolvedCluster,
+} from '../azure-rbac/index.js'
+import type { Directory } from '../kernel/directory.js'
+import { ConfigError } from '../kernel/errors.js'
+import { newGuid } from '../kernel/ids.js'
+import type { Scenario } from '../scenario/types.js'
+
+export interface AzureSide {
+  azure: ResolvedAzure | undefined
+  rbac: AzureRbac | undefined
+  /** The managed cluster the mock API server is (the first one). */
+  cluster: ResolvedCluster | undefined
+}
+
+export function azureSide(scenario: Scenario, directory: Directory): AzureSide {
+  if (!scenario.azure) return { azure: undefined, rbac: undefined, cluster: undefined }
+  const azure = resolveAzureScenario(scenario.azure, azureDirectoryFrom(directory))
+  if (azure.problems.length > 0) throw new ConfigError(azure.problems.map((p) => `scenario: ${p}`))
+  const rbac = createAzureRbac(azure, {
+    directory: azureDirectoryFrom(directory),
+    newGuid,
+    checkScope: azure.checkScope,
+  })
+  return { azure, rbac, cluster: azure.clusters[0] }
+}
