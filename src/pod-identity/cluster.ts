@@ -11,7 +11,7 @@ import type { ApiServerDeps, ApiServerStorage, ObjectWriter as ApiObjectWriter }
 import type { Handler } from '../http/listen.js'
 import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
-import type { Scenario } from '../scenario/types.js'
+import type { PodIdentityScenarioInput } from './scenario.js'
 import { apiServerWriter, createApiServerObjects, type ObjectWriter } from './apiserver-hooks.js'
 import { createMemoryCluster, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 import type { PodIdentityCore } from './core.js'
@@ -21,7 +21,7 @@ import { createWebhookHandler, type AdmissionDeps } from './webhook/admission.js
 import { createPodAdmission, mutatingWebhookConfiguration } from './webhook/apiserver-call.js'
 
 export interface PodIdentityClusterDeps {
-  scenario: Scenario
+  scenario: PodIdentityScenarioInput
   /** The API server's objects, before its HTTP server exists. */
   storage: ApiServerStorage
   tenantId: string

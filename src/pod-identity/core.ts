@@ -14,7 +14,7 @@ import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import { createHttpsClient } from '../http/index.js'
-import type { Scenario } from '../scenario/types.js'
+import type { PodIdentityScenarioInput } from './scenario.js'
 import type { WebhookLayout } from './constants.js'
 import { aadPodIdentityCrds } from './crds.js'
 import { createFederatedCredentialStore, type FederatedCredentialStore } from './federated-credentials.js'
@@ -37,7 +37,7 @@ export interface PodIdentitySettings {
 }
 
 export interface PodIdentityCoreDeps {
-  scenario: Scenario
+  scenario: PodIdentityScenarioInput
   directory: Directory
   clock: Clock
   events: EventBus
