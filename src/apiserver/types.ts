@@ -3,6 +3,11 @@
  * authenticated user, the authorization attributes kube-apiserver derives from a request, and the
  * decisions its authorizers return.
  */
+import type { SubjectRulesReviewStatus, UserInfo } from '../kube/index.js'
+
+export type { NonResourceRule, ResourceRule, UserInfo } from '../kube/index.js'
+/** SelfSubjectRulesReview status, as the rule resolver returns it. */
+export type RulesResult = SubjectRulesReviewStatus
 
 /** A Kubernetes object in its JSON form. */
 export interface KubeObject {
@@ -28,14 +33,6 @@ export interface ObjectMeta {
   finalizers?: string[]
   managedFields?: unknown[]
   [field: string]: unknown
-}
-
-/** authentication.k8s.io/v1 UserInfo, as the authenticators produce it. */
-export interface UserInfo {
-  username: string
-  uid?: string
-  groups: string[]
-  extra?: Record<string, string[]>
 }
 
 /** What an authenticator made of a request's credentials. */
@@ -93,24 +90,4 @@ export interface AuthorizationResult {
   evaluationError?: string
   /** Extra facts for the trace: which authorizer decided, cache hits, … */
   detail?: Record<string, unknown>
-}
-
-export interface ResourceRule {
-  verbs: string[]
-  apiGroups?: string[]
-  resources?: string[]
-  resourceNames?: string[]
-}
-
-export interface NonResourceRule {
-  verbs: string[]
-  nonResourceURLs?: string[]
-}
-
-/** SelfSubjectRulesReview status. */
-export interface RulesResult {
-  resourceRules: ResourceRule[]
-  nonResourceRules: NonResourceRule[]
-  incomplete: boolean
-  evaluationError?: string
 }

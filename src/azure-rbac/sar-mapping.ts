@@ -4,7 +4,7 @@
  * getDataActions, getScope, getResultCacheKey), reproduced with Go's path.Join so odd inputs map as
  * they do in guard. Aks-guard-kubelogin.md §5.2 has the table.
  */
-import type { SubjectAccessReviewSpec } from '../webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../kube/index.js'
 import { goPathJoin } from './go-path.js'
 
 export const CLUSTER_TYPE_PREFIXES = {

@@ -127,7 +127,7 @@ export function apiServerHooks(pi: {
   return {
     authenticateServiceAccountToken: (token, audiences) =>
       pi.authenticateServiceAccountToken(token, audiences),
-    // This slice's KubeApiError shares the API server's Status error base: it renders as its own.
+    // This slice's errors are the shared Kubernetes Status errors (src/kube): it renders as its own.
     async createToken(input) {
       const r = await pi.tokenRequest({
         namespace: input.namespace,

@@ -18,7 +18,6 @@ export { withPodIdentityAdmin } from './admin-routes.js'
 export { createFicGraphRouter, withFederatedCredentialsGraph, applicationObjectId } from './fic-graph.js'
 export { createManagedIdentityArm } from './fic-arm.js'
 export { createMemoryCluster, type ClusterObjects, type K8sObject } from './cluster-objects.js'
-export { KubeApiError, type KubeStatus } from './kube-status.js'
 export { encodeTokenRequestProto } from './token-request-proto.js'
 export { mutatingWebhookConfiguration, webhookApplies } from './webhook/apiserver-call.js'
 export {

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
-import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../errors.js'
+import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../../kube/index.js'
 import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
 import type { SchemaModel } from '../schema/model.js'

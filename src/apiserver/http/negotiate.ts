@@ -4,7 +4,7 @@
  * JSON (or YAML when asked); it understands protobuf request bodies but never answers in protobuf,
  * which every client accepts because each also lists application/json.
  */
-import { NotAcceptable } from '../errors.js'
+import { NotAcceptable } from '../../kube/index.js'
 
 export interface MediaType {
   type: string

@@ -5,7 +5,7 @@
  */
 import fastJsonPatch, { type Operation } from 'fast-json-patch'
 import { parse as parseYaml } from 'yaml'
-import { BadRequest, UnprocessableEntity, UnsupportedMediaType } from '../errors.js'
+import { BadRequest, UnprocessableEntity, UnsupportedMediaType } from '../../kube/index.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
 import type { SchemaModel } from '../schema/model.js'
 import { PatchError, strategicMerge, type Json, type JsonMap } from './strategic.js'

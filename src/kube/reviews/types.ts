@@ -2,8 +2,9 @@
  * Wire types of the authorization.k8s.io review kinds (SubjectAccessReview, LocalSubjectAccessReview,
  * SelfSubjectAccessReview, SelfSubjectRulesReview) in versions v1 and v1beta1, with Kubernetes' JSON
  * field names. The only difference between the versions is the groups field of a spec: `groups` in v1,
- * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go). Source: kubernetes-contracts.md §2.1.
+ * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go).
  */
+import type { SubjectRulesReviewStatus } from '../types.js'
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io'
 export const REVIEW_VERSIONS = ['v1', 'v1beta1'] as const
@@ -111,26 +112,6 @@ export interface SubjectAccessReviewStatus {
   evaluationError?: string
 }
 
-export interface ResourceRule {
-  verbs: string[]
-  apiGroups?: string[]
-  resources?: string[]
-  resourceNames?: string[]
-}
-
-export interface NonResourceRule {
-  verbs: string[]
-  nonResourceURLs?: string[]
-}
-
-/** `resourceRules`, `nonResourceRules` and `incomplete` are required on the wire. */
-export interface SubjectRulesReviewStatus {
-  resourceRules: ResourceRule[]
-  nonResourceRules: NonResourceRule[]
-  incomplete: boolean
-  evaluationError?: string
-}
-
 interface WireObject<K extends ReviewKind, S, T> {
   apiVersion: ReviewApiVersion
   kind: K
@@ -159,8 +140,3 @@ export type SelfSubjectRulesReview = WireObject<
   SelfSubjectRulesReviewSpec,
   SubjectRulesReviewStatus
 >
-export type AnyReview =
-  SubjectAccessReview | LocalSubjectAccessReview | SelfSubjectAccessReview | SelfSubjectRulesReview
-
-/** metav1.Status as the API server renders failures. */
-export type { Status, StatusCause, StatusDetails } from '../../kernel/kube-status.js'
