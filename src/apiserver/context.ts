@@ -5,11 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
-import { rfc3339 } from '../kube/index.js'
+import { rfc3339, type SchemaModel } from '../kube/index.js'
 import type { DefaultingContext } from './kinds/defaults.js'
 import type { ClusterFacts } from './kinds/status-sim.js'
 import type { Registry } from './registry.js'
-import type { SchemaModel } from './schema/model.js'
 import type { ObjectStore } from './store/object-store.js'
 import type { KubeObject } from './types.js'
 

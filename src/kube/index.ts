@@ -66,3 +66,18 @@ export {
   type ParsedRulesReview,
 } from './reviews/parse.js'
 export * from './reviews/types.js'
+export { loadKubeProtos } from './proto/loader.js'
+export {
+  createSchemaModel,
+  type FieldModel,
+  type MessageModel,
+  type SchemaModel,
+  type ValueKind,
+} from './proto/model.js'
+export {
+  PROTOBUF_MAGIC,
+  ProtobufDecodeError,
+  decodeEnvelope,
+  decodeObject,
+  type DecodedEnvelope,
+} from './proto/decode.js'

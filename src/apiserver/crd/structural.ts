@@ -5,9 +5,8 @@
  * of the wrong type are validation errors — 422 `spec.type: Invalid value: "string": spec.type in body
  * must be of type integer: "string"` — rather than the 400 decode errors of built-in kinds.
  */
-import { typeInvalid, type FieldError } from '../../kube/index.js'
+import { typeInvalid, type FieldError, type SchemaModel } from '../../kube/index.js'
 import { conform } from '../schema/conform.js'
-import type { SchemaModel } from '../schema/model.js'
 import type { JsonSchema } from './definition.js'
 
 /** A kind with nothing but `metadata` set decodes it exactly as every built-in kind does. */

@@ -5,10 +5,16 @@
  */
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
-import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../../kube/index.js'
-import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
+import {
+  BadRequest,
+  RequestEntityTooLarge,
+  UnsupportedMediaType,
+  decodeEnvelope,
+  decodeObject,
+  ProtobufDecodeError,
+  type SchemaModel,
+} from '../../kube/index.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
-import type { SchemaModel } from '../schema/model.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024
 

@@ -5,11 +5,16 @@
  * (Strict → 400 `strict decoding error: unknown field "…"`, Warn → `Warning: 299` headers, Ignore).
  */
 import { conformCustom } from '../crd/structural.js'
-import { BadRequest, Invalid, UnsupportedMediaType, type FieldError } from '../../kube/index.js'
+import {
+  BadRequest,
+  Invalid,
+  UnsupportedMediaType,
+  type FieldError,
+  type SchemaModel,
+} from '../../kube/index.js'
 import { checkTypeMeta } from '../rest/write.js'
 import type { ResourceDef } from '../registry.js'
 import { conform } from '../schema/conform.js'
-import type { SchemaModel } from '../schema/model.js'
 import type { KubeObject } from '../types.js'
 import { decodeBody, mediaTypeOf } from './body.js'
 

@@ -6,7 +6,7 @@
  * Go types would marshal it (Time → RFC 3339, IntOrString → number or string, bytes → base64, …).
  */
 import type protobuf from 'protobufjs'
-import type { FieldModel, SchemaModel } from '../schema/model.js'
+import type { FieldModel, SchemaModel } from './model.js'
 
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00])
 
