@@ -3,9 +3,9 @@
  * authenticated user, the authorization attributes kube-apiserver derives from a request, and the
  * decisions its authorizers return.
  */
-import type { SubjectRulesReviewStatus, UserInfo } from '../kube/index.js'
+import type { ObjectMeta, SubjectRulesReviewStatus, UserInfo } from '../kube/index.js'
 
-export type { NonResourceRule, ResourceRule, UserInfo } from '../kube/index.js'
+export type { NonResourceRule, ObjectMeta, ResourceRule, UserInfo } from '../kube/index.js'
 /** SelfSubjectRulesReview status, as the rule resolver returns it. */
 export type RulesResult = SubjectRulesReviewStatus
 
@@ -14,24 +14,6 @@ export interface KubeObject {
   apiVersion?: string
   kind?: string
   metadata: ObjectMeta
-  [field: string]: unknown
-}
-
-export interface ObjectMeta {
-  name?: string
-  generateName?: string
-  namespace?: string
-  uid?: string
-  resourceVersion?: string
-  generation?: number
-  creationTimestamp?: string | null
-  deletionTimestamp?: string
-  deletionGracePeriodSeconds?: number
-  labels?: Record<string, string>
-  annotations?: Record<string, string>
-  ownerReferences?: unknown[]
-  finalizers?: string[]
-  managedFields?: unknown[]
   [field: string]: unknown
 }
 

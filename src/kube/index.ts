@@ -53,7 +53,13 @@ export {
 } from './names.js'
 export { aggregateErrors, goList, goQuote } from './go-format.js'
 export { rfc3339 } from './time.js'
-export type { NonResourceRule, ResourceRule, SubjectRulesReviewStatus, UserInfo } from './types.js'
+export type {
+  NonResourceRule,
+  ObjectMeta,
+  ResourceRule,
+  SubjectRulesReviewStatus,
+  UserInfo,
+} from './types.js'
 export {
   MAX_REQUEST_BODY_BYTES,
   decodeReviewBody,

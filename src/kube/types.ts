@@ -3,6 +3,25 @@
  * authorization/v1 types.go).
  */
 
+/** metav1.ObjectMeta in its JSON form (timestamps as RFC 3339 strings; null where Go marshals a zero Time). */
+export interface ObjectMeta {
+  name?: string
+  generateName?: string
+  namespace?: string
+  uid?: string
+  resourceVersion?: string
+  generation?: number
+  creationTimestamp?: string | null
+  deletionTimestamp?: string
+  deletionGracePeriodSeconds?: number
+  labels?: Record<string, string>
+  annotations?: Record<string, string>
+  ownerReferences?: unknown[]
+  finalizers?: string[]
+  managedFields?: unknown[]
+  [field: string]: unknown
+}
+
 /** authentication.k8s.io/v1 UserInfo, as authenticators produce it (groups always a list). */
 export interface UserInfo {
   username: string

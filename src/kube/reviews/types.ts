@@ -4,7 +4,7 @@
  * field names. The only difference between the versions is the groups field of a spec: `groups` in v1,
  * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go).
  */
-import type { SubjectRulesReviewStatus } from '../types.js'
+import type { ObjectMeta, SubjectRulesReviewStatus } from '../types.js'
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io'
 export const REVIEW_VERSIONS = ['v1', 'v1beta1'] as const
@@ -19,24 +19,8 @@ export const REVIEW_KINDS = [
 ] as const
 export type ReviewKind = (typeof REVIEW_KINDS)[number]
 
-/** The part of metav1.ObjectMeta a review can carry (validation requires it to be empty). */
-export interface ReviewObjectMeta {
-  name?: string
-  generateName?: string
-  namespace?: string
-  uid?: string
-  resourceVersion?: string
-  generation?: number
-  creationTimestamp?: string | null
-  deletionTimestamp?: string | null
-  deletionGracePeriodSeconds?: number
-  labels?: Record<string, string>
-  annotations?: Record<string, string>
-  finalizers?: string[]
-  /** Decoded but not interpreted: validation ignores managedFields. */
-  ownerReferences?: unknown[]
-  managedFields?: unknown[]
-}
+/** The metadata of a review (validation requires it to be empty). */
+export type ReviewObjectMeta = ObjectMeta
 
 export interface FieldSelectorRequirement {
   key: string
