@@ -19,7 +19,7 @@ export interface GroupKind {
 }
 
 /** `configmaps` or `deployments.apps`: schema.GroupResource.String(). */
-export const qualified = (gr: GroupResource): string =>
+const qualified = (gr: GroupResource): string =>
   gr.group ? `${gr.resource}.${gr.group}` : gr.resource
 
 /** The details of an error about one named object; empty fields are left out (omitempty). */

@@ -4,14 +4,7 @@
  * checks, Go-style formatting, shared wire types, metav1.Time, the authorization.k8s.io review
  * parsing and the protobuf definitions. It imports no service slice.
  */
-export {
-  KubeStatusError,
-  StatusError,
-  renderStatus,
-  type Status,
-  type StatusCause,
-  type StatusDetails,
-} from './status.js'
+export { KubeStatusError, StatusError, renderStatus, type Status, type StatusDetails } from './status.js'
 export {
   AlreadyExists,
   BadRequest,
@@ -27,9 +20,6 @@ export {
   Unauthorized,
   UnprocessableEntity,
   UnsupportedMediaType,
-  qualified,
-  type GroupKind,
-  type GroupResource,
 } from './errors.js'
 export {
   duplicate,
@@ -41,7 +31,6 @@ export {
   tooLong,
   typeInvalid,
   FieldError,
-  type FieldErrorType,
 } from './field.js'
 export {
   dns1035Label,
@@ -80,10 +69,4 @@ export {
   type SchemaModel,
   type ValueKind,
 } from './proto/model.js'
-export {
-  PROTOBUF_MAGIC,
-  ProtobufDecodeError,
-  decodeEnvelope,
-  decodeObject,
-  type DecodedEnvelope,
-} from './proto/decode.js'
+export { PROTOBUF_MAGIC, ProtobufDecodeError, decodeEnvelope, decodeObject } from './proto/decode.js'
