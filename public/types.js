@@ -8,7 +8,7 @@
 /** @typedef {(typeof import('../src/ui/flows/types.js').FLOW_STEPS)[number]} StepMeta */
 /** @typedef {import('../src/ui/explorer/check.js').AccessAnswer} AccessAnswer */
 /** @typedef {import('../src/ui/explorer/who-can.js').WhoCanAnswer} WhoCanAnswer */
-/** @typedef {import('../src/webhook/sar/types.js').SubjectAccessReviewSpec} SubjectAccessReviewSpec */
+/** @typedef {import('../src/kube/reviews/types.js').SubjectAccessReviewSpec} SubjectAccessReviewSpec */
 /** @typedef {import('../src/kernel/faults.js').FaultSpec} FaultSpec */
 
 /**

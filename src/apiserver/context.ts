@@ -5,10 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
+import { rfc3339, type SchemaModel } from '../kube/index.js'
 import type { DefaultingContext } from './kinds/defaults.js'
 import type { ClusterFacts } from './kinds/status-sim.js'
 import type { Registry } from './registry.js'
-import type { SchemaModel } from './schema/model.js'
 import type { ObjectStore } from './store/object-store.js'
 import type { KubeObject } from './types.js'
 
@@ -32,8 +32,6 @@ const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 export function randomSuffix(n: number): string {
   return [...randomBytes(n)].map((b) => ALPHABET[b % ALPHABET.length]).join('')
 }
-
-export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export function createServerContext(parts: {
   registry: Registry

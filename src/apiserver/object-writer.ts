@@ -5,7 +5,7 @@
  * Status errors.
  */
 import type { ServerContext } from './context.js'
-import { NotFound } from './errors.js'
+import { NotFound } from '../kube/index.js'
 import { remove } from './rest/delete.js'
 import { create, replace } from './rest/write.js'
 import type { KubeObject } from './types.js'

@@ -7,7 +7,7 @@
 import { ConfigError } from '../kernel/errors.js'
 import type { KubernetesManifest } from '../rbac/scenario.js'
 import type { ServerContext } from './context.js'
-import { KubeStatusError, type FieldError } from './errors.js'
+import { KubeStatusError, type FieldError } from '../kube/index.js'
 import { create, replace } from './rest/write.js'
 import { conformCustom } from './crd/structural.js'
 import { conform } from './schema/conform.js'

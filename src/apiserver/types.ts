@@ -3,6 +3,11 @@
  * authenticated user, the authorization attributes kube-apiserver derives from a request, and the
  * decisions its authorizers return.
  */
+import type { ObjectMeta, SubjectRulesReviewStatus, UserInfo } from '../kube/index.js'
+
+export type { NonResourceRule, ObjectMeta, ResourceRule, UserInfo } from '../kube/index.js'
+/** SelfSubjectRulesReview status, as the rule resolver returns it. */
+export type RulesResult = SubjectRulesReviewStatus
 
 /** A Kubernetes object in its JSON form. */
 export interface KubeObject {
@@ -10,32 +15,6 @@ export interface KubeObject {
   kind?: string
   metadata: ObjectMeta
   [field: string]: unknown
-}
-
-export interface ObjectMeta {
-  name?: string
-  generateName?: string
-  namespace?: string
-  uid?: string
-  resourceVersion?: string
-  generation?: number
-  creationTimestamp?: string | null
-  deletionTimestamp?: string
-  deletionGracePeriodSeconds?: number
-  labels?: Record<string, string>
-  annotations?: Record<string, string>
-  ownerReferences?: unknown[]
-  finalizers?: string[]
-  managedFields?: unknown[]
-  [field: string]: unknown
-}
-
-/** authentication.k8s.io/v1 UserInfo, as the authenticators produce it. */
-export interface UserInfo {
-  username: string
-  uid?: string
-  groups: string[]
-  extra?: Record<string, string[]>
 }
 
 /** What an authenticator made of a request's credentials. */
@@ -93,24 +72,4 @@ export interface AuthorizationResult {
   evaluationError?: string
   /** Extra facts for the trace: which authorizer decided, cache hits, … */
   detail?: Record<string, unknown>
-}
-
-export interface ResourceRule {
-  verbs: string[]
-  apiGroups?: string[]
-  resources?: string[]
-  resourceNames?: string[]
-}
-
-export interface NonResourceRule {
-  verbs: string[]
-  nonResourceURLs?: string[]
-}
-
-/** SelfSubjectRulesReview status. */
-export interface RulesResult {
-  resourceRules: ResourceRule[]
-  nonResourceRules: NonResourceRule[]
-  incomplete: boolean
-  evaluationError?: string
 }

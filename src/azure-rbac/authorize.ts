@@ -5,7 +5,7 @@
  * mapped to a data action and checked at namespace or cluster scope. Reasons are guard's strings.
  * Every answer carries an explanation the real webhook never gives.
  */
-import type { SubjectAccessReviewSpec } from '../webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../kube/index.js'
 import type { ActionDecision } from './check-access.js'
 import type { DecisionCache } from './decision-cache.js'
 import { dashless } from './model.js'

@@ -4,7 +4,7 @@
  * getDataActions, getScope, getResultCacheKey), reproduced with Go's path.Join so odd inputs map as
  * they do in guard. docs/azure-rbac.md has the table.
  */
-import type { SubjectAccessReviewSpec } from '../webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../kube/index.js'
 import { goPathJoin } from './go-path.js'
 
 export const CLUSTER_TYPE_PREFIXES = {

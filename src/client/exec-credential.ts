@@ -4,6 +4,7 @@
  * as kubelogin's execCredentialWriter does), `spec.interactive` is always serialised, and
  * `expirationTimestamp` is RFC 3339 UTC with second precision.
  */
+import { rfc3339 } from '../kube/index.js'
 import { SignInError } from './errors.js'
 import { EXEC_API_V1, EXEC_API_V1BETA1 } from './well-known.js'
 
@@ -30,9 +31,6 @@ export function execApiVersion(execInfo: string | undefined): string {
     `api version: ${typeof apiVersion === 'string' ? apiVersion : JSON.stringify(apiVersion)} is not supported`,
   )
 }
-
-/** `2026-03-05T15:42:37Z`. */
-export const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 export function buildExecCredential(apiVersion: string, token: string, expiresAtMs: number): ExecCredential {
   return {

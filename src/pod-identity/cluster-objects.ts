@@ -6,6 +6,7 @@
  * simulator without the API server), with the same uid/creationTimestamp bookkeeping.
  */
 import { randomUUID } from 'node:crypto'
+import { rfc3339 } from '../kube/index.js'
 
 export interface K8sMeta {
   name?: string
@@ -109,9 +110,7 @@ export function createMemoryCluster(opts: { now: () => number; seed?: readonly K
           ...(ns !== undefined && { namespace: ns }),
           uid: obj.metadata.uid ?? old?.metadata.uid ?? randomUUID(),
           creationTimestamp:
-            obj.metadata.creationTimestamp ??
-            old?.metadata.creationTimestamp ??
-            new Date(opts.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            obj.metadata.creationTimestamp ?? old?.metadata.creationTimestamp ?? rfc3339(opts.now()),
         },
       })
       table(kind).set(key(kind, ns ?? '', name), stored)

@@ -146,7 +146,7 @@ export function createPodIdentityCluster(
       podAdmission: [
         (pod, namespace, dryRun) => admission.admitInProcess(pod, { namespace, operation: 'CREATE', dryRun }),
       ],
-      // This slice's KubeApiError shares the API server's Status error base: it renders as its own.
+      // This slice's errors are the shared Kubernetes Status errors (src/kube): it renders as its own.
       subresources: {
         serviceAccountToken: async (input) => {
           const r = await tokenRequest({

@@ -21,7 +21,6 @@ export {
 export { applicationObjectId } from './fic-graph.js'
 export { createManagedIdentityArm, type ManagedIdentityProvider } from './fic-arm.js'
 export { createMemoryCluster, type ClusterObjects, type K8sObject } from './cluster-objects.js'
-export { KubeApiError, type KubeStatus } from './kube-status.js'
 export { encodeTokenRequestProto } from './token-request-proto.js'
 export { mutatingWebhookConfiguration, webhookApplies } from './webhook/apiserver-call.js'
 export {

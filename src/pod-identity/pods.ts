@@ -7,7 +7,7 @@
 import type { ObjectWriter } from './apiserver-hooks.js'
 import { isClusterKind, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 import type { Kubelet } from './kubelet.js'
-import { KubeApiError } from './kube-status.js'
+import { AlreadyExists, BadRequest, Forbidden, Invalid, NotFound, invalid, rfc3339 } from '../kube/index.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
 
 export interface PodLifecycle {
@@ -29,15 +29,14 @@ export function createPodLifecycle(deps: {
 }): PodLifecycle {
   async function create(manifest: K8sObject): Promise<K8sObject> {
     if (manifest.kind !== undefined && manifest.kind !== 'Pod')
-      throw KubeApiError.badRequest(`${String(manifest.kind)} in version "v1" cannot be handled as a Pod`)
+      throw new BadRequest(`${String(manifest.kind)} in version "v1" cannot be handled as a Pod`)
     const metadata = manifest.metadata ?? {}
     const ns = metadata.namespace ?? 'default'
     const name = metadata.name ?? ''
     if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) {
-      const why = `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`
-      throw KubeApiError.invalid('Pod', '', name, [
-        { reason: 'FieldValueInvalid', field: 'metadata.name', message: why, text: `metadata.name: ${why}` },
-      ])
+      const why =
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+      throw new Invalid({ group: '', kind: 'Pod' }, name, [invalid('metadata.name', name, why)])
     }
     const spec = (manifest.spec ?? {}) as Record<string, unknown>
     const sa =
@@ -46,8 +45,8 @@ export function createPodLifecycle(deps: {
         : 'default'
     // The ServiceAccount admission plugin runs before mutating webhooks.
     if (!deps.objects.get('ServiceAccount', ns, sa))
-      throw KubeApiError.forbidden(
-        'pods',
+      throw new Forbidden(
+        { group: '', resource: 'pods' },
         name,
         `error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
       )
@@ -68,15 +67,15 @@ export function createPodLifecycle(deps: {
   async function apply(obj: K8sObject): Promise<K8sObject> {
     if (obj?.kind === 'Pod') return create(obj)
     if (!isClusterKind(obj?.kind) || obj.kind === 'Node')
-      throw KubeApiError.badRequest(`kind ${String(obj?.kind)} is not one the pod-identity slice keeps`)
+      throw new BadRequest(`kind ${String(obj?.kind)} is not one the pod-identity slice keeps`)
     if (typeof obj.metadata?.name !== 'string' || !obj.metadata.name)
-      throw KubeApiError.badRequest('metadata.name is required')
+      throw new BadRequest('metadata.name is required')
     return Promise.resolve(deps.writer.create(obj))
   }
 
   function remove(ns: string, name: string): K8sObject {
     const removed = deps.writer.remove('Pod', ns, name)
-    if (!removed) throw KubeApiError.notFound('pods', name)
+    if (!removed) throw new NotFound({ group: '', resource: 'pods' }, name)
     return removed
   }
 
@@ -87,12 +86,12 @@ export function createPodLifecycle(deps: {
     opts: { container?: string } = {},
   ): Promise<Record<string, string>> {
     const pod = deps.objects.get('Pod', ns, name)
-    if (!pod) throw KubeApiError.notFound('pods', name)
+    if (!pod) throw new NotFound({ group: '', resource: 'pods' }, name)
     const volumes = deps.kubelet.pod(ns, name) ?? (await deps.kubelet.start(pod))
     try {
       return podEnvironment(pod, volumes, deps.extraEnv(ns, name), opts.container)
     } catch (err) {
-      throw KubeApiError.badRequest((err as Error).message)
+      throw new BadRequest((err as Error).message)
     }
   }
 

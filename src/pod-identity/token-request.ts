@@ -10,7 +10,15 @@ import { mediaTypeOf } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { ClusterKind, ClusterObjects, K8sObject } from './cluster-objects.js'
 import type { ServiceAccountIssuer } from './issuer.js'
-import { KubeApiError } from './kube-status.js'
+import {
+  BadRequest,
+  Conflict,
+  Invalid,
+  NotFound,
+  UnsupportedMediaType,
+  invalid,
+  rfc3339,
+} from '../kube/index.js'
 import { serviceAccountClaims, type Ref } from './sa-token.js'
 import { decodeTokenRequestProto, ProtoError } from './token-request-proto.js'
 
@@ -61,15 +69,14 @@ export interface TokenRequestResult {
   claims: Record<string, unknown>
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 /** A JSON value as Go's decoder would print it back. */
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v))
 const cannot = 'TokenRequest in version "v1" cannot be handled as a TokenRequest'
 const jsonTypeOf = (v: unknown) =>
   Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v === 'boolean' ? 'bool' : typeof v
 
-function unmarshalError(field: string, v: unknown, goType: string): KubeApiError {
-  return KubeApiError.badRequest(
+function unmarshalError(field: string, v: unknown, goType: string): BadRequest {
+  return new BadRequest(
     `${cannot}: json: cannot unmarshal ${jsonTypeOf(v)} into Go struct field ${field} of type ${goType}`,
   )
 }
@@ -82,34 +89,34 @@ function decode(input: TokenRequestInput): Record<string, unknown> {
     try {
       const d = decodeTokenRequestProto(input.body)
       if (d.typeMeta.kind && d.typeMeta.kind !== 'TokenRequest')
-        throw KubeApiError.badRequest(
+        throw new BadRequest(
           `${d.typeMeta.kind} in version "v1" cannot be handled as a TokenRequest: the kind in the data (${d.typeMeta.kind}) does not match the expected kind (TokenRequest)`,
         )
       value = d.value
     } catch (err) {
-      if (err instanceof ProtoError) throw KubeApiError.badRequest(`${cannot}: ${err.message}`)
+      if (err instanceof ProtoError) throw new BadRequest(`${cannot}: ${err.message}`)
       throw err
     }
   } else if (type === 'application/json' || type === '') {
     try {
       value = JSON.parse(input.body.toString('utf8'))
     } catch (err) {
-      throw KubeApiError.badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
+      throw new BadRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
     }
   } else if (type === 'application/yaml') {
     try {
       value = parseYaml(input.body.toString('utf8'), { maxAliasCount: 100 })
     } catch (err) {
-      throw KubeApiError.badRequest(`error converting YAML to JSON: ${(err as Error).message}`)
+      throw new BadRequest(`error converting YAML to JSON: ${(err as Error).message}`)
     }
   } else
-    throw new KubeApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`,
-    )
+    throw new UnsupportedMediaType([
+      'application/json',
+      'application/yaml',
+      'application/vnd.kubernetes.protobuf',
+    ])
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw KubeApiError.badRequest(
+    throw new BadRequest(
       `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonTypeOf(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
     )
   return value as Record<string, unknown>
@@ -123,11 +130,11 @@ interface Parsed {
 
 function parse(obj: Record<string, unknown>): Parsed {
   if (obj.apiVersion !== undefined && obj.apiVersion !== TOKEN_REQUEST_API_VERSION)
-    throw KubeApiError.badRequest(
+    throw new BadRequest(
       `the API version in the data (${text(obj.apiVersion)}) does not match the expected API version (${TOKEN_REQUEST_API_VERSION})`,
     )
   if (obj.kind !== undefined && obj.kind !== 'TokenRequest')
-    throw KubeApiError.badRequest(
+    throw new BadRequest(
       `${text(obj.kind)} in version "v1" cannot be handled as a TokenRequest: the kind in the data (${text(obj.kind)}) does not match the expected kind (TokenRequest)`,
     )
   const meta = obj.metadata ?? {}
@@ -153,7 +160,7 @@ function parse(obj: Record<string, unknown>): Parsed {
     const e = s.expirationSeconds
     if (typeof e !== 'number') throw unmarshalError('TokenRequestSpec.spec.expirationSeconds', e, 'int64')
     if (!Number.isSafeInteger(e))
-      throw KubeApiError.badRequest(
+      throw new BadRequest(
         `${cannot}: json: cannot unmarshal number ${String(e)} into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64`,
       )
     spec.expirationSeconds = e
@@ -190,7 +197,7 @@ function bindTo(deps: TokenRequestDeps, namespace: string, sa: string, ref: Boun
   const name = ref.name ?? ''
   const lookup = (k: ClusterKind, resource: string, ns: string) => {
     const o = deps.objects.get(k, ns, name)
-    if (!o) throw KubeApiError.notFound(resource, name)
+    if (!o) throw new NotFound({ group: '', resource: resource }, name)
     return o
   }
   let bound: Bound
@@ -199,7 +206,7 @@ function bindTo(deps: TokenRequestDeps, namespace: string, sa: string, ref: Boun
     const pod = lookup('Pod', 'pods', namespace)
     const spec = (pod.spec ?? {}) as { serviceAccountName?: string; nodeName?: string }
     if ((spec.serviceAccountName || 'default') !== sa)
-      throw KubeApiError.badRequest(
+      throw new BadRequest(
         `cannot bind token for serviceaccount "${sa}" to pod running with different serviceaccount name.`,
       )
     uid = pod.metadata.uid ?? ''
@@ -214,11 +221,10 @@ function bindTo(deps: TokenRequestDeps, namespace: string, sa: string, ref: Boun
     const node = lookup('Node', 'nodes', '')
     uid = node.metadata.uid ?? ''
     bound = { node: refOf(node) }
-  } else
-    throw KubeApiError.badRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`)
+  } else throw new BadRequest(`cannot bind token to object of type ${group}/${version}, Kind=${kind}`)
   if (ref.uid && ref.uid !== uid)
-    throw KubeApiError.conflict(
-      kind,
+    throw new Conflict(
+      { group: '', resource: kind },
       name,
       `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
     )
@@ -232,39 +238,24 @@ export async function createToken(
   const req = parse(decode(input))
   const { namespace, name } = input
   if (req.name && req.name !== name)
-    throw KubeApiError.invalid('TokenRequest', GROUP, name, [
-      {
-        reason: 'FieldValueInvalid',
-        field: 'metadata.name',
-        message: `Invalid value: "${req.name}": must match the service account name if specified`,
-        text: `metadata.name: Invalid value: "${req.name}": must match the service account name if specified`,
-      },
+    throw new Invalid({ group: GROUP, kind: 'TokenRequest' }, name, [
+      invalid('metadata.name', req.name, 'must match the service account name if specified'),
     ])
   if (req.namespace && req.namespace !== namespace)
-    throw KubeApiError.invalid('TokenRequest', GROUP, name, [
-      {
-        reason: 'FieldValueInvalid',
-        field: 'metadata.namespace',
-        message: `Invalid value: "${req.namespace}": must match the service account namespace if specified`,
-        text: `metadata.namespace: Invalid value: "${req.namespace}": must match the service account namespace if specified`,
-      },
+    throw new Invalid({ group: GROUP, kind: 'TokenRequest' }, name, [
+      invalid('metadata.namespace', req.namespace, 'must match the service account namespace if specified'),
     ])
   const sa = deps.objects.get('ServiceAccount', namespace, name)
-  if (!sa) throw KubeApiError.notFound('serviceaccounts', name)
+  if (!sa) throw new NotFound({ group: '', resource: 'serviceaccounts' }, name)
   const audiences = req.spec.audiences?.length ? req.spec.audiences : deps.apiAudiences
   let expirationSeconds = req.spec.expirationSeconds ?? DEFAULT_EXPIRATION
-  const field = (why: string) => ({
-    reason: 'FieldValueInvalid',
-    field: 'spec.expirationSeconds',
-    message: `Invalid value: ${expirationSeconds}: ${why}`,
-    text: `spec.expirationSeconds: Invalid value: ${expirationSeconds}: ${why}`,
-  })
+  const field = (why: string) => invalid('spec.expirationSeconds', expirationSeconds, why)
   if (expirationSeconds < MIN_EXPIRATION)
-    throw KubeApiError.invalid('TokenRequest', GROUP, '', [
+    throw new Invalid({ group: GROUP, kind: 'TokenRequest' }, '', [
       field('may not specify a duration less than 10 minutes'),
     ])
   if (expirationSeconds > MAX_EXPIRATION)
-    throw KubeApiError.invalid('TokenRequest', GROUP, '', [
+    throw new Invalid({ group: GROUP, kind: 'TokenRequest' }, '', [
       field('may not specify a duration larger than 2^32 seconds'),
     ])
   const bound = req.spec.boundObjectRef ? bindTo(deps, namespace, name, req.spec.boundObjectRef) : {}

@@ -4,7 +4,7 @@
  * aggregated resolution errors) and RulesFor (SelfSubjectRulesReview).
  */
 import { decide } from './decide.js'
-import { aggregateErrors } from './go-format.js'
+import { aggregateErrors } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import { resolveRoleRef } from './role-ref.js'
 import { candidateBindings, type RbacSnapshot } from './snapshot.js'

@@ -1,5 +1,5 @@
 /** GetRoleReferenceRules: a binding's roleRef resolved against a snapshot, with the lister's NotFound texts. */
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import type { RbacSnapshot } from './snapshot.js'
 import type { PolicyRule } from './types.js'

@@ -4,7 +4,7 @@
  * verbs (CompactRules), sorted by the Go String() form of PolicyRule, and aligned by a tabwriter
  * (minwidth 10, padding 3).
  */
-import { goList } from './go-format.js'
+import { goList } from '../kube/index.js'
 import type { PolicyRule, SubjectRulesReviewStatus } from './types.js'
 
 const uniqueSorted = (items: readonly string[]) => [...new Set(items)].sort()

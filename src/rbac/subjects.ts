@@ -2,7 +2,7 @@
  * Subject matching (appliesToUser) and the `fmt.Stringer` source descriptions of
  * pkg/registry/rbac/validation/rule.go, which end up verbatim in RBAC reasons.
  */
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import type { Subject, UserInfo } from './types.js'
 

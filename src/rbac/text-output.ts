@@ -1,5 +1,5 @@
 /** Text rendering of `rbac why` and `rbac who-can` for a terminal. */
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { AccessRequest, AuthorizationRequest, PolicyRule } from './types.js'
 import type { WhoCanResult } from './who-can.js'
 import type { WhyResult } from './why.js'

@@ -166,10 +166,4 @@ export interface RbacDecision {
   matched?: RbacMatch
 }
 
-/** SelfSubjectRulesReview status (authorization.k8s.io/v1 SubjectRulesReviewStatus). */
-export interface SubjectRulesReviewStatus {
-  resourceRules: { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[]
-  nonResourceRules: { verbs: string[]; nonResourceURLs?: string[] }[]
-  incomplete: boolean
-  evaluationError?: string
-}
+export type { SubjectRulesReviewStatus } from '../kube/index.js'

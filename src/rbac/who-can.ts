@@ -4,7 +4,7 @@
  * role allows it. ServiceAccount subjects come back with their effective namespace.
  */
 import { resolveRoleRef, sanitizeRequest } from './evaluate.js'
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import { requestNamespace, ruleAllows } from './rule-match.js'
 import type { RbacSnapshot } from './snapshot.js'

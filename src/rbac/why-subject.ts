@@ -2,7 +2,7 @@
  * For `why`: which subject of a binding came nearest to the user, and what keeps it from matching
  * (case differences, a ServiceAccount in another namespace, groups RBAC does not derive, …).
  */
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
 import type { Subject, UserInfo } from './types.js'

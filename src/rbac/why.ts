@@ -5,7 +5,7 @@
  * closest first, then other subjects' bindings that come close; each with what it lacks.
  */
 import { authorize, resolveRoleRef, sanitizeRequest, sanitizeUser } from './evaluate.js'
-import { goQuote } from './go-format.js'
+import { goQuote } from '../kube/index.js'
 import type { NormalizedBinding } from './normalize.js'
 import {
   apiGroupMatches,

@@ -11,7 +11,8 @@ import { TokenRejected, UpstreamFailure } from './errors.js'
 import type { GraphClient } from './graph-client.js'
 import type { KeySource } from './key-source.js'
 import type { ReviewCache } from './review-cache.js'
-import type { TokenReviewRequest, TokenReviewStatus, UserInfo } from './token-review-wire.js'
+import type { UserInfo } from '../kube/index.js'
+import type { TokenReviewRequest, TokenReviewStatus } from './token-review-wire.js'
 import { verifyAzureToken } from './verify-token.js'
 
 export const SPN_OVERAGE_MESSAGE =

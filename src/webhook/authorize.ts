@@ -4,8 +4,7 @@
  * event stream (the explanation lists every assignment considered).
  */
 import { authorizeWithAzureRbac, type AzureAuthzDeps } from '../azure-rbac/authorize.js'
-import { KubeStatusError } from '../kernel/kube-status.js'
-import { decodeSubjectAccessReviewBody } from './sar/parse.js'
+import { KubeStatusError, decodeSubjectAccessReviewBody } from '../kube/index.js'
 import { toWireReview } from './sar/render.js'
 import type { SarAnswer } from './server.js'
 

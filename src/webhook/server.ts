@@ -8,6 +8,8 @@ import type { TLSSocket } from 'node:tls'
 import { BodyTooLarge, readRequestBody } from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { newGuid } from '../kernel/ids.js'
+import type { KubeStatusError } from '../kube/index.js'
+import { BadRequest, StatusError, renderStatus } from '../kube/index.js'
 import { reviewToken, type AuthnDeps } from './authenticate.js'
 import { BadReview, TokenRejected, UpstreamFailure } from './errors.js'
 import {
@@ -49,6 +51,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     throw err instanceof BodyTooLarge ? new BadReview(`request body is larger than ${limit} bytes`, 413) : err
   }
 }
+
+/** A metav1.Status failure, as kube-apiserver's webhook clients expect one. */
+const sendStatus = (res: ServerResponse, err: KubeStatusError) => send(res, err.status, renderStatus(err))
 
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, {
@@ -163,19 +168,7 @@ async function handleTokenReview(
 async function handleSar(req: IncomingMessage, res: ServerResponse, deps: WebhookServerDeps): Promise<void> {
   const certProblem = deps.requireClientCert ? clientCertProblem(req) : undefined
   if (certProblem) {
-    send(
-      res,
-      400,
-      JSON.stringify({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: certProblem,
-        reason: 'BadRequest',
-        code: 400,
-      }),
-    )
+    sendStatus(res, new BadRequest(certProblem))
     return
   }
   let raw: string
@@ -184,19 +177,7 @@ async function handleSar(req: IncomingMessage, res: ServerResponse, deps: Webhoo
   } catch (err) {
     const code = err instanceof BadReview ? err.httpStatus : 400
     const message = err instanceof BadReview ? err.message : 'the request body could not be read'
-    send(
-      res,
-      code,
-      JSON.stringify({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message,
-        reason: code === 413 ? 'RequestEntityTooLarge' : 'BadRequest',
-        code,
-      }),
-    )
+    sendStatus(res, new StatusError(code, code === 413 ? 'RequestEntityTooLarge' : 'BadRequest', message))
     return
   }
   const answer = await deps.authorize!(raw)
@@ -224,36 +205,18 @@ export function createWebhookHandler(
       if (req.method === 'GET' && (path === '/healthz' || path === '/readyz'))
         return send(res, 200, JSON.stringify({ status: 'ok' }))
       req.resume()
-      send(
+      sendStatus(
         res,
-        404,
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          metadata: {},
-          status: 'Failure',
-          message: `the server could not find the requested resource (${req.method} ${path})`,
-          reason: 'NotFound',
-          code: 404,
-        }),
+        new StatusError(
+          404,
+          'NotFound',
+          `the server could not find the requested resource (${req.method} ${path})`,
+        ),
       )
     }
     run().catch((err: unknown) => {
       deps.onUnexpected(err)
-      if (!res.headersSent)
-        send(
-          res,
-          500,
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            message: 'internal error',
-            reason: 'InternalError',
-            code: 500,
-          }),
-        )
+      if (!res.headersSent) sendStatus(res, new StatusError(500, 'InternalError', 'internal error'))
     })
   }
 }

@@ -2,6 +2,7 @@
  * TokenReview on the wire (authentication.k8s.io v1 and v1beta1, identical JSON): parsing the API
  * server's request and rendering the answer in the version it asked for.
  */
+import type { UserInfo } from '../kube/index.js'
 import { BadReview } from './errors.js'
 
 export type TokenReviewVersion = 'authentication.k8s.io/v1' | 'authentication.k8s.io/v1beta1'
@@ -10,13 +11,6 @@ export interface TokenReviewRequest {
   apiVersion: TokenReviewVersion
   token: string
   audiences: string[] | undefined
-}
-
-export interface UserInfo {
-  username: string
-  uid?: string
-  groups?: string[]
-  extra?: Record<string, string[]>
 }
 
 export interface TokenReviewStatus {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PROTOBUF_MAGIC } from '../../src/apiserver/proto/decode.js'
+import { PROTOBUF_MAGIC } from '../../src/kube/index.js'
 import { call, startApiServer, type TestApiServer } from './helpers.js'
 
 let server: TestApiServer

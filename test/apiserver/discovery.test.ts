@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request as httpsRequest } from 'node:https'
-import { loadKubeProtos } from '../../src/apiserver/proto/loader.js'
+import { loadKubeProtos } from '../../src/kube/index.js'
 import { call, startApiServer, type TestApiServer } from './helpers.js'
 
 let server: TestApiServer

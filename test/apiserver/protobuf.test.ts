@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadKubeProtos } from '../../src/apiserver/proto/loader.js'
-import { createSchemaModel } from '../../src/apiserver/schema/model.js'
 import {
+  loadKubeProtos,
+  createSchemaModel,
   decodeEnvelope,
   decodeObject,
   ProtobufDecodeError,
   PROTOBUF_MAGIC,
-} from '../../src/apiserver/proto/decode.js'
+} from '../../src/kube/index.js'
 
 const model = createSchemaModel(loadKubeProtos())
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'kubectl-1.32-protobuf')

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadKubeProtos } from '../../src/apiserver/proto/loader.js'
-import { createSchemaModel } from '../../src/apiserver/schema/model.js'
+import { loadKubeProtos, createSchemaModel } from '../../src/kube/index.js'
 import { strategicMerge, type JsonMap } from '../../src/apiserver/patch/strategic.js'
 import { mergePatch } from '../../src/apiserver/patch/apply-patch.js'
 

@@ -7,8 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { JsonSchema } from '../../src/apiserver/crd/definition.js'
 import { conformCustom } from '../../src/apiserver/crd/structural.js'
-import { loadKubeProtos } from '../../src/apiserver/proto/loader.js'
-import { createSchemaModel } from '../../src/apiserver/schema/model.js'
+import { loadKubeProtos, createSchemaModel } from '../../src/kube/index.js'
 import { aadPodIdentityCrds } from '../../src/pod-identity/crds.js'
 
 const model = createSchemaModel(loadKubeProtos())

@@ -9,7 +9,7 @@ import {
   parseGoUuid,
 } from '../../src/azure-rbac/authorize.js'
 import { createDecisionCache, DEFAULT_DECISION_CACHE_TTL_MS } from '../../src/azure-rbac/decision-cache.js'
-import type { SubjectAccessReviewSpec } from '../../src/webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../../src/kube/index.js'
 import { demoWorld } from './fixtures.js'
 
 const frankPods = (

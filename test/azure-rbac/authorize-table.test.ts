@@ -11,7 +11,7 @@ import {
   type AzureAuthzOptions,
 } from '../../src/azure-rbac/authorize.js'
 import { dashless } from '../../src/azure-rbac/model.js'
-import { parseSubjectAccessReview } from '../../src/webhook/sar/parse.js'
+import { parseSubjectAccessReview } from '../../src/kube/index.js'
 import { toWireReview } from '../../src/webhook/sar/render.js'
 import { demoWorld, sarBody, type World } from './fixtures.js'
 

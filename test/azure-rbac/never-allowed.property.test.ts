@@ -9,7 +9,7 @@ import { BUILTIN_ROLES } from '../../src/azure-rbac/builtin-roles.js'
 import type { AzureDirectory, RoleDefinition } from '../../src/azure-rbac/model.js'
 import { isDiscoveryRequest, scopeFor } from '../../src/azure-rbac/sar-mapping.js'
 import { createAzureRbac } from '../../src/azure-rbac/store.js'
-import type { SubjectAccessReviewSpec } from '../../src/webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../../src/kube/index.js'
 
 const SUB = '00000000-0000-0000-0000-000000000001'
 const RG = `/subscriptions/${SUB}/resourceGroups/rg`

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { KubeApiError } from '../../src/pod-identity/kube-status.js'
+import { KubeStatusError as KubeApiError } from '../../src/kube/index.js'
 import { encodeTokenRequestProto } from '../../src/pod-identity/token-request-proto.js'
 import { claimsOf } from './helpers.js'
 import { NODE, testCluster } from './cluster.js'

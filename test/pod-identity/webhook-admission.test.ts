@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import type { K8sObject } from '../../src/pod-identity/cluster-objects.js'
-import { KubeApiError } from '../../src/pod-identity/kube-status.js'
+import { KubeStatusError as KubeApiError } from '../../src/kube/index.js'
 import { createPodAdmission } from '../../src/pod-identity/webhook/apiserver-call.js'
 import { startTestSimulator } from '../helpers/sim.js'
 

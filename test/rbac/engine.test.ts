@@ -1,7 +1,7 @@
 /** Edge cases of the RBAC engine beyond the reference table: error aggregation, quoting, subjects, matching. */
 import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
-import { aggregateErrors, goQuote } from '../../src/rbac/go-format.js'
+import { aggregateErrors, goQuote } from '../../src/kube/index.js'
 import { createMemoryRbacObjects } from '../../src/rbac/object-source.js'
 import { ruleAllows } from '../../src/rbac/rule-match.js'
 import { nra, ra, req } from './helpers.js'

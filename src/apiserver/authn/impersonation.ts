@@ -5,7 +5,7 @@
  * k8s.io/apiserver/pkg/endpoints/filters/impersonation.go does.
  */
 import type { IncomingMessage } from 'node:http'
-import { BadRequest } from '../errors.js'
+import { BadRequest } from '../../kube/index.js'
 import { forbidden, type Authorize } from '../authz/attributes.js'
 import type { AuthorizationAttributes, UserInfo } from '../types.js'
 

@@ -4,7 +4,7 @@
  * allowed before any authorizer runs, like kube-apiserver's privileged-group authorizer), and the
  * Forbidden error with the exact message kubectl prints (responsewriters.Forbidden).
  */
-import { Forbidden } from '../errors.js'
+import { Forbidden } from '../../kube/index.js'
 import type { RequestInfo } from '../request-info.js'
 import { labelRequirementsForAuthz, parseFieldSelector, parseLabelSelector } from '../store/selectors.js'
 import type { AuthorizationAttributes, AuthorizationResult, UserInfo } from '../types.js'

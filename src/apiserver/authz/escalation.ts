@@ -5,7 +5,7 @@
  * rbac/validation.Covers against the writer's own rules (`rulesFor`). Members of system:masters are
  * exempt, as in kube-apiserver.
  */
-import { Forbidden, NotFound } from '../errors.js'
+import { Forbidden, NotFound } from '../../kube/index.js'
 import type { ServerContext } from '../context.js'
 import type { ResourceDef } from '../registry.js'
 import type { AuthorizationResult, KubeObject, RulesResult, UserInfo } from '../types.js'

@@ -5,9 +5,8 @@
  * of the wrong type are validation errors — 422 `spec.type: Invalid value: "string": spec.type in body
  * must be of type integer: "string"` — rather than the 400 decode errors of built-in kinds.
  */
-import type { FieldError } from '../errors.js'
+import { typeInvalid, type FieldError, type SchemaModel } from '../../kube/index.js'
 import { conform } from '../schema/conform.js'
-import type { SchemaModel } from '../schema/model.js'
 import type { JsonSchema } from './definition.js'
 
 /** A kind with nothing but `metadata` set decodes it exactly as every built-in kind does. */
@@ -39,11 +38,12 @@ function matches(type: NonNullable<JsonSchema['type']>, v: unknown): boolean {
   return actual === type || (type === 'number' && actual === 'integer')
 }
 
-const typeInvalid = (field: string, actual: string, expected: string): FieldError => ({
-  type: 'FieldValueTypeInvalid',
-  field,
-  message: `${field}: Invalid value: ${JSON.stringify(actual)}: ${field} in body must be of type ${expected}: ${JSON.stringify(actual)}`,
-})
+const wrongType = (field: string, actual: string, expected: string): FieldError =>
+  typeInvalid(
+    field,
+    JSON.stringify(actual),
+    `${field} in body must be of type ${expected}: ${JSON.stringify(actual)}`,
+  )
 
 export function conformCustom(
   model: SchemaModel,
@@ -57,7 +57,7 @@ export function conformCustom(
   function objectMeta(v: unknown, path: string): unknown {
     // The schema's `metadata: {type: object}` speaks first; an object then decodes as ObjectMeta.
     if (!isMap(v)) {
-      errors.push(typeInvalid(path, typeName(v), 'object'))
+      errors.push(wrongType(path, typeName(v), 'object'))
       return v
     }
     const r = conform(model, METADATA_CARRIER, { metadata: v })
@@ -69,7 +69,7 @@ export function conformCustom(
   function value(s: JsonSchema, v: unknown, path: string): unknown {
     if (v === null && s.nullable) return v
     if (s.type && !matches(s.type, v)) {
-      errors.push(typeInvalid(path, typeName(v), s.type))
+      errors.push(wrongType(path, typeName(v), s.type))
       return v
     }
     if (Array.isArray(v)) return s.items ? v.map((e, i) => element(s.items!, e, `${path}[${i}]`)) : v

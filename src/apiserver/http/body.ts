@@ -6,10 +6,16 @@
 import type { IncomingMessage } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import { BodyTooLarge, mediaTypeOf, readRequestBody } from '../../http/index.js'
-import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '../errors.js'
-import { decodeEnvelope, decodeObject, ProtobufDecodeError } from '../proto/decode.js'
+import {
+  BadRequest,
+  RequestEntityTooLarge,
+  UnsupportedMediaType,
+  decodeEnvelope,
+  decodeObject,
+  ProtobufDecodeError,
+  type SchemaModel,
+} from '../../kube/index.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
-import type { SchemaModel } from '../schema/model.js'
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024
 

@@ -5,11 +5,16 @@
  * (Strict → 400 `strict decoding error: unknown field "…"`, Warn → `Warning: 299` headers, Ignore).
  */
 import { conformCustom } from '../crd/structural.js'
-import { BadRequest, Invalid, UnsupportedMediaType, type FieldError } from '../errors.js'
+import {
+  BadRequest,
+  Invalid,
+  UnsupportedMediaType,
+  type FieldError,
+  type SchemaModel,
+} from '../../kube/index.js'
 import { checkTypeMeta } from '../rest/write.js'
 import type { ResourceDef } from '../registry.js'
 import { conform } from '../schema/conform.js'
-import type { SchemaModel } from '../schema/model.js'
 import type { KubeObject } from '../types.js'
 import { mediaTypeOf } from '../../http/index.js'
 import { decodeBody } from './body.js'
@@ -59,7 +64,11 @@ export function conformObject(
   const schemaErrors = 'errors' in r ? (r.errors as FieldError[]) : []
   if (schemaErrors.length) {
     const meta = (r.value.metadata ?? {}) as { name?: unknown }
-    throw new Invalid(def.kind, def.group, typeof meta.name === 'string' ? meta.name : '', schemaErrors)
+    throw new Invalid(
+      { group: def.group, kind: def.kind },
+      typeof meta.name === 'string' ? meta.name : '',
+      schemaErrors,
+    )
   }
   const warnings =
     validation === 'Warn' ? r.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`) : []

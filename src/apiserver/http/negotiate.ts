@@ -5,7 +5,7 @@
  * which every client accepts because each also lists application/json.
  */
 import { parseAccept, type MediaType } from '../../http/index.js'
-import { NotAcceptable } from '../errors.js'
+import { NotAcceptable } from '../../kube/index.js'
 
 export type Representation =
   | { format: 'json' }

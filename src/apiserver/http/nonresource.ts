@@ -12,7 +12,7 @@ import {
   apiVersions,
   DISCOVERY_CONTENT_TYPE,
 } from '../discovery.js'
-import { MethodNotAllowed, NotAcceptable, NotFound } from '../errors.js'
+import { MethodNotAllowed, NotAcceptable, NotFound } from '../../kube/index.js'
 import type { OpenApiCache } from '../openapi/documents.js'
 import type { Registry } from '../registry.js'
 import { parseAccept } from '../../http/index.js'

@@ -3,9 +3,8 @@
  * parameters, and the delete options (grace period, propagation policy, preconditions).
  */
 import type { IncomingMessage } from 'node:http'
-import { BadRequest } from '../errors.js'
+import { BadRequest, type SchemaModel } from '../../kube/index.js'
 import type { DeleteOptions } from '../rest/delete.js'
-import type { SchemaModel } from '../schema/model.js'
 import { decodeBody, readBody } from './body.js'
 
 export function dryRunOf(query: URLSearchParams): boolean {

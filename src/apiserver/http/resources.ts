@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ServerContext } from '../context.js'
 import { checkRbacEscalation, type EscalationDeps } from '../authz/escalation.js'
-import { BadRequest, MethodNotAllowed, NotFound } from '../errors.js'
+import { BadRequest, MethodNotAllowed, NotFound } from '../../kube/index.js'
 import { applyPatch, patchTypeOf } from '../patch/apply-patch.js'
 import type { JsonMap } from '../patch/strategic.js'
 import { remove, removeCollection } from '../rest/delete.js'

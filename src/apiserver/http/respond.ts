@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import { stringify as toYaml } from 'yaml'
-import { InternalError, KubeStatusError, type Status } from '../errors.js'
+import { InternalError, KubeStatusError, type Status } from '../../kube/index.js'
 
 export function send(
   res: ServerResponse,

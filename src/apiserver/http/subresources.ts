@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { ServerContext } from '../context.js'
-import { BadRequest } from '../errors.js'
+import { BadRequest } from '../../kube/index.js'
 import { applyPatch, patchTypeOf } from '../patch/apply-patch.js'
 import type { JsonMap } from '../patch/strategic.js'
 import { get } from '../rest/read.js'

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ServerContext } from '../context.js'
-import { Expired } from '../errors.js'
+import { Expired } from '../../kube/index.js'
 import { parseSelectors, selectorMatcher } from '../rest/read.js'
 import { apiVersionOf, type ResourceDef } from '../registry.js'
 import type { StoreEvent } from '../store/object-store.js'

@@ -4,9 +4,8 @@
  * fields on update. Messages use the upstream field.Error text.
  */
 import { isDeepStrictEqual } from 'node:util'
-import type { FieldError } from '../errors.js'
-import type { KubeObject } from '../types.js'
 import {
+  type FieldError,
   dns1123Label,
   duplicate,
   forbidden,
@@ -14,7 +13,9 @@ import {
   invalidRaw,
   notSupported,
   required,
-} from './field-errors.js'
+  tooLong,
+} from '../../kube/index.js'
+import type { KubeObject } from '../types.js'
 
 type Obj = Record<string, unknown>
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {})
@@ -205,11 +206,8 @@ function validateKeyedData(o: KubeObject, old: KubeObject | undefined, fields: s
     }
   }
   if (size > 1024 * 1024)
-    errs.push({
-      type: 'FieldValueTooLong',
-      field: '',
-      message: `[]: Too long: must have at most 1048576 bytes`,
-    })
+    // Go passes field.NewPath(""), which prints as `[]`: the error is about the whole object.
+    errs.push(tooLong('[]', 1024 * 1024))
   if (old?.immutable === true) {
     if (o.immutable !== true) errs.push(forbidden('immutable', 'field is immutable when `immutable` is set'))
     for (const f of fields)

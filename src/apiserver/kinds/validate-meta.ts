@@ -2,10 +2,8 @@
  * ObjectMeta validation (apimachinery ValidateObjectMeta / ValidateObjectMetaUpdate): name format per
  * kind, label and annotation keys and values, and the fields an update may not change.
  */
-import type { FieldError } from '../errors.js'
-import type { NameRule } from '../registry.js'
-import type { ObjectMeta } from '../types.js'
 import {
+  type FieldError,
   dns1035Label,
   dns1123Label,
   dns1123Subdomain,
@@ -15,7 +13,10 @@ import {
   pathSegmentName,
   qualifiedName,
   required,
-} from './field-errors.js'
+  tooLong,
+} from '../../kube/index.js'
+import type { NameRule } from '../registry.js'
+import type { ObjectMeta } from '../types.js'
 
 const NAME_CHECKS: Record<NameRule, (v: string) => string[]> = {
   subdomain: dns1123Subdomain,
@@ -51,12 +52,7 @@ export function validateObjectMeta(meta: ObjectMeta, rule: NameRule, namespaced:
     for (const msg of qualifiedName(k.toLowerCase())) errs.push(invalid('metadata.annotations', k, msg))
     size += k.length + v.length
   }
-  if (size > TOTAL_ANNOTATION_SIZE)
-    errs.push({
-      type: 'FieldValueTooLong',
-      field: 'metadata.annotations',
-      message: `metadata.annotations: Too long: must have at most ${TOTAL_ANNOTATION_SIZE} bytes`,
-    })
+  if (size > TOTAL_ANNOTATION_SIZE) errs.push(tooLong('metadata.annotations', TOTAL_ANNOTATION_SIZE))
   for (const [i, f] of (meta.finalizers ?? []).entries())
     for (const msg of qualifiedName(f)) errs.push(invalid(`metadata.finalizers[${i}]`, f, msg))
   return errs

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Registry } from '../registry.js'
-import type { SchemaModel } from '../schema/model.js'
+import { type SchemaModel } from '../../kube/index.js'
 import { META, pathsFor, toV2Params, type Ctx, type Obj } from './paths.js'
 import { createSchemaSet } from './schemas.js'
 import { encodeOpenApiV2 } from './v2-protobuf.js'

@@ -6,7 +6,7 @@
  */
 import { customResourceSchema } from '../crd/openapi.js'
 import type { ResourceDef } from '../registry.js'
-import type { FieldModel, SchemaModel } from '../schema/model.js'
+import { type FieldModel, type SchemaModel } from '../../kube/index.js'
 
 export type Dialect = 'v2' | 'v3'
 type Schema = Record<string, unknown>

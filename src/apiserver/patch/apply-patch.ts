@@ -6,9 +6,8 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch'
 import { parse as parseYaml } from 'yaml'
 import { mediaTypeOf } from '../../http/index.js'
-import { BadRequest, UnprocessableEntity, UnsupportedMediaType } from '../errors.js'
+import { BadRequest, UnprocessableEntity, UnsupportedMediaType, type SchemaModel } from '../../kube/index.js'
 import { assertJsonDepth, assertValueDepth, depthSafeMessage } from '../json-depth.js'
-import type { SchemaModel } from '../schema/model.js'
 import { PatchError, strategicMerge, type Json, type JsonMap } from './strategic.js'
 
 export const PATCH_TYPES = [

@@ -6,7 +6,7 @@
  * `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<field>` (which `kubectl apply` sends).
  * The merge metadata comes from the schema model, i.e. from the upstream type markers.
  */
-import type { FieldModel, MessageModel, SchemaModel } from '../schema/model.js'
+import { type FieldModel, type MessageModel, type SchemaModel } from '../../kube/index.js'
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 type JsonMap = { [k: string]: Json }

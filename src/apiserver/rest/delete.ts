@@ -4,7 +4,7 @@
  * with everything inside it, and the garbage collection of a deployment's pods.
  */
 import type { ServerContext } from '../context.js'
-import { Conflict, Forbidden, NotFound, type Status, type StatusDetails } from '../errors.js'
+import { Conflict, Forbidden, NotFound, type Status, type StatusDetails } from '../../kube/index.js'
 import { apiVersionOf, type ResourceDef } from '../registry.js'
 import type { KubeObject } from '../types.js'
 

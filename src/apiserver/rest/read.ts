@@ -3,7 +3,7 @@
  * shape, and the list envelope (`<Kind>List`, metadata.resourceVersion, remainingItemCount).
  */
 import type { ServerContext } from '../context.js'
-import { BadRequest, Expired, NotFound } from '../errors.js'
+import { BadRequest, Expired, NotFound } from '../../kube/index.js'
 import { apiVersionOf, type ResourceDef } from '../registry.js'
 import {
   matchesFields,

@@ -5,8 +5,7 @@
  * pkg/apis/authorization/validation; the answers come from the same authenticators and authorizers
  * that guard the API.
  */
-import { BadRequest, Invalid } from '../errors.js'
-import { invalid } from '../kinds/field-errors.js'
+import { BadRequest, Invalid, invalid } from '../../kube/index.js'
 import type { Authorize } from '../authz/attributes.js'
 import type { ResourceDef } from '../registry.js'
 import type { AuthorizationAttributes, KubeObject, RulesResult, TokenAuthResult, UserInfo } from '../types.js'
@@ -90,7 +89,7 @@ function validateAttributes(def: ResourceDef, spec: Obj, extra: ReturnType<typeo
         'exactly one of nonResourceAttributes or resourceAttributes must be specified',
       ),
     )
-  if (errs.length) throw new Invalid(def.kind, def.group, '', errs)
+  if (errs.length) throw new Invalid({ group: def.group, kind: def.kind }, '', errs)
 }
 
 async function accessStatus(deps: ReviewDeps, attrs: AuthorizationAttributes): Promise<Obj> {

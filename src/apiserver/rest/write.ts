@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { ServerContext } from '../context.js'
 import { randomSuffix } from '../context.js'
-import { AlreadyExists, BadRequest, Conflict, Invalid, NotFound } from '../errors.js'
+import { AlreadyExists, BadRequest, Conflict, Invalid, NotFound } from '../../kube/index.js'
 import { applyDefaults } from '../kinds/defaults.js'
 import { rolledOutDeployment, runningPod } from '../kinds/status-sim.js'
 import { validateKind } from '../kinds/validate-kinds.js'
@@ -52,7 +52,7 @@ function assertValid(def: ResourceDef, obj: KubeObject, old?: KubeObject): void 
   const errs = old ? validateObjectMetaUpdate(obj.metadata, old.metadata) : []
   errs.push(...validateObjectMeta(obj.metadata, def.nameRule, def.namespaced))
   errs.push(...validateKind(def.kind, obj, old))
-  if (errs.length) throw new Invalid(def.kind, def.group, obj.metadata.name ?? '', errs)
+  if (errs.length) throw new Invalid({ group: def.group, kind: def.kind }, obj.metadata.name ?? '', errs)
 }
 
 /** The stored form: no apiVersion/kind (list items carry none), metadata first, then the kind's field order. */

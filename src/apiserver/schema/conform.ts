@@ -5,7 +5,7 @@
  * (`json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32`);
  * nulls are dropped (the Go zero value).
  */
-import type { FieldModel, SchemaModel, ValueKind } from './model.js'
+import { type FieldModel, type SchemaModel, type ValueKind } from '../../kube/index.js'
 
 export interface ConformResult {
   value: Record<string, unknown>

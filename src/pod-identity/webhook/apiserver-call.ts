@@ -12,7 +12,7 @@ import jsonpatch, { type Operation } from 'fast-json-patch'
 import { createHttpsClient, type HttpsClient } from '../../http/index.js'
 import type { K8sObject } from '../cluster-objects.js'
 import { USE_LABEL, WEBHOOK_NAME, WEBHOOK_PATH, WEBHOOK_SERVICE } from '../constants.js'
-import { KubeApiError } from '../kube-status.js'
+import { InternalError, StatusError } from '../../kube/index.js'
 import { reviewAdmission, type AdmissionDeps, type AdmissionResponse } from './admission.js'
 
 /** Namespaces AKS's admissions enforcer keeps custom webhooks away from. */
@@ -90,7 +90,7 @@ function applyResponse(pod: K8sObject, response: AdmissionResponse): K8sObject {
     // webhookerrors.ToStatusErr: code ≥ 400, no reason, the message prefixed with who denied it.
     const code = Math.max(response.status?.code ?? 400, 400)
     const msg = response.status?.message
-    throw new KubeApiError(
+    throw new StatusError(
       code,
       '',
       msg
@@ -103,12 +103,12 @@ function applyResponse(pod: K8sObject, response: AdmissionResponse): K8sObject {
     const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]
     return jsonpatch.applyPatch(structuredClone(pod), ops, true, false).newDocument
   } catch (err) {
-    throw KubeApiError.internal(`failed calling webhook "${WEBHOOK_NAME}": ${(err as Error).message}`)
+    throw new InternalError(`failed calling webhook "${WEBHOOK_NAME}": ${(err as Error).message}`)
   }
 }
 
 const callFailed = (why: string) =>
-  KubeApiError.internal(
+  new InternalError(
     `failed calling webhook "${WEBHOOK_NAME}": failed to call webhook: Post "${SERVICE_URL}": ${why}`,
   )
 

@@ -10,7 +10,7 @@ import { authorizeWithAzureRbac, type AzureAuthzResult } from '../../azure-rbac/
 import type { Directory, User } from '../../kernel/directory.js'
 import type { ResolvedConfig } from '../../config.js'
 import type { AccessRequest, WhyCandidate } from '../../rbac/index.js'
-import type { SubjectAccessReviewSpec } from '../../webhook/sar/types.js'
+import { type SubjectAccessReviewSpec } from '../../kube/index.js'
 import type { UiAzure } from '../deps.js'
 import type { UiKubernetes } from '../kubernetes.js'
 import { clusterIdentity, type ClusterIdentity } from './identity.js'

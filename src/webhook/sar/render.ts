@@ -4,8 +4,9 @@
  * and a status whose `allowed` is always present while `denied`, `reason` and `evaluationError` are
  * omitempty. Keys come in Go struct order so bodies diff cleanly against real ones.
  */
-import type { ParsedAccessReview, ParsedRulesReview } from './parse.js'
 import {
+  type ParsedAccessReview,
+  type ParsedRulesReview,
   AUTHORIZATION_GROUP,
   type FieldSelectorAttributes,
   type LabelSelectorAttributes,
@@ -20,7 +21,7 @@ import {
   type SubjectAccessReviewSpec,
   type SubjectAccessReviewStatus,
   type SubjectRulesReviewStatus,
-} from './types.js'
+} from '../../kube/index.js'
 
 /** Any authorizer's answer; `denied` only counts when true. */
 export interface AccessDecision {

@@ -6,14 +6,14 @@ import { authorizeWithAzureRbac } from '../../../src/azure-rbac/authorize.js'
 import { BUILTIN_ROLES } from '../../../src/azure-rbac/builtin-roles.js'
 import { isDiscoveryRequest } from '../../../src/azure-rbac/sar-mapping.js'
 import { createAzureRbac } from '../../../src/azure-rbac/store.js'
-import { KubeStatusError } from '../../../src/kernel/kube-status.js'
 import {
+  KubeStatusError,
   decodeReviewBody,
   parseReview,
   parseSubjectAccessReview,
   type ParseOptions,
-} from '../../../src/webhook/sar/parse.js'
-import { REVIEW_KINDS } from '../../../src/webhook/sar/types.js'
+  REVIEW_KINDS,
+} from '../../../src/kube/index.js'
 
 const CLUSTER =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1'

@@ -7,11 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import { describe, expect, it } from 'vitest'
-import {
-  parseReview,
-  type ParsedAccessReview,
-  type ParsedRulesReview,
-} from '../../../src/webhook/sar/parse.js'
+import { parseReview, type ParsedAccessReview, type ParsedRulesReview } from '../../../src/kube/index.js'
 import { toWireReview, toWireRulesReview, toWireSpec } from '../../../src/webhook/sar/render.js'
 
 // The official document, vendored unchanged in test/fixtures/k8s-openapi (see its README for commit and checksum).

@@ -1,10 +1,6 @@
 // Wire bytes of review answers: Go struct key order, omitempty, `allowed` always present.
 import { describe, expect, it } from 'vitest'
-import {
-  parseReview,
-  parseSubjectAccessReview,
-  type ParsedAccessReview,
-} from '../../../src/webhook/sar/parse.js'
+import { parseReview, parseSubjectAccessReview, type ParsedAccessReview } from '../../../src/kube/index.js'
 import { toWireReview, toWireStatus } from '../../../src/webhook/sar/render.js'
 
 describe('toWireStatus', () => {

@@ -1,15 +1,16 @@
 // 400 BadRequest and 413: bodies that are not a review of the endpoint's kind and version, values of
 // the wrong JSON type, garbage and oversized raw bodies. Plus what decoding keeps and normalises.
 import { describe, expect, it } from 'vitest'
-import { BadRequest, RequestEntityTooLarge } from '../../../src/webhook/sar/errors.js'
 import {
+  BadRequest,
+  RequestEntityTooLarge,
   decodeReviewBody,
   decodeSubjectAccessReviewBody,
   MAX_REQUEST_BODY_BYTES,
   parseReview,
   parseSubjectAccessReview,
   type ParseOptions,
-} from '../../../src/webhook/sar/parse.js'
+} from '../../../src/kube/index.js'
 
 const SAR: ParseOptions = { kind: 'SubjectAccessReview' }
 const spec = { user: 'u', resourceAttributes: { verb: 'get', resource: 'pods' } }

@@ -5,8 +5,8 @@
  * serializer), 422 Invalid for validation failures (validate.ts), 413 for oversized raw bodies. Never
  * throws anything else, whatever the input.
  */
+import { BadRequest, Invalid, RequestEntityTooLarge } from '../errors.js'
 import { decodeObject, GoDecodeError } from './decode.js'
-import { BadRequest, Invalid, RequestEntityTooLarge } from './errors.js'
 import { reviewShape } from './shapes.js'
 import {
   AUTHORIZATION_GROUP,
@@ -176,7 +176,7 @@ export function parseReview(body: unknown, opts: ParseOptions, text = serialize(
         ? [...subjectAccessReviewSpecErrors(spec), ...localReviewErrors(metadata, spec)]
         : [...subjectAccessReviewSpecErrors(spec), ...metadataErrors(metadata)]
   // The REST handlers build the GroupKind from the decoded internal object, whose kind is empty.
-  if (errors.length > 0) throw new Invalid(AUTHORIZATION_GROUP, '', '', errors)
+  if (errors.length > 0) throw new Invalid({ group: AUTHORIZATION_GROUP, kind: '' }, '', errors)
   if (opts.kind === 'LocalSubjectAccessReview' && opts.url) {
     const ns = opts.url.namespace ?? ''
     if (!ns) throw new BadRequest('namespace is required on this type: ')

@@ -1,11 +1,10 @@
 /**
  * Kubernetes API errors, named after the Status `reason` they carry, with the messages
  * k8s.io/apimachinery/pkg/api/errors builds (kubectl prints `Error from server (<reason>): <message>`).
- * The protocol code throws them; `render.ts` writes the Status body.
  */
-import { KubeStatusError } from '../kernel/kube-status.js'
-
-export { KubeStatusError, type Status, type StatusCause, type StatusDetails } from '../kernel/kube-status.js'
+import type { FieldError } from './field.js'
+import { aggregateErrors, goQuote } from './go-format.js'
+import { KubeStatusError, type StatusDetails } from './status.js'
 
 /** A group + resource, e.g. `{group: 'apps', resource: 'deployments'}`. */
 export interface GroupResource {
@@ -13,18 +12,30 @@ export interface GroupResource {
   resource: string
 }
 
+/** A group + kind, e.g. `{group: 'authentication.k8s.io', kind: 'TokenRequest'}`. */
+export interface GroupKind {
+  group: string
+  kind: string
+}
+
 /** `configmaps` or `deployments.apps`: schema.GroupResource.String(). */
-export const qualified = (gr: GroupResource): string =>
-  gr.group ? `${gr.resource}.${gr.group}` : gr.resource
+const qualified = (gr: GroupResource): string => (gr.group ? `${gr.resource}.${gr.group}` : gr.resource)
+
+/** The details of an error about one named object; empty fields are left out (omitempty). */
+const objectDetails = (gr: GroupResource, name: string): StatusDetails => ({
+  name,
+  ...(gr.group && { group: gr.group }),
+  kind: gr.resource,
+})
 
 export class NotFound extends KubeStatusError {
   readonly status = 404
   readonly code = 'NotFound'
   /** `configmaps "x" not found`; without a resource, the router's generic 404. */
-  constructor(gr?: GroupResource, name?: string) {
+  constructor(gr?: GroupResource, name = '') {
     super(
-      gr ? `${qualified(gr)} "${name ?? ''}" not found` : 'the server could not find the requested resource',
-      gr ? { name: name ?? '', group: gr.group || undefined, kind: gr.resource } : {},
+      gr ? `${qualified(gr)} "${name}" not found` : 'the server could not find the requested resource',
+      gr ? objectDetails(gr, name) : {},
     )
   }
 }
@@ -33,11 +44,7 @@ export class AlreadyExists extends KubeStatusError {
   readonly status = 409
   readonly code = 'AlreadyExists'
   constructor(gr: GroupResource, name: string) {
-    super(`${qualified(gr)} "${name}" already exists`, {
-      name,
-      group: gr.group || undefined,
-      kind: gr.resource,
-    })
+    super(`${qualified(gr)} "${name}" already exists`, objectDetails(gr, name))
   }
 }
 
@@ -49,46 +56,24 @@ export class Conflict extends KubeStatusError {
     name: string,
     why = 'the object has been modified; please apply your changes to the latest version and try again',
   ) {
-    super(`Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, {
-      name,
-      group: gr.group || undefined,
-      kind: gr.resource,
-    })
+    super(`Operation cannot be fulfilled on ${qualified(gr)} "${name}": ${why}`, objectDetails(gr, name))
   }
 }
 
-export interface FieldError {
-  /** `FieldValueInvalid`, `FieldValueRequired`, `FieldValueForbidden`, `FieldValueNotSupported`, … */
-  type:
-    | 'FieldValueInvalid'
-    | 'FieldValueRequired'
-    | 'FieldValueForbidden'
-    | 'FieldValueNotSupported'
-    | 'FieldValueDuplicate'
-    | 'FieldValueTooLong'
-    | 'FieldValueTypeInvalid'
-  field: string
-  /** The full text as field.Error.Error() prints it (`spec.x: Invalid value: "y": why`). */
-  message: string
-}
-
-/** 422: `ConfigMap "x" is invalid: <errors>` (errors.NewInvalid). */
+/** 422 (errors.NewInvalid): `ConfigMap "x" is invalid: <field errors>`, one cause per field error. */
 export class Invalid extends KubeStatusError {
   readonly status = 422
   readonly code = 'Invalid'
   readonly fieldErrors: FieldError[]
-  constructor(kind: string, group: string, name: string, errors: FieldError[]) {
-    const qualifiedKind = group ? `${kind}.${group}` : kind
-    const text = errors.length === 1 ? errors[0]!.message : `[${errors.map((e) => e.message).join(', ')}]`
-    super(`${qualifiedKind} "${name}" is invalid: ${text}`, {
-      name,
-      group: group || undefined,
-      kind,
-      causes: errors.map((e) => ({
-        reason: e.type,
-        message: e.message.slice(e.field.length + 2),
-        field: e.field,
-      })),
+  constructor(gk: GroupKind, name: string, errors: FieldError[]) {
+    const qualifiedKind = gk.group ? `${gk.kind}.${gk.group}` : gk.kind
+    // ErrorList.ToAggregate drops repeated messages; an aggregate of one prints bare, else `[a, b]`.
+    const aggregate = aggregateErrors(errors.map((e) => e.message))
+    super(`${qualifiedKind} ${goQuote(name)} is invalid${aggregate && `: ${aggregate}`}`, {
+      ...(name && { name }),
+      ...(gk.group && { group: gk.group }),
+      ...(gk.kind && { kind: gk.kind }),
+      causes: errors.map((e) => ({ reason: e.type, message: e.body, field: e.field })),
     })
     this.fieldErrors = errors
   }
@@ -98,17 +83,11 @@ export class Invalid extends KubeStatusError {
 export class UnprocessableEntity extends KubeStatusError {
   readonly status = 422
   readonly code = 'Invalid'
-  constructor(message: string) {
-    super(message)
-  }
 }
 
 export class BadRequest extends KubeStatusError {
   readonly status = 400
   readonly code = 'BadRequest'
-  constructor(message: string) {
-    super(message)
-  }
 }
 
 export class Unauthorized extends KubeStatusError {
@@ -175,17 +154,13 @@ export class RequestEntityTooLarge extends KubeStatusError {
 export class Expired extends KubeStatusError {
   readonly status = 410
   readonly code = 'Expired'
-  constructor(message: string) {
-    super(message)
-  }
 }
 
+/** errors.NewInternalError; also what kube-apiserver answers when a webhook with failurePolicy Fail fails. */
 export class InternalError extends KubeStatusError {
   readonly status = 500
   readonly code = 'InternalError'
-  constructor() {
-    super('Internal error occurred: an unexpected error happened in the simulator', {
-      causes: [{ message: 'an unexpected error happened in the simulator' }],
-    })
+  constructor(err = 'an unexpected error happened in the simulator') {
+    super(`Internal error occurred: ${err}`, { causes: [{ message: err }] })
   }
 }

@@ -1,29 +1,11 @@
 /**
- * Just enough of Go's fmt to reproduce the value part of Kubernetes validation messages: `%q`
- * (strconv.Quote) for strings and `%#v` for the internal structs field.Invalid is handed. Kubernetes
+ * Go's `%#v` of the internal structs the review validation hands field.Invalid, to reproduce the
+ * value part of its messages (strings go through `%q`, see ../go-format.ts). Kubernetes
  * 1.32's field.ErrorBody prints a nil pointer as the string "null" (so `"null"`, quoted) and a struct
  * that has no String() method with `%#v`.
  */
+import { goQuote } from '../go-format.js'
 import type { NonResourceAttributes, ReviewObjectMeta } from './types.js'
-
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u
-const SHORT_ESCAPES: Record<number, string> = { 7: 'a', 8: 'b', 9: 't', 10: 'n', 11: 'v', 12: 'f', 13: 'r' }
-
-/** strconv.Quote. Lone surrogates become U+FFFD, as Go's JSON decoder turns them into it. */
-export function goQuote(s: string): string {
-  let out = '"'
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!
-    if (ch === '"' || ch === '\\') out += `\\${ch}`
-    else if (SHORT_ESCAPES[cp] !== undefined) out += `\\${SHORT_ESCAPES[cp]}`
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\ufffd'
-    else if (PRINTABLE.test(ch)) out += ch
-    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`
-    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`
-    else out += `\\U${cp.toString(16).padStart(8, '0')}`
-  }
-  return `${out}"`
-}
 
 /** `%#v` of the internal authorization.NonResourceAttributes. */
 export function goNonResourceAttributes(a: NonResourceAttributes): string {

@@ -1,8 +1,7 @@
 // 422 Invalid: Kubernetes 1.32's validation of the review kinds, with its exact messages and
 // details.causes (kubernetes/kubernetes pkg/apis/authorization/validation/validation.go).
 import { describe, expect, it } from 'vitest'
-import { Invalid } from '../../../src/webhook/sar/errors.js'
-import { parseReview, type ParseOptions } from '../../../src/webhook/sar/parse.js'
+import { Invalid, parseReview, type ParseOptions } from '../../../src/kube/index.js'
 
 const SAR: ParseOptions = { kind: 'SubjectAccessReview' }
 const body = (kind: string, spec: unknown, extra: Record<string, unknown> = {}) => ({

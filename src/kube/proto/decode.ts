@@ -6,7 +6,8 @@
  * Go types would marshal it (Time → RFC 3339, IntOrString → number or string, bytes → base64, …).
  */
 import type protobuf from 'protobufjs'
-import type { FieldModel, SchemaModel } from '../schema/model.js'
+import { rfc3339 } from '../time.js'
+import type { FieldModel, SchemaModel } from './model.js'
 
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00])
 
@@ -168,8 +169,8 @@ function jsonOrBase64(b64: unknown): unknown {
 /** metav1.Time marshals as RFC 3339 in seconds, MicroTime with 6 fraction digits; zero is null. */
 function timeString(seconds: number, nanos: number, micro: boolean): string | undefined {
   if (seconds === 0 && nanos === 0) return undefined
-  const iso = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, '')
-  return micro ? `${iso}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${iso}Z`
+  const iso = rfc3339(seconds * 1000)
+  return micro ? `${iso.slice(0, -1)}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : iso
 }
 
 /** time.Duration.String(): 1h2m3.5s, 150ms, 0s. */

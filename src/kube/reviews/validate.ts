@@ -4,9 +4,10 @@
  * selector checks) and apimachinery `meta/v1/validation` for selector requirements (unknown operators
  * allowed, as the review endpoints ask). Values render as 1.32's field.ErrorBody prints them.
  */
-import type { FieldError } from './errors.js'
-import { goNonResourceAttributes, goObjectMeta, goQuote } from './go-format.js'
-import { labelValueErrors, qualifiedNameErrors } from './label-names.js'
+import { forbidden, invalidRaw as invalid, required, type FieldError } from '../field.js'
+import { goQuote } from '../go-format.js'
+import { labelValue, qualifiedName } from '../names.js'
+import { goNonResourceAttributes, goObjectMeta } from './go-structs.js'
 import type {
   FieldSelectorAttributes,
   LabelSelectorAttributes,
@@ -15,25 +16,6 @@ import type {
   SelfSubjectAccessReviewSpec,
   SubjectAccessReviewSpec,
 } from './types.js'
-
-const invalid = (field: string, badValue: string, detail: string): FieldError => ({
-  type: 'FieldValueInvalid',
-  field,
-  badValue,
-  detail,
-})
-const required = (field: string, detail: string): FieldError => ({
-  type: 'FieldValueRequired',
-  field,
-  badValue: '',
-  detail,
-})
-const forbidden = (field: string, detail: string): FieldError => ({
-  type: 'FieldValueForbidden',
-  field,
-  badValue: '',
-  detail,
-})
 
 /** 1.32's ErrorBody turns a nil pointer into the string "null", which %q then quotes. */
 const NULL = '"null"'
@@ -66,10 +48,9 @@ function selectorErrors(
         forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
       )
     if (labels) {
-      for (const m of qualifiedNameErrors(r.key ?? ''))
-        errs.push(invalid(`${at}.key`, goQuote(r.key ?? ''), m))
+      for (const m of qualifiedName(r.key ?? '')) errs.push(invalid(`${at}.key`, goQuote(r.key ?? ''), m))
       values.forEach((v, j) => {
-        for (const m of labelValueErrors(v)) errs.push(invalid(`${at}.values[${j}]`, goQuote(v), m))
+        for (const m of labelValue(v)) errs.push(invalid(`${at}.values[${j}]`, goQuote(v), m))
       })
     }
   })

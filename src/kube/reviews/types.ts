@@ -4,6 +4,7 @@
  * field names. The only difference between the versions is the groups field of a spec: `groups` in v1,
  * `group` in v1beta1 (k8s.io/api authorization/v1beta1 types.go; v1: authorization/v1 types.go).
  */
+import type { ObjectMeta, SubjectRulesReviewStatus } from '../types.js'
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io'
 export const REVIEW_VERSIONS = ['v1', 'v1beta1'] as const
@@ -18,24 +19,8 @@ export const REVIEW_KINDS = [
 ] as const
 export type ReviewKind = (typeof REVIEW_KINDS)[number]
 
-/** The part of metav1.ObjectMeta a review can carry (validation requires it to be empty). */
-export interface ReviewObjectMeta {
-  name?: string
-  generateName?: string
-  namespace?: string
-  uid?: string
-  resourceVersion?: string
-  generation?: number
-  creationTimestamp?: string | null
-  deletionTimestamp?: string | null
-  deletionGracePeriodSeconds?: number
-  labels?: Record<string, string>
-  annotations?: Record<string, string>
-  finalizers?: string[]
-  /** Decoded but not interpreted: validation ignores managedFields. */
-  ownerReferences?: unknown[]
-  managedFields?: unknown[]
-}
+/** The metadata of a review (validation requires it to be empty). */
+export type ReviewObjectMeta = ObjectMeta
 
 export interface FieldSelectorRequirement {
   key: string
@@ -111,26 +96,6 @@ export interface SubjectAccessReviewStatus {
   evaluationError?: string
 }
 
-export interface ResourceRule {
-  verbs: string[]
-  apiGroups?: string[]
-  resources?: string[]
-  resourceNames?: string[]
-}
-
-export interface NonResourceRule {
-  verbs: string[]
-  nonResourceURLs?: string[]
-}
-
-/** `resourceRules`, `nonResourceRules` and `incomplete` are required on the wire. */
-export interface SubjectRulesReviewStatus {
-  resourceRules: ResourceRule[]
-  nonResourceRules: NonResourceRule[]
-  incomplete: boolean
-  evaluationError?: string
-}
-
 interface WireObject<K extends ReviewKind, S, T> {
   apiVersion: ReviewApiVersion
   kind: K
@@ -159,6 +124,3 @@ export type SelfSubjectRulesReview = WireObject<
   SelfSubjectRulesReviewSpec,
   SubjectRulesReviewStatus
 >
-
-/** metav1.Status as the API server renders failures. */
-export type { Status, StatusCause, StatusDetails } from '../../kernel/kube-status.js'

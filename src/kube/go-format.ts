@@ -1,6 +1,7 @@
 /**
- * The few Go formatting behaviours that reach RBAC's wire strings: `%q` (strconv.Quote), `%v` of a
- * []string, and utilerrors.NewAggregate(errs).Error(). Reasons must match the real apiserver byte for byte.
+ * The few Go formatting behaviours that reach Kubernetes wire strings: `%q` (strconv.Quote), `%v` of
+ * a []string, and utilerrors.NewAggregate(errs).Error(). Messages must match the real apiserver byte
+ * for byte.
  */
 
 // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space only.
