@@ -6,15 +6,15 @@
  * // … sign in with msal-node against sim.endpoints.authority, approve with sim.approveDeviceCode(code, 'bob@contoso.onmicrosoft.com')
  * await sim.stop()
  */
-export { startSimulator, type Simulator, type StartOptions } from './composition/simulator.js'
-export { SERVICE_PORTS } from './composition/listeners.js'
+export { startSimulator, type Simulator, type StartOptions } from './composition/index.js'
+export { SERVICE_PORTS } from './composition/index.js'
 export type { SimulatorOptions } from './options.js'
-export type { Endpoints } from './composition/endpoints.js'
-export type { Scenario } from './scenario/types.js'
+export type { Endpoints } from './composition/index.js'
+export type { Scenario } from './scenario/index.js'
 export type { FaultSpec } from './kernel/faults.js'
 export type { SimEvent } from './kernel/events.js'
 export { ConfigError } from './kernel/errors.js'
-export { demoScenario, DEMO_PASSWORD, DEMO_WEBHOOK_SECRET } from './scenario/demo.js'
+export { demoScenario, DEMO_PASSWORD, DEMO_WEBHOOK_SECRET } from './scenario/index.js'
 export {
   AKS_SERVER_APP_ID,
   AKS_CLIENT_APP_ID,

@@ -3,7 +3,7 @@
  * services' configuration (config.ts); docs/configuration.md describes each one.
  */
 import type { ResolvedConfig } from './config.js'
-import type { Scenario } from './scenario/types.js'
+import type { Scenario } from './scenario/index.js'
 
 export interface SimulatorOptions {
   /** A scenario object, or the path of a YAML/JSON scenario file. Default: the built-in demo tenant. */

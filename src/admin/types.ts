@@ -4,7 +4,7 @@
  */
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
-import type { Endpoints } from '../composition/endpoints.js'
+import type { Endpoints } from '../kernel/endpoints.js'
 
 export interface DeviceCodeView {
   userCode: string

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
-import type { KubernetesManifest } from '../rbac/scenario.js'
+import type { KubernetesManifest } from '../rbac/index.js'
 import type { StaticToken } from './authn/authenticate.js'
 import type { CustomResourceDefinition } from './crd/definition.js'
 import type { ApiServerStorage } from './storage.js'

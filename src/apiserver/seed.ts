@@ -5,7 +5,7 @@
  * scenario cannot have is a configuration error at start-up.
  */
 import { ConfigError } from '../kernel/errors.js'
-import type { KubernetesManifest } from '../rbac/scenario.js'
+import type { KubernetesManifest } from '../rbac/index.js'
 import type { ServerContext } from './context.js'
 import { KubeStatusError, type FieldError } from '../kube/index.js'
 import { create, replace } from './rest/write.js'

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Handler } from '../http/listen.js'
+import type { Handler } from '../http/index.js'
 import { authenticate, type AuthnConfig, type AuthnStep } from './authn/authenticate.js'
 import { hasImpersonation, impersonate, type ImpersonationStep } from './authn/impersonation.js'
 import { attributesOf, createAuthorizer, forbidden } from './authz/attributes.js'

@@ -11,7 +11,7 @@ import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
-import type { ManagedIdentityProvider } from '../pod-identity/index.js'
+import type { ManagedIdentityProvider } from './managed-identity-provider.js'
 
 /** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
 export interface ExecPlugin {

@@ -4,7 +4,7 @@
  * have one import and `render-error.ts` one base class (`ArmError`) to render. Texts are ARM's where
  * public output shows them; docs/arm.md marks the ones that are the simulator's own wording.
  */
-import { ArmError } from '../azure-rbac/errors.js'
+import { ArmError } from '../azure-rbac/index.js'
 
 export {
   ArmError,
@@ -12,7 +12,7 @@ export {
   ResourceGroupNotFound,
   ResourceNotFound,
   SubscriptionNotFound,
-} from '../azure-rbac/errors.js'
+} from '../azure-rbac/index.js'
 
 const armError = (code: string, status: number) =>
   class extends ArmError {

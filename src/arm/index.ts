@@ -5,3 +5,19 @@
 export { createArmApp } from './routes.js'
 export type { ArmDeps, ClusterCredentialSource, ExecPlugin } from './deps.js'
 export { clusterFqdn } from './managed-clusters.js'
+export {
+  ArmError,
+  FederatedCredentialBadRequest,
+  FederatedCredentialNotFound,
+  ParentIdentityNotFound,
+  ResourceNotFound,
+} from './errors.js'
+export type {
+  CredentialRef,
+  CredentialResource,
+  IdentityRef,
+  IdentityResource,
+  ManagedIdentityProvider,
+  PageQuery,
+  UserAssignedIdentity,
+} from './managed-identity-provider.js'

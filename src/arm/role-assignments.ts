@@ -5,10 +5,10 @@
  * `az role assignment create --role <name>` looks up first). Each call is authorized with the caller's
  * own role assignments (Owner, User Access Administrator, …) before anything else.
  */
-import { normaliseScope, parseScope, inheritedScopes, isWithin } from '../azure-rbac/scope.js'
-import { PRINCIPAL_TYPES, roleDefinitionResourceId, type PrincipalType } from '../azure-rbac/model.js'
-import type { RoleAssignment, RoleDefinition } from '../azure-rbac/model.js'
-import { InvalidScope } from '../azure-rbac/errors.js'
+import { normaliseScope, parseScope, inheritedScopes, isWithin } from '../azure-rbac/index.js'
+import { PRINCIPAL_TYPES, roleDefinitionResourceId, type PrincipalType } from '../azure-rbac/index.js'
+import type { RoleAssignment, RoleDefinition } from '../azure-rbac/index.js'
+import { InvalidScope } from '../azure-rbac/index.js'
 import { isGuid } from '../kernel/ids.js'
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'

@@ -30,3 +30,11 @@ export {
   type RoleDefinition,
 } from './model.js'
 export { azureScenarioSchema, demoAzure, type AzureScenario } from './scenario.js'
+export {
+  ArmError,
+  AuthorizationFailed,
+  InvalidScope,
+  ResourceGroupNotFound,
+  ResourceNotFound,
+  SubscriptionNotFound,
+} from './errors.js'

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Endpoints } from '../composition/endpoints.js'
+import type { Endpoints } from '../kernel/endpoints.js'
 import { sendHttps, type HttpsAnswer } from '../http/index.js'
 import { CliError } from './errors.js'
 

@@ -13,7 +13,7 @@ import {
 import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import { newGuid } from '../kernel/ids.js'
-import type { Scenario } from '../scenario/types.js'
+import type { Scenario } from '../scenario/index.js'
 
 export interface AzureSide {
   azure: ResolvedAzure | undefined

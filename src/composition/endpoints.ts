@@ -4,26 +4,11 @@
  */
 import { join } from 'node:path'
 import type { Directory } from '../kernel/directory.js'
+import type { Endpoints } from '../kernel/endpoints.js'
 import { writeAtomic } from './state-files.js'
 
-export interface Endpoints {
-  tenantId: string
-  tenantDomain: string
-  /** Origin of the Entra host; a tenant's authority is `authority + "/" + tenantId`. */
-  authority: string
-  /** Where users enter device codes. */
-  deviceLogin: string
-  admin: string
-  caFile: string
-  stateDir: string
-  kubeconfigs: Record<string, string>
-  directory: {
-    users: { upn: string; oid: string; displayName: string; userType: string; accountEnabled: boolean }[]
-    groups: { name: string; oid: string }[]
-    applications: { name: string; appId: string; servicePrincipalId: string; secret?: string }[]
-  }
-  [service: string]: unknown
-}
+export type { Endpoints }
+
 
 export function directorySummary(directory: Directory): Endpoints['directory'] {
   return {

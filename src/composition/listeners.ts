@@ -4,7 +4,7 @@
  * `serve`.
  */
 import type { ResolvedConfig } from '../config.js'
-import { openListener, type OpenListener } from '../http/listen.js'
+import { openListener, type OpenListener } from '../http/index.js'
 import type { Pki } from '../kernel/tls.js'
 
 /** Service order on `--port-base N`: each takes N + its index. */

@@ -24,3 +24,4 @@ export {
   type HttpsClientOptions,
   type HttpsResponse,
 } from './https-client.js'
+export { openListener, type OpenListener } from './listen.js'

@@ -7,11 +7,15 @@
  */
 import {
   type ArmError,
+  type CredentialRef,
+  type IdentityRef,
+  type ManagedIdentityProvider,
+  type PageQuery,
   FederatedCredentialBadRequest,
   FederatedCredentialNotFound,
   ParentIdentityNotFound,
   ResourceNotFound,
-} from '../arm/errors.js'
+} from '../arm/index.js'
 import type { EventBus } from '../kernel/events.js'
 import {
   FicValidationError,
@@ -22,27 +26,6 @@ import type { ManagedIdentity } from './managed-identities.js'
 
 export const IDENTITY_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities'
 export const FIC_TYPE = `${IDENTITY_TYPE}/federatedIdentityCredentials`
-
-export interface IdentityRef {
-  subscriptionId: string
-  resourceGroup: string
-  name: string
-}
-
-export interface CredentialRef {
-  subscriptionId: string
-  resourceGroup: string
-  /** The user-assigned identity's name. */
-  identity: string
-  /** The credential's name. */
-  name: string
-}
-
-/** `$top` / `$skiptoken` of a credential list, as the query carries them. */
-export interface PageQuery {
-  top?: unknown
-  skiptoken?: unknown
-}
 
 const lower = (s: string) => s.toLowerCase()
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -81,7 +64,7 @@ export function createManagedIdentityArm(deps: {
   identities: () => ManagedIdentity[]
   credentials: FederatedCredentialStore
   events: EventBus
-}) {
+}): ManagedIdentityProvider {
   const { credentials, events } = deps
 
   const identityView = (mi: ManagedIdentity) => ({
@@ -200,6 +183,3 @@ export function createManagedIdentityArm(deps: {
     deleteCredential,
   }
 }
-
-/** What the ARM service calls: the provider of `createManagedIdentityArm`. */
-export type ManagedIdentityProvider = ReturnType<typeof createManagedIdentityArm>

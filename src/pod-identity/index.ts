@@ -19,7 +19,7 @@ export {
   type ManagedIdentity,
 } from './managed-identities.js'
 export { applicationObjectId } from './fic-graph.js'
-export { createManagedIdentityArm, type ManagedIdentityProvider } from './fic-arm.js'
+export { createManagedIdentityArm } from './fic-arm.js'
 export { createMemoryCluster, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 export { encodeTokenRequestProto } from './token-request-proto.js'
 export { mutatingWebhookConfiguration, webhookApplies } from './webhook/apiserver-call.js'

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { ObjectWriter as ApiObjectWriter } from '../apiserver/index.js'
 import type { EntraDeps } from '../entra/index.js'
-import type { Handler } from '../http/listen.js'
+import type { Handler } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'

@@ -48,3 +48,7 @@ export {
   type SubjectRulesReviewStatus,
   type UserInfo,
 } from './types.js'
+export { ManifestError } from './manifests.js'
+export { loadOfflineCluster, type OfflineCluster } from './offline.js'
+export { resolveResource } from './resource-names.js'
+export { printWhoCan, printWhy } from './text-output.js'

@@ -3,7 +3,7 @@
  * with Azure RBAC as guard does, answer in the version asked, and describe the decision for the
  * event stream (the explanation lists every assignment considered).
  */
-import { authorizeWithAzureRbac, type AzureAuthzDeps } from '../azure-rbac/authorize.js'
+import { authorizeWithAzureRbac, type AzureAuthzDeps } from '../azure-rbac/index.js'
 import { KubeStatusError, decodeSubjectAccessReviewBody } from '../kube/index.js'
 import { toWireReview } from './sar/render.js'
 import type { SarAnswer } from './server.js'

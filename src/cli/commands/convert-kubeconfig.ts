@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { convertKubeconfig, type ConvertOptions } from '../../client/convert.js'
-import { SignInError } from '../../client/errors.js'
-import { readKubeconfig, writeKubeconfig } from '../../client/kubeconfig-file.js'
+import { convertKubeconfig, type ConvertOptions } from '../../client/index.js'
+import { SignInError } from '../../client/index.js'
+import { readKubeconfig, writeKubeconfig } from '../../client/index.js'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { CliError } from '../errors.js'

@@ -8,9 +8,9 @@ import { createInterface } from 'node:readline/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ArmCallError, armRequest } from '../../client/arm-client.js'
-import { signInToAzure } from '../../client/azure-sign-in.js'
-import { SignInError } from '../../client/errors.js'
+import { ArmCallError, armRequest } from '../../client/index.js'
+import { signInToAzure } from '../../client/index.js'
+import { SignInError } from '../../client/index.js'
 import {
   mergeKubeconfig,
   parseKubeconfig,
@@ -18,9 +18,9 @@ import {
   readKubeconfig,
   renameForMerge,
   writeKubeconfig,
-} from '../../client/kubeconfig-file.js'
-import { parseGoDuration } from '../../client/kubelogin-options.js'
-import { AKS_API_VERSION } from '../../client/well-known.js'
+} from '../../client/index.js'
+import { parseGoDuration } from '../../client/index.js'
+import { AKS_API_VERSION } from '../../client/index.js'
 import { CliError } from '../errors.js'
 
 export const getCredentialsHelp = `Usage: aks-auth-sim get-credentials [options]

@@ -4,11 +4,11 @@
  * failures exit 1 (2 for usage mistakes) with a one-line message, which kubectl shows after
  * "getting credentials: exec: executable … failed with exit code N".
  */
-import { acquireToken } from '../../client/acquire-token.js'
-import { SignInError } from '../../client/errors.js'
-import { buildExecCredential, execApiVersion } from '../../client/exec-credential.js'
-import { parseGetTokenArgs } from '../../client/kubelogin-options.js'
-import { locateSimulator } from '../../client/locate.js'
+import { acquireToken } from '../../client/index.js'
+import { SignInError } from '../../client/index.js'
+import { buildExecCredential, execApiVersion } from '../../client/index.js'
+import { parseGetTokenArgs } from '../../client/index.js'
+import { locateSimulator } from '../../client/index.js'
 import { CliError } from '../errors.js'
 
 export const getTokenHelp = `Usage: aks-auth-sim get-token [flags]

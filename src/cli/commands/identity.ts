@@ -5,9 +5,9 @@
  */
 import { createInterface } from 'node:readline/promises'
 import { parseArgs } from 'node:util'
-import { ArmCallError } from '../../client/arm-client.js'
-import { signInToAzure } from '../../client/azure-sign-in.js'
-import { SignInError } from '../../client/errors.js'
+import { ArmCallError } from '../../client/index.js'
+import { signInToAzure } from '../../client/index.js'
+import { SignInError } from '../../client/index.js'
 import {
   DEFAULT_AUDIENCE,
   azView,
@@ -18,9 +18,9 @@ import {
   resolveSubscription,
   showCredential,
   type IdentityRef,
-} from '../../client/federated-credentials.js'
-import { parseGoDuration } from '../../client/kubelogin-options.js'
-import type { ArmContext } from '../../client/role-assignments.js'
+} from '../../client/index.js'
+import { parseGoDuration } from '../../client/index.js'
+import type { ArmContext } from '../../client/index.js'
 import { CliError } from '../errors.js'
 
 export const identityHelp = `Usage:

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultAzureConfigDir, defaultKubeloginCacheDir } from '../../client/token-cache.js'
+import { defaultAzureConfigDir, defaultKubeloginCacheDir } from '../../client/index.js'
 
 export const logoutHelp = `Usage: aks-auth-sim logout [--cache-dir DIR] [--azure] [--azure-config-dir DIR]
 

@@ -1,13 +1,13 @@
 /** `aks-auth-sim rbac can-i|why|who-can`: the Kubernetes RBAC engine over manifests on disk, no cluster needed. */
 import { parseArgs } from 'node:util'
-import { impersonatedUser } from '../../rbac/impersonation.js'
-import { ManifestError } from '../../rbac/manifests.js'
-import { loadOfflineCluster, type OfflineCluster } from '../../rbac/offline.js'
-import { resolveResource } from '../../rbac/resource-names.js'
-import { formatRulesTable } from '../../rbac/rules-table.js'
-import type { AccessRequest, AuthorizationRequest } from '../../rbac/types.js'
+import { impersonatedUser } from '../../rbac/index.js'
+import { ManifestError } from '../../rbac/index.js'
+import { loadOfflineCluster, type OfflineCluster } from '../../rbac/index.js'
+import { resolveResource } from '../../rbac/index.js'
+import { formatRulesTable } from '../../rbac/index.js'
+import type { AccessRequest, AuthorizationRequest } from '../../rbac/index.js'
 import { CliError } from '../errors.js'
-import { printWhoCan, printWhy } from '../../rbac/text-output.js'
+import { printWhoCan, printWhy } from '../../rbac/index.js'
 
 export const rbacHelp = `Usage:
   aks-auth-sim rbac can-i VERB (TYPE[/NAME] | URL) [NAME] --as USER [options] -f FILE|DIR...

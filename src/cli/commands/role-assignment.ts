@@ -4,17 +4,17 @@
  * workshop can grant and revoke Azure access live.
  */
 import { parseArgs } from 'node:util'
-import { ArmCallError } from '../../client/arm-client.js'
-import { signInToAzure } from '../../client/azure-sign-in.js'
-import { SignInError } from '../../client/errors.js'
-import { parseGoDuration } from '../../client/kubelogin-options.js'
+import { ArmCallError } from '../../client/index.js'
+import { signInToAzure } from '../../client/index.js'
+import { SignInError } from '../../client/index.js'
+import { parseGoDuration } from '../../client/index.js'
 import {
   createAssignment,
   deleteAssignments,
   listAssignments,
   resolveScope,
   type ArmContext,
-} from '../../client/role-assignments.js'
+} from '../../client/index.js'
 import { CliError } from '../errors.js'
 
 export const roleAssignmentHelp = `Usage:

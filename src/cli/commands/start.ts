@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startSimulator } from '../../composition/simulator.js'
+import { startSimulator } from '../../composition/index.js'
 import { CliError } from '../errors.js'
 import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, startHelp } from '../help.js'
 

@@ -6,7 +6,7 @@
  * wins. Caches are left out on purpose: this is the answer once they have expired.
  */
 import { forbidden } from '../../apiserver/index.js'
-import { authorizeWithAzureRbac, type AzureAuthzResult } from '../../azure-rbac/authorize.js'
+import { authorizeWithAzureRbac, type AzureAuthzResult } from '../../azure-rbac/index.js'
 import type { Directory, User } from '../../kernel/directory.js'
 import type { ResolvedConfig } from '../../config.js'
 import type { AccessRequest, WhyCandidate } from '../../rbac/index.js'

@@ -1,0 +1,37 @@
+/** The client slice's public surface: what other slices may import. */
+export { convertKubeconfig, type ConvertOptions } from './convert.js'
+export { SignInError } from './errors.js'
+export {
+  mergeKubeconfig,
+  parseKubeconfig,
+  permissionWarning,
+  readKubeconfig,
+  renameForMerge,
+  writeKubeconfig,
+} from './kubeconfig-file.js'
+export { ArmCallError, armRequest } from './arm-client.js'
+export { signInToAzure } from './azure-sign-in.js'
+export { parseGetTokenArgs, parseGoDuration } from './kubelogin-options.js'
+export { AKS_API_VERSION } from './well-known.js'
+export { acquireToken } from './acquire-token.js'
+export { buildExecCredential, execApiVersion } from './exec-credential.js'
+export { locateSimulator } from './locate.js'
+export {
+  azView,
+  DEFAULT_AUDIENCE,
+  deleteCredential,
+  type IdentityRef,
+  listCredentials,
+  pathSegment,
+  putCredential,
+  resolveSubscription,
+  showCredential,
+} from './federated-credentials.js'
+export {
+  type ArmContext,
+  createAssignment,
+  deleteAssignments,
+  listAssignments,
+  resolveScope,
+} from './role-assignments.js'
+export { defaultAzureConfigDir, defaultKubeloginCacheDir } from './token-cache.js'
