@@ -44,6 +44,43 @@ export interface PageQuery {
   skiptoken?: unknown
 }
 
+/** A userAssignedIdentities resource as ARM returns it (a type: ARM renders it as a plain record). */
+export type IdentityResource = {
+  id: string
+  name: string
+  type: typeof IDENTITY_TYPE
+  location: string
+  tags: Record<string, string>
+  properties: { isolationScope: 'None'; tenantId: string; principalId: string; clientId: string }
+}
+
+/** A federatedIdentityCredentials resource as ARM returns it. */
+export type CredentialResource = {
+  id: string
+  name: string
+  type: typeof FIC_TYPE
+  properties: { issuer: string; subject: string; audiences: string[] }
+}
+
+/** What the ARM service calls for Microsoft.ManagedIdentity; errors are ARM's (`ArmError`). */
+export interface ManagedIdentityProvider {
+  identities(): ManagedIdentity[]
+  /** The identities of a subscription, or of one of its resource groups. */
+  inGroup(subscriptionId: string, resourceGroup?: string): ManagedIdentity[]
+  identityView(mi: ManagedIdentity): IdentityResource
+  getIdentity(r: IdentityRef): IdentityResource
+  /** One page; `next` holds the `$top` / `$skiptoken` of the following page, when there is one. */
+  listCredentials(
+    r: IdentityRef,
+    page?: PageQuery,
+  ): { value: CredentialResource[]; next?: { top: number; skiptoken: string } }
+  getCredential(r: CredentialRef): CredentialResource
+  /** Create or replace; `created` is ARM's 201 (200 for a replacement). */
+  putCredential(r: CredentialRef, body: unknown, by?: string): { created: boolean; body: CredentialResource }
+  /** Deletes; false (ARM's 204) when there was no such credential. */
+  deleteCredential(r: CredentialRef, by?: string): boolean
+}
+
 const lower = (s: string) => s.toLowerCase()
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -81,10 +118,10 @@ export function createManagedIdentityArm(deps: {
   identities: () => ManagedIdentity[]
   credentials: FederatedCredentialStore
   events: EventBus
-}) {
+}): ManagedIdentityProvider {
   const { credentials, events } = deps
 
-  const identityView = (mi: ManagedIdentity) => ({
+  const identityView = (mi: ManagedIdentity): IdentityResource => ({
     // The provider answers with lower-case `resourcegroups`, as in the spec examples and xms_mirid.
     id: mi.mirid,
     name: mi.name,
@@ -98,7 +135,7 @@ export function createManagedIdentityArm(deps: {
       clientId: mi.clientId,
     },
   })
-  const credentialView = (mi: ManagedIdentity, f: FederatedCredential) => ({
+  const credentialView = (mi: ManagedIdentity, f: FederatedCredential): CredentialResource => ({
     id: `${mi.mirid}/federatedIdentityCredentials/${f.name}`,
     name: f.name,
     type: FIC_TYPE,
@@ -190,7 +227,6 @@ export function createManagedIdentityArm(deps: {
 
   return {
     identities: deps.identities,
-    /** The identities of a subscription, or of one of its resource groups. */
     inGroup,
     identityView,
     getIdentity,
@@ -200,6 +236,3 @@ export function createManagedIdentityArm(deps: {
     deleteCredential,
   }
 }
-
-/** What the ARM service calls: the provider of `createManagedIdentityArm`. */
-export type ManagedIdentityProvider = ReturnType<typeof createManagedIdentityArm>
