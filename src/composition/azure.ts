@@ -14,6 +14,7 @@ import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import { newGuid } from '../kernel/ids.js'
 import type { Scenario } from '../scenario/index.js'
+import type { UiAzure } from '../ui/index.js'
 
 export interface AzureSide {
   azure: ResolvedAzure | undefined
@@ -32,4 +33,17 @@ export function azureSide(scenario: Scenario, directory: Directory): AzureSide {
     checkScope: azure.checkScope,
   })
   return { azure, rbac, cluster: azure.clusters[0] }
+}
+
+/** The UI's view of Azure RBAC for the cluster (the access explorer, role-assignment controls). */
+export function uiAzure(side: AzureSide): UiAzure | undefined {
+  const { rbac, cluster } = side
+  return rbac && cluster
+    ? {
+        rbac,
+        clusterResourceId: cluster.resourceId,
+        clusterName: cluster.name,
+        enabled: () => cluster.aadProfile.enableAzureRbac,
+      }
+    : undefined
 }

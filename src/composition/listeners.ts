@@ -23,6 +23,7 @@ export const SERVICE_PORTS = {
 
 export type ServiceName = keyof typeof SERVICE_PORTS
 export type ServiceListeners = Readonly<Record<ServiceName, OpenListener>>
+export type ServiceUrls = Readonly<Record<ServiceName, string>>
 
 /** Listeners that ask for a client certificate (mTLS). */
 const CLIENT_CERTIFICATES: ReadonlySet<ServiceName> = new Set([
@@ -38,7 +39,7 @@ const PLAIN_HTTP: ReadonlySet<ServiceName> = new Set(['imds'])
 export async function openServiceListeners(
   config: Pick<ResolvedConfig, 'host' | 'portBase'>,
   pki: Pki,
-): Promise<{ listeners: ServiceListeners; close: () => Promise<void> }> {
+): Promise<{ listeners: ServiceListeners; urls: ServiceUrls; close: () => Promise<void> }> {
   const opened: OpenListener[] = []
   const close = async () => {
     await Promise.all(opened.map((l) => l.close()))
@@ -59,5 +60,6 @@ export async function openServiceListeners(
     await close()
     throw err
   }
-  return { listeners, close }
+  const urls = Object.fromEntries(Object.entries(listeners).map(([name, l]) => [name, l.url])) as ServiceUrls
+  return { listeners, urls, close }
 }

@@ -27,13 +27,12 @@ import {
   type EntraDeps,
 } from '../entra/index.js'
 import { createGraphApp } from '../graph/index.js'
-import { createClock, type Clock } from '../kernel/clock.js'
 import { createDirectory, type Directory } from '../kernel/directory.js'
+import type { Clock } from '../kernel/clock.js'
 import { ConfigError } from '../kernel/errors.js'
-import { createEventBus, type EventBus } from '../kernel/events.js'
-import { createFaultRegistry } from '../kernel/faults.js'
-import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
-import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
+import type { EventBus } from '../kernel/events.js'
+import type { KeyStore } from '../kernel/keys.js'
+import type { Pki } from '../kernel/tls.js'
 import {
   createPodIdentityCluster,
   createPodIdentityCore,
@@ -46,10 +45,11 @@ import {
 import { firstPartyApplications } from '../kernel/first-party.js'
 import { createUiService, kubernetesFromApiServer } from '../ui/index.js'
 import { composeApiServer, composeApiServerStorage, type ComposedApiServer } from './apiserver.js'
-import { azureSide } from './azure.js'
-import { cliExecPlugin } from './cli-exec.js'
+import { azureSide, uiAzure } from './azure.js'
+import { clusterCredentials } from './arm-credentials.js'
 import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints } from './endpoints.js'
 import { entraIssuers } from './issuers.js'
+import { createKernel } from './kernel.js'
 import { openServiceListeners } from './listeners.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
@@ -99,31 +99,18 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const azure = azureSide(scenario, directory)
   const { cluster } = azure
 
-  const clock = createClock()
-  const events = createEventBus(() => clock.now())
-  const faults = createFaultRegistry()
-  const pki = await loadOrCreatePki(resolve(options.pkiDir ?? join(stateDir, 'pki')))
-  const keys = await loadOrCreateKeyStore({
+  const { clock, events, faults, pki, keys, onUnexpected } = await createKernel({
+    config,
     stateDir,
-    clock,
-    rotationGraceMs: config.keys.rotationGraceSeconds * 1000,
+    pkiDir: options.pkiDir,
+    onUnexpectedError: options.onUnexpectedError,
   })
-  const onUnexpected =
-    options.onUnexpectedError ??
-    ((err: unknown) => {
-      events.emit('server_error', 'simulator', { message: String((err as Error)?.message ?? err) })
-      console.error('aks-auth-sim: unexpected error:', err)
-    })
 
   let closeListeners = async () => {}
   try {
     const opened = await openServiceListeners(config, pki)
     closeListeners = opened.close
-    const { listeners } = opened
-    const url = Object.fromEntries(Object.entries(listeners).map(([name, l]) => [name, l.url])) as Record<
-      keyof typeof listeners,
-      string
-    >
+    const { listeners, urls: url } = opened
     const authority = url.entra
     const issuers = entraIssuers(config, authority, directory.tenant.id)
     const caFile = writeCaFile(stateDir, pki)
@@ -283,15 +270,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       directory,
       entra,
       config,
-      ...(azure.rbac &&
-        cluster && {
-          azure: {
-            rbac: azure.rbac,
-            clusterResourceId: cluster.resourceId,
-            clusterName: cluster.name,
-            enabled: () => cluster.aadProfile.enableAzureRbac,
-          },
-        }),
+      ...(uiAzure(azure) && { azure: uiAzure(azure) }),
       kubernetes: () => uiKubernetes,
       onUnexpected,
     })
@@ -308,14 +287,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           faults,
           issuers: () => issuers,
           authority: () => authority,
-          credentials: {
-            apiServerUrl: () => url.apiServer,
-            caPem: pki.ca.certPem,
-            adminCertificate: () =>
-              pki.clientCert('aks-cluster-admin', { cn: 'masterclient', o: ['system:masters'] }),
+          credentials: clusterCredentials({
+            apiServerUrl: url.apiServer,
+            pki,
             adminToken: () => kube.staticToken.token,
-            exec: cliExecPlugin(stateDir),
-          },
+            stateDir,
+          }),
           // Microsoft.ManagedIdentity: the pod-identity slice's identities and federated credentials.
           managedIdentities: podIdentityCore.arm,
           oidcIssuer: podIdentityCore.oidcIssuer,

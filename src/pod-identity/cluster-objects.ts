@@ -2,8 +2,8 @@
  * The cluster objects this slice reads: service accounts (annotations, uid), pods (labels, node,
  * deletion), secrets, nodes and the aadpodidentity.k8s.io objects. `ClusterObjects` is the read view
  * the webhook, TokenRequest, the service-account authenticator and NMI need; the mock API server's
- * store provides it once wired, and `createMemoryCluster` provides it on its own (tests, and a
- * simulator without the API server), with the same uid/creationTimestamp bookkeeping.
+ * store provides it, and `createMemoryCluster` keeps what the API server does not serve (and serves
+ * tests on its own), with the same uid/creationTimestamp bookkeeping.
  */
 import { randomUUID } from 'node:crypto'
 import { rfc3339 } from '../kube/index.js'

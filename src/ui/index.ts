@@ -4,3 +4,4 @@
  */
 export { createUiService, type UiService } from './server.js'
 export { kubernetesFromApiServer, type UiKubernetes } from './kubernetes.js'
+export type { UiAzure } from './deps.js'
