@@ -16,11 +16,11 @@ const sliceZones = slices.map((slice) => ({
   except: ['./index.ts'],
   message: `import the '${slice}' slice through src/${slice}/index.ts`,
 }))
-const kernelZone = {
+const kernelZones = [['./src/*.ts'], slices.map((s) => `./src/${s}`)].map((from) => ({
   target: './src/kernel',
-  from: ['./src/*.ts', ...slices.map((s) => `./src/${s}`)],
+  from,
   message: 'the kernel imports no slice',
-}
+}))
 
 /** Options of type-aware rules, for the TypeScript sources and the browser modules alike. */
 const typeAwareRules = {
@@ -58,7 +58,7 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: [...sliceZones, kernelZone] }],
+      'import-x/no-restricted-paths': ['error', { zones: [...sliceZones, ...kernelZones] }],
     },
   },
   {

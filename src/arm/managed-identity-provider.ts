@@ -64,7 +64,8 @@ export interface ManagedIdentityProvider {
   identities(): UserAssignedIdentity[]
   /** The identities of a subscription, or of one of its resource groups. */
   inGroup(subscriptionId: string, resourceGroup?: string): UserAssignedIdentity[]
-  identityView(mi: UserAssignedIdentity): IdentityResource
+  /** A property, not a method: ARM maps lists with it. */
+  identityView: (mi: UserAssignedIdentity) => IdentityResource
   getIdentity(r: IdentityRef): IdentityResource
   listCredentials(
     r: IdentityRef,

@@ -9,7 +9,6 @@ import { writeAtomic } from './state-files.js'
 
 export type { Endpoints }
 
-
 export function directorySummary(directory: Directory): Endpoints['directory'] {
   return {
     users: directory.users().map((u) => ({

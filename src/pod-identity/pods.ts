@@ -7,7 +7,7 @@
 import type { ObjectWriter } from './apiserver-hooks.js'
 import { isClusterKind, type ClusterObjects, type K8sObject } from './cluster-objects.js'
 import type { Kubelet } from './kubelet.js'
-import { AlreadyExists, BadRequest, Forbidden, Invalid, NotFound, invalid, rfc3339 } from '../kube/index.js'
+import { BadRequest, Forbidden, Invalid, NotFound, invalid } from '../kube/index.js'
 import { formatEnvironment, podEnvironment, type EnvFormat } from './pod-env.js'
 
 export interface PodLifecycle {
