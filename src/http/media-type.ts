@@ -1,6 +1,6 @@
 /**
  * Media types as HTTP writes them (RFC 9110 §8.3.1: `type/subtype` then `; name=value` parameters,
- * case-insensitive names, optional quotes) and lists of them in `Accept` (§12.5.1). Lenient, like the
+ * case-insensitive names, optional quotes) and lists of them in `Accept` (RFC 9110 §12.5.1). Lenient, like the
  * servers it stands in for: anything unreadable is simply not a match, never an error.
  */
 
