@@ -3,9 +3,8 @@
  * user, move the clock, rotate keys, inject faults, read the request log, change the directory.
  * Errors are `{"error":{"code","message"}}` with a 4xx status. docs/admin-api.md lists every route.
  */
-import express, { Router, type ErrorRequestHandler } from 'express'
-import { HttpError, jsonBody, requestLog } from '../http/index.js'
-import { SimulatorError } from '../kernel/errors.js'
+import express, { Router } from 'express'
+import { HttpError, jsonBody, jsonErrorHandler, requestLog } from '../http/index.js'
 import { validateFaultSpec } from '../kernel/faults.js'
 import type { SimulatorControls } from './types.js'
 
@@ -136,23 +135,6 @@ export function createAdminApp(
   app.use((req) => {
     throw new AdminError(404, 'not_found', `no admin route ${req.method} ${req.path}`)
   })
-  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    const e = err as { type?: string; status?: number }
-    if (err instanceof SimulatorError) {
-      res.locals.reason = `${err.code}: ${err.message}`
-      res.status(err.status).json({ error: { code: err.code, message: err.message } })
-    } else if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500) {
-      res.locals.reason = `invalid_body: ${e.type}`
-      res
-        .status(e.status)
-        .json({ error: { code: 'invalid_body', message: `the request body could not be read (${e.type})` } })
-    } else {
-      onUnexpected(err)
-      res
-        .status(500)
-        .json({ error: { code: 'server_error', message: 'unexpected error; see the simulator log' } })
-    }
-  }
-  app.use(onError)
+  app.use(jsonErrorHandler(onUnexpected, { exposeServerErrors: true }))
   return app
 }

@@ -4,23 +4,13 @@
  * identity's client ID and whose service principal is its principal ID, so the token endpoint, Graph
  * and Azure RBAC know it without a second directory. The ARM side keeps the resource shape.
  */
+import type { UserAssignedIdentity } from '../arm/index.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { ApplicationInput } from '../kernel/directory-input.js'
 import type { ManagedIdentitySpec, PodIdentityScenario, PodIdentityScenarioInput } from './scenario.js'
 
-export interface ManagedIdentity {
-  name: string
-  subscriptionId: string
-  resourceGroup: string
-  location: string
-  clientId: string
-  principalId: string
-  tenantId: string
-  /** `/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`. */
-  resourceId: string
-  /** The same id as `xms_mirid` spells it (lower-case `resourcegroups`). */
-  mirid: string
-}
+/** The ARM resource provider's shape of a user-assigned identity (declared by ARM, which serves it). */
+export type ManagedIdentity = UserAssignedIdentity
 
 export const DEFAULT_SUBSCRIPTION = '00000000-0000-0000-0000-000000000001'
 

@@ -2,7 +2,7 @@
  * kube-apiserver's webhook retry policy (k8s.io/apiserver pkg/util/webhook): 500 ms initial backoff,
  * factor 1.5, jitter 0.2, 5 attempts, retrying only connection errors and 429 / 500 / 504 answers.
  */
-import type { HttpsResponse } from '../../http/index.js'
+import type { HttpsClient, HttpsResponse } from '../../http/index.js'
 
 export const RETRYABLE_STATUS = new Set([429, 500, 504])
 
@@ -26,4 +26,22 @@ export async function withWebhookRetry(
     delay *= 1.5
   }
   throw lastError instanceof Error ? lastError : new Error('webhook call failed')
+}
+
+/** POSTs a review (JSON) to the webhook's server as kube-apiserver's webhook client does, with its retries. */
+export function postReview(
+  http: HttpsClient,
+  server: string,
+  body: string,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<{ response: HttpsResponse; attempts: number }> {
+  return withWebhookRetry(
+    () =>
+      http.request(server, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
+        body,
+      }),
+    { ...(sleep && { sleep }) },
+  )
 }

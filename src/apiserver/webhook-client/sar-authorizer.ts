@@ -8,7 +8,7 @@ import type { Clock } from '../../kernel/clock.js'
 import { createHttpsClient } from '../../http/index.js'
 import type { AuthorizationAttributes, AuthorizationResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
-import { withWebhookRetry } from './retry.js'
+import { postReview } from './retry.js'
 
 export interface SarWebhookOptions {
   target: WebhookTarget
@@ -76,15 +76,7 @@ export function createSarWebhookAuthorizer(o: SarWebhookOptions): Authorizer {
     })
     const started = performance.now()
     try {
-      const { response, attempts } = await withWebhookRetry(
-        () =>
-          http.request(o.target.server, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
-            body,
-          }),
-        { ...(o.retrySleep && { sleep: o.retrySleep }) },
-      )
+      const { response, attempts } = await postReview(http, o.target.server, body, o.retrySleep)
       const detail = {
         authorizer: 'webhook',
         cached: false,

@@ -8,7 +8,7 @@ import type { Clock } from '../../kernel/clock.js'
 import { createHttpsClient } from '../../http/index.js'
 import type { TokenAuthResult } from '../types.js'
 import type { WebhookTarget } from './kubeconfig.js'
-import { withWebhookRetry } from './retry.js'
+import { postReview } from './retry.js'
 
 export interface TokenWebhookOptions {
   target: WebhookTarget
@@ -56,15 +56,7 @@ export function createTokenWebhookAuthenticator(o: TokenWebhookOptions): TokenAu
     })
     let result: TokenAuthResult
     try {
-      const { response, attempts } = await withWebhookRetry(
-        () =>
-          http.request(o.target.server, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json, */*' },
-            body,
-          }),
-        { ...(o.retrySleep && { sleep: o.retrySleep }) },
-      )
+      const { response, attempts } = await postReview(http, o.target.server, body, o.retrySleep)
       const detail = {
         cached: false,
         webhookStatus: response.status,
