@@ -6,10 +6,14 @@
  * // … sign in with msal-node against sim.endpoints.authority, approve with sim.approveDeviceCode(code, 'bob@contoso.onmicrosoft.com')
  * await sim.stop()
  */
-export { startSimulator, type Simulator, type StartOptions } from './composition/index.js'
-export { SERVICE_PORTS } from './composition/index.js'
-export type { SimulatorOptions } from './options.js'
-export type { Endpoints } from './composition/index.js'
+export {
+  startSimulator,
+  SERVICE_PORTS,
+  type Endpoints,
+  type Simulator,
+  type SimulatorOptions,
+  type StartOptions,
+} from './composition/index.js'
 export type { Scenario } from './scenario/index.js'
 export type { FaultSpec } from './kernel/faults.js'
 export type { SimEvent } from './kernel/events.js'

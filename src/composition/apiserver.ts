@@ -24,7 +24,7 @@ import {
   type StaticToken,
   type UserInfo,
 } from '../apiserver/index.js'
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
 import { opaque } from '../kernel/ids.js'

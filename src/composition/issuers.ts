@@ -3,7 +3,7 @@
  * real Entra ID issuer strings (`https://sts.windows.net/{tid}/` for v1, `https://login.microsoftonline.com/{tid}/v2.0`
  * for v2; Microsoft Learn, "Access tokens in the Microsoft identity platform", claims `iss`).
  */
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 
 export interface Issuers {
   v1: string

@@ -4,7 +4,7 @@
  * knew (bugs) go.
  */
 import { join, resolve } from 'node:path'
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 import { createClock, type Clock } from '../kernel/clock.js'
 import { createEventBus, type EventBus } from '../kernel/events.js'
 import { createFaultRegistry, type FaultRegistry } from '../kernel/faults.js'

@@ -3,7 +3,7 @@
  * service's URL is known when the services are constructed; each gets its application once, with
  * `serve`.
  */
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 import { openListener, type OpenListener } from '../http/index.js'
 import type { Pki } from '../kernel/tls.js'
 

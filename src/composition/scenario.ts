@@ -1,5 +1,5 @@
 /** The scenario a simulator starts from: the options' object or file, or the demo tenant. */
-import type { SimulatorOptions } from '../options.js'
+import type { SimulatorOptions } from './options.js'
 import { demoScenario } from '../scenario/index.js'
 import { loadScenarioFile, validateScenario } from '../scenario/index.js'
 import type { Scenario } from '../scenario/index.js'

@@ -15,9 +15,9 @@ import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
 import { createArmApp } from '../arm/index.js'
 import type { AzureRbac } from '../azure-rbac/index.js'
-import { resolveConfig } from '../config-resolve.js'
-import type { ResolvedConfig } from '../config.js'
-import type { SimulatorOptions } from '../options.js'
+import { resolveConfig } from '../config/index.js'
+import type { ResolvedConfig } from '../config/index.js'
+import type { SimulatorOptions } from './options.js'
 import {
   createAssertionAuthenticator,
   createDeviceCodeStore,

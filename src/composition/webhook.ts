@@ -2,7 +2,7 @@
  * Part of the composition root: guard with its TokenReview side, and — when the scenario has a managed
  * cluster — its SubjectAccessReview side over the shared Azure RBAC store, with guard's decision cache.
  */
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 import { createDecisionCache } from '../azure-rbac/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'

@@ -4,7 +4,7 @@
  */
 import type { SimulatorControls } from '../admin/index.js'
 import type { AzureRbac } from '../azure-rbac/index.js'
-import type { ResolvedConfig } from '../config.js'
+import type { ResolvedConfig } from '../config/index.js'
 import type { EntraDeps } from '../entra/index.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'

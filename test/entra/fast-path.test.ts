@@ -10,7 +10,7 @@
  */
 import { request } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig } from '../../src/config-resolve.js'
+import { resolveConfig } from '../../src/config/resolve.js'
 import { createAssertionAuthenticator } from '../../src/entra/client-assertion.js'
 import type { EntraDeps } from '../../src/entra/deps.js'
 import { decideDeviceCode, startDeviceAuthorization } from '../../src/entra/device-authorization.js'

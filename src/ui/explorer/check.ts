@@ -8,7 +8,7 @@
 import { forbidden } from '../../apiserver/index.js'
 import { authorizeWithAzureRbac, type AzureAuthzResult } from '../../azure-rbac/index.js'
 import type { Directory, User } from '../../kernel/directory.js'
-import type { ResolvedConfig } from '../../config.js'
+import type { ResolvedConfig } from '../../config/index.js'
 import type { AccessRequest, WhyCandidate } from '../../rbac/index.js'
 import { type SubjectAccessReviewSpec } from '../../kube/index.js'
 import type { UiAzure } from '../deps.js'

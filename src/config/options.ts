@@ -1,13 +1,10 @@
 /**
- * Simulator options: the programmatic API's input. Everything but the scenario resolves into the
- * services' configuration (config.ts); docs/configuration.md describes each one.
+ * The options that resolve into the services' configuration (resolved.ts); docs/configuration.md
+ * describes each one. The simulator's options add the scenario to these (src/composition/options.ts).
  */
-import type { ResolvedConfig } from './config.js'
-import type { Scenario } from './scenario/index.js'
+import type { ResolvedConfig } from './resolved.js'
 
-export interface SimulatorOptions {
-  /** A scenario object, or the path of a YAML/JSON scenario file. Default: the built-in demo tenant. */
-  scenario?: Scenario | string
+export interface ConfigOptions {
   /** Where keys, certificates and endpoints.json live. Default: none, everything in memory. */
   stateDir?: string
   /** Interface every listener binds to. Default `127.0.0.1`. */

@@ -1,11 +1,11 @@
-import { ConfigError } from './kernel/errors.js'
-import { defaults, type ResolvedConfig } from './config.js'
-import type { SimulatorOptions } from './options.js'
+import { ConfigError } from '../kernel/errors.js'
+import { defaults, type ResolvedConfig } from './resolved.js'
+import type { ConfigOptions } from './options.js'
 
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0
 
 /** Merges options over the defaults and checks them; every problem is reported at once. */
-export function resolveConfig(opts: SimulatorOptions): ResolvedConfig {
+export function resolveConfig(opts: ConfigOptions): ResolvedConfig {
   const cfg: ResolvedConfig = {
     host: opts.host ?? defaults.host,
     portBase: opts.portBase ?? defaults.portBase,
