@@ -1,4 +1,4 @@
-/** The client slice's public surface: what other slices may import. */
+/** The client side used by the CLI (kubelogin-like get-token, get-credentials, the ARM calls): docs/cli.md. */
 export { convertKubeconfig, type ConvertOptions } from './convert.js'
 export { SignInError } from './errors.js'
 export {
