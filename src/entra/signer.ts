@@ -5,7 +5,7 @@
  * through WebCrypto, which on Node 20 spends ~0.1 ms of main-thread time per signature (three times
  * the rest of the signing), and base64url-encodes through `btoa`. The token is byte for byte what
  * jose's `SignJWT` produces — base64url(JSON header) . base64url(JSON claims) . base64url(RSASSA-
- * PKCS1-v1_5 SHA-256 signature), which is deterministic (test/unit/entra-fast-path-signer.test.ts).
+ * PKCS1-v1_5 SHA-256 signature), which is deterministic (test/entra/fast-path-signer.test.ts).
  */
 import { sign, type KeyObject } from 'node:crypto'
 import type { KeyStore } from '../kernel/keys.js'

@@ -7,7 +7,7 @@
  * spellings express also routes there (other letter case, a trailing slash, percent-encoded tenant),
  * goes to express. Both run the same steps in the same order — request log, form body, tenant, fault,
  * `handleTokenRequest`, then the one writer and the one error renderer — so they answer byte for byte
- * alike (test/unit/entra-fast-path.test.ts compares them).
+ * alike (test/entra/fast-path.test.ts compares them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { logRequest, readFormBody, type RequestRecord } from '../http/index.js'
