@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import js from '@eslint/js'
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
 import { importX } from 'eslint-plugin-import-x'
@@ -7,7 +8,7 @@ import tseslint from 'typescript-eslint'
 // Slice boundaries (docs/architecture.md): every folder of src/ but the kernel is a slice; a file may import
 // another slice only through that slice's index.ts, and the kernel imports no slice. Import cycles, type-only
 // ones included, are checked by dpdm in `npm run lint`.
-const slices = readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true })
+const slices = readdirSync(join(import.meta.dirname, 'src'), { withFileTypes: true })
   .filter((e) => e.isDirectory() && e.name !== 'kernel')
   .map((e) => e.name)
 const sliceZones = slices.map((slice) => ({
