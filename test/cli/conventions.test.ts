@@ -240,8 +240,8 @@ async function startCli(stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): Pro
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-  proc.stdout!.resume()
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  proc.stdout.resume()
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     proc.on('exit', (code, signal) => r({ code, signal })),
   )
