@@ -116,7 +116,7 @@ describe('usage errors exit 2 with one line and a hint; runtime errors exit 1', 
   const nowhere = ['--state-dir', join(scratch, 'nowhere')]
   const cases: [string[], RegExp][] = [
     [['clok'], /unknown command 'clok'\. Did you mean 'clock'\? Run 'aks-auth-sim --help'\./],
-    [['stat'], /Did you mean 'status'\?/],
+    [['satus'], /Did you mean 'status'\?/],
     [['--bogus'], /unknown option '--bogus'/],
     [['clock', 'advance', ...nowhere], /missing SECONDS/],
     [['clock', 'advance', 'soon', ...nowhere], /SECONDS must be a number ≥ 0 \(got 'soon'\)/],

@@ -77,7 +77,7 @@ export async function startCommand(args: string[]): Promise<void> {
     '',
     ...services.filter(([, v]) => typeof v === 'string').map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`),
     '',
-    'Next steps (from any directory):',
+    'Next steps:',
     `  export NODE_EXTRA_CA_CERTS=${ep.caFile}     # trust the simulator's CA (Node clients)`,
     `  ${cli} get-credentials${dirFlag}             # sign in to Azure, merge the kubeconfig`,
     `  ${cli} device-code list${dirFlag}`,
