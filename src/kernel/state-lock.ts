@@ -129,7 +129,11 @@ export function acquireStateLock(stateDir: string, onStale?: (stale: InstanceRec
     }
     const holder = readInstance(stateDir)
     // An unreadable lock is a half-written one only in theory (it appears with its content): stale.
-    if (holder && (heldHere.has(holder.nonce) || (holderAlive(holder) && holder.pid !== process.pid)))
+    if (
+      holder &&
+      (heldHere.has(holder.nonce) ||
+        (holderAlive(holder) && (holder.pid !== process.pid || holder.host !== hostname())))
+    )
       throw new StateDirInUseError(file, holder)
     if (attempt >= 5) throw new Error(`cannot take the lock ${file}: it keeps changing`)
     // Move the stale lock aside; put it back if someone else's fresh lock was moved instead.
