@@ -88,7 +88,7 @@ export const COMMANDS: readonly CommandInfo[] = [
 
 const list = (side: CommandInfo['side']) =>
   COMMANDS.filter((c) => c.side === side)
-    .map((c) => `  ${c.name.padEnd(19)} ${c.summary}`)
+    .map((c) => `  ${c.name.padEnd(side === 'simulator' ? 14 : 19)} ${c.summary}`)
     .join('\n')
 
 export const mainHelp = `Usage: aks-auth-sim <command> [options]
