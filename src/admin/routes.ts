@@ -5,7 +5,7 @@
  */
 import express, { Router } from 'express'
 import { HttpError, jsonBody, jsonErrorHandler, requestLog } from '../http/index.js'
-import { validateFaultSpec } from '../kernel/faults.js'
+import { FAULT_ENDPOINTS, isFaultEndpoint, validateFaultSpec } from '../kernel/faults.js'
 import type { SimulatorControls } from './types.js'
 
 export class AdminError extends HttpError {}
@@ -83,6 +83,12 @@ export function createAdminApp(
   r.get('/keys', (_req, res) => void res.json(controls.keys()))
   r.get('/faults', (_req, res) => void res.json({ value: controls.faults.list() }))
   r.put('/faults/:endpoint', (req, res) => {
+    if (!isFaultEndpoint(req.params.endpoint))
+      throw new AdminError(
+        404,
+        'unknown_endpoint',
+        `no fault endpoint '${req.params.endpoint}'; one of ${FAULT_ENDPOINTS.join(', ')}`,
+      )
     const spec = body(req)
     const problems = validateFaultSpec(spec)
     if (problems.length > 0) throw new AdminError(400, 'invalid_fault', problems.join('; '))

@@ -4,6 +4,7 @@
  * protocol function (managed clusters, role assignments and definitions, managed identities and their
  * federated credentials) and render; every error goes to the one ARM error renderer.
  */
+import type { FaultPoint } from '../kernel/faults.js'
 import express, { type Request, type Response } from 'express'
 import { createVerifiedTokenCache } from '../entra/index.js'
 import { delay, jsonBody, mediaTypeOf, requestLog } from '../http/index.js'
@@ -46,7 +47,7 @@ import {
   putRoleAssignment,
 } from './role-assignments.js'
 
-async function applyArmFault(deps: ArmDeps, endpoint: string): Promise<void> {
+async function applyArmFault(deps: ArmDeps, endpoint: FaultPoint & `arm.${string}`): Promise<void> {
   const fault = deps.faults.take(endpoint)
   if (!fault) return
   if (fault.latencyMs) await delay(fault.latencyMs)

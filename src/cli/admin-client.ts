@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Endpoints } from '../kernel/endpoints.js'
 import { sendHttps, type HttpsAnswer } from '../http/index.js'
-import { CliError } from './errors.js'
+import { AdminApiError, CliError } from './errors.js'
 
 export function readEndpoints(stateDir: string): Endpoints {
   const file = join(stateDir, 'endpoints.json')
@@ -45,7 +45,7 @@ export async function callAdmin(
   const parsed: unknown = text && isJson ? JSON.parse(text) : text || undefined
   if ((answer.status ?? 500) >= 400) {
     const e = (parsed as { error?: { message?: string } } | undefined)?.error
-    throw new CliError(e?.message ?? `admin API answered ${answer.status}`)
+    throw new AdminApiError(e?.message ?? `admin API answered ${answer.status}`, answer.status ?? 500)
   }
   return parsed
 }

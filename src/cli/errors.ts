@@ -7,3 +7,13 @@ export class CliError extends Error {
     this.exitCode = exitCode
   }
 }
+
+/** The admin API answered with an error status. */
+export class AdminApiError extends CliError {
+  readonly status: number
+  constructor(message: string, status: number) {
+    super(message, 1)
+    this.name = 'AdminApiError'
+    this.status = status
+  }
+}

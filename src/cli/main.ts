@@ -1,32 +1,58 @@
-/** The `aks-auth-sim` command: a table of sub-commands over node:util.parseArgs. */
+/**
+ * The `aks-auth-sim` command: the table of commands (help.ts) over node:util.parseArgs. Exit codes:
+ * 0 success, 1 failure at run time, 2 usage error (command line, configuration, state dir in use),
+ * 3 no simulator runs (status, stop). docs/cli.md lists them.
+ */
 import { ConfigError } from '../kernel/errors.js'
+import { StateDirInUseError } from '../kernel/state-lock.js'
 import { CliError } from './errors.js'
-import { controlHelp, startHelp } from './help.js'
+import { COMMANDS, mainHelp, packageVersion, unknownWord } from './help.js'
 
-const help = `aks-auth-sim — a local simulator of the AKS sign-in and access-control path
-
-Usage: aks-auth-sim <command> [options]
-
-Commands:
-  start          start every service (mock Entra ID, admin API, …)
-  device-code    list, approve or decline device codes
-  clock          advance simulated time
-  keys           rotate the token signing key
-  fault          inject or clear faults per endpoint
-  requests       print the request log
-  rbac           can-i, why, who-can on Kubernetes RBAC manifests, offline (aks-auth-sim rbac --help)
-
-User side (docs/cli.md; each takes --help):
-  get-credentials   like 'az aks get-credentials': sign in to ARM, merge the cluster's kubeconfig
-  get-token         the kubectl exec credential plugin (kubelogin's get-token)
-  convert-kubeconfig  switch a kubeconfig's AKS users between login modes (kubelogin's convert-kubeconfig)
-  logout            clear cached tokens (--azure: the ARM sign-in too)
-  role-assignment   create, list or delete Azure role assignments (like 'az role assignment')
-  identity          federated-credential create, list, show, update or delete (like 'az identity federated-credential')
-  pod-env           print the environment a simulated pod gets (workload identity), to run a process as that pod
-
-${startHelp}
-${controlHelp}`
+/** Runs one command; returns its exit code. Every command loads lazily: kubectl runs get-token for
+ * each of its commands, and it must not pay for loading the simulator. */
+async function run(command: string, rest: string[]): Promise<number> {
+  switch (command) {
+    case 'start':
+      await (await import('./commands/start.js')).startCommand(rest)
+      return 0
+    case 'status':
+      return (await import('./commands/instance.js')).statusCommand(rest)
+    case 'stop':
+      return (await import('./commands/instance.js')).stopCommand(rest)
+    case 'device-code':
+    case 'clock':
+    case 'keys':
+    case 'fault':
+    case 'requests':
+      await (await import('./commands/control.js')).controlCommand(command, rest)
+      return 0
+    case 'rbac':
+      return (await import('./commands/rbac.js')).rbacCommand(rest)
+    case 'get-credentials':
+      await (await import('./commands/get-credentials.js')).getCredentialsCommand(rest)
+      return 0
+    case 'get-token':
+      await (await import('./commands/get-token.js')).getTokenCommand(rest)
+      return 0
+    case 'convert-kubeconfig':
+      ;(await import('./commands/convert-kubeconfig.js')).convertKubeconfigCommand(rest)
+      return 0
+    case 'logout':
+      ;(await import('./commands/logout.js')).logoutCommand(rest)
+      return 0
+    case 'pod-env':
+      await (await import('./commands/pod-env.js')).podEnvCommand(rest)
+      return 0
+    case 'role-assignment':
+      await (await import('./commands/role-assignment.js')).roleAssignmentCommand(rest)
+      return 0
+    case 'identity':
+      await (await import('./commands/identity.js')).identityCommand(rest)
+      return 0
+    default:
+      throw new Error(`command '${command}' is in the table but has no handler`)
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -36,58 +62,46 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(help)
+        // `aks-auth-sim help <command>` is `aks-auth-sim <command> --help`.
+        if (command === 'help' && rest[0] !== undefined) return await main([rest[0], '--help'])
+        process.stdout.write(mainHelp)
         return 0
-      // Every command loads lazily: kubectl runs get-token for each command, and it must not pay for
-      // loading the simulator.
-      case 'start':
-        await (await import('./commands/start.js')).startCommand(rest)
+      case '--version':
+      case '-v':
+      case 'version':
+        process.stdout.write(`${packageVersion()}\n`)
         return 0
-      case 'device-code':
-      case 'clock':
-      case 'keys':
-      case 'fault':
-      case 'requests':
-        await (await import('./commands/control.js')).controlCommand(command, rest)
-        return 0
-      case 'rbac':
-        return (await import('./commands/rbac.js')).rbacCommand(rest)
-      case 'get-credentials':
-        await (await import('./commands/get-credentials.js')).getCredentialsCommand(rest)
-        return 0
-      case 'get-token':
-        await (await import('./commands/get-token.js')).getTokenCommand(rest)
-        return 0
-      case 'convert-kubeconfig':
-        ;(await import('./commands/convert-kubeconfig.js')).convertKubeconfigCommand(rest)
-        return 0
-      case 'logout':
-        ;(await import('./commands/logout.js')).logoutCommand(rest)
-        return 0
-      case 'pod-env':
-        await (await import('./commands/pod-env.js')).podEnvCommand(rest)
-        return 0
-      case 'role-assignment':
-        await (await import('./commands/role-assignment.js')).roleAssignmentCommand(rest)
-        return 0
-      case 'identity':
-        await (await import('./commands/identity.js')).identityCommand(rest)
-        return 0
-      default:
-        throw new CliError(`unknown command '${command}'. Run 'aks-auth-sim --help'.`)
     }
+    if (!COMMANDS.some((c) => c.name === command)) {
+      if (command.startsWith('-'))
+        throw new CliError(`unknown option '${command}'. Run 'aks-auth-sim --help'.`, 2)
+      throw unknownWord(
+        'command',
+        command,
+        COMMANDS.map((c) => c.name),
+        'aks-auth-sim',
+        false,
+      )
+    }
+    return await run(command, rest)
   } catch (err) {
-    if (err instanceof CliError || err instanceof ConfigError) {
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof StateDirInUseError) {
       process.stderr.write(`aks-auth-sim: ${err.message}\n`)
       return err instanceof CliError ? err.exitCode : 2
     }
     const code = (err as { code?: string }).code
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`aks-auth-sim: ${(err as Error).message}\n`)
+      const cmd =
+        command && COMMANDS.some((c) => c.name === command) ? `aks-auth-sim ${command}` : 'aks-auth-sim'
+      process.stderr.write(`aks-auth-sim: ${firstLine((err as Error).message)}. Run '${cmd} --help'.\n`)
       return 2
     }
     throw err
   }
 }
+
+/** parseArgs' messages run over several lines ("… To specify a positional argument starting with a '-' …"). */
+const firstLine = (message: string) =>
+  message.split('\n')[0]!.split('. To specify a positional')[0]!.replace(/\.$/, '')
 
 process.exitCode = await main(process.argv.slice(2))

@@ -30,6 +30,7 @@ import { createGraphApp } from '../graph/index.js'
 import { createDirectory, type Directory } from '../kernel/directory.js'
 import type { Clock } from '../kernel/clock.js'
 import { ConfigError } from '../kernel/errors.js'
+import { acquireStateLock } from '../kernel/state-lock.js'
 import type { EventBus } from '../kernel/events.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { Pki } from '../kernel/tls.js'
@@ -99,12 +100,22 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const azure = azureSide(scenario, directory)
   const { cluster } = azure
 
-  const { clock, events, faults, pki, keys, onUnexpected } = await createKernel({
+  // One simulator per state dir (kernel/state-lock.ts): taken before anything in it is read or written.
+  const lock = acquireStateLock(stateDir, (stale) =>
+    process.stderr.write(
+      `aks-auth-sim: taking over the lock of a simulator that is gone (pid ${stale.pid}, started ${stale.startedAt}) in ${stateDir}\n`,
+    ),
+  )
+  const kernel = await createKernel({
     config,
     stateDir,
     pkiDir: options.pkiDir,
     onUnexpectedError: options.onUnexpectedError,
+  }).catch((err: unknown) => {
+    lock.release()
+    throw err
   })
+  const { clock, events, faults, pki, keys, onUnexpected } = kernel
 
   let closeListeners = async () => {}
   try {
@@ -301,6 +312,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       ),
     )
     writeEndpointsFile(stateDir, endpoints)
+    lock.update({ ...url, authority })
     events.emit('simulator.started', 'simulator', { authority, admin: url.admin })
 
     let stopped = false
@@ -314,6 +326,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       podIdentityCore.close()
       ui.close()
       kube.close()
+      lock.release()
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
     }
     return {
@@ -336,6 +349,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     }
   } catch (err) {
     await closeListeners()
+    lock.release()
     if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
     const e = err as NodeJS.ErrnoException
     if (e.code === 'EADDRINUSE')

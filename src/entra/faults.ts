@@ -1,10 +1,13 @@
-import type { FaultRegistry } from '../kernel/faults.js'
+import type { FaultPoint, FaultRegistry } from '../kernel/faults.js'
 import { delay } from '../http/index.js'
 import type { EntraError } from './errors.js'
 import { InjectedFault, SlowDown, TemporarilyUnavailable, Throttled } from './errors.js'
 
 /** Applies an injected fault for `endpoint`: waits its latency, then throws its error, if any. */
-export async function applyEntraFault(faults: FaultRegistry, endpoint: string): Promise<void> {
+export async function applyEntraFault(
+  faults: FaultRegistry,
+  endpoint: FaultPoint & `entra.${string}`,
+): Promise<void> {
   const fault = faults.take(endpoint)
   if (!fault) return
   if (fault.latencyMs) await delay(fault.latencyMs)

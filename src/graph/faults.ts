@@ -1,5 +1,5 @@
 import { delay } from '../http/index.js'
-import type { FaultRegistry } from '../kernel/faults.js'
+import type { FaultRegistry, GraphFaultOperation } from '../kernel/faults.js'
 import type { GraphError } from './errors.js'
 import { InjectedGraphFault, ServiceNotAvailable, TooManyRequests } from './errors.js'
 
@@ -7,7 +7,10 @@ import { InjectedGraphFault, ServiceNotAvailable, TooManyRequests } from './erro
  * Applies an injected fault for `endpoint` (`graph.getMemberGroups`, `graph.*`, …): waits its latency,
  * then throws its error, if any. A 429 always carries Retry-After, as Graph's throttling does.
  */
-export async function applyGraphFault(faults: FaultRegistry, endpoint: string): Promise<void> {
+export async function applyGraphFault(
+  faults: FaultRegistry,
+  endpoint: `graph.${GraphFaultOperation}`,
+): Promise<void> {
   const fault = faults.take(endpoint)
   if (!fault) return
   if (fault.latencyMs) await delay(fault.latencyMs)

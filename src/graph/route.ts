@@ -4,6 +4,7 @@
  * navigations accept an OData type cast and a trailing `$count`. Unknown segments are 400 BadRequest
  * "Resource not found for the segment", a known path with the wrong method is 405.
  */
+import type { GraphFaultOperation } from '../kernel/faults.js'
 import { BadRequest, MethodNotAllowed } from './errors.js'
 import type { ObjectKind } from './objects.js'
 
@@ -135,7 +136,7 @@ export function resolveRoute(method: string, segments: string[]): GraphRoute {
 }
 
 /** The operation's name for fault injection (`graph.<name>`) and the request log. */
-export function operationName(route: GraphRoute): string {
+export function operationName(route: GraphRoute): GraphFaultOperation {
   switch (route.op) {
     case 'getByIds':
       return 'getByIds'
@@ -147,11 +148,13 @@ export function operationName(route: GraphRoute): string {
       return route.nav
     case 'getEntity':
       if (route.target.id === undefined) return 'me'
-      return {
-        users: 'getUser',
-        groups: 'getGroup',
-        servicePrincipals: 'getServicePrincipal',
-        directoryObjects: 'getDirectoryObject',
-      }[route.target.set]
+      return (
+        {
+          users: 'getUser',
+          groups: 'getGroup',
+          servicePrincipals: 'getServicePrincipal',
+          directoryObjects: 'getDirectoryObject',
+        } as const
+      )[route.target.set]
   }
 }

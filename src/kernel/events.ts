@@ -15,6 +15,21 @@ export interface SimEvent {
   data: Record<string, unknown>
 }
 
+/**
+ * The services that log `request.completed` events: the names `GET /requests?service=` and
+ * `aks-auth-sim requests --service` take (test/cli/conventions.test.ts checks the emitters against it).
+ */
+export const REQUEST_LOG_SERVICES = [
+  'entra',
+  'graph',
+  'arm',
+  'apiserver',
+  'imds',
+  'oidc-issuer',
+  'workload-identity-webhook',
+  'admin',
+] as const
+
 export type EventListener = (event: SimEvent) => void
 
 export interface EventBus {

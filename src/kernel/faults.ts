@@ -3,6 +3,57 @@
  * A fault answers in place of the endpoint (status + error), delays it (latency), or both, for a number
  * of requests or until it is cleared.
  */
+/**
+ * Every endpoint name a service asks the registry about (`take`), and the per-service wildcards. The
+ * type ties them together: a service cannot ask about a name missing here, so the CLI and the admin
+ * API can refuse unknown names with this list.
+ */
+export const FAULT_ENDPOINTS = [
+  'entra.token',
+  'entra.devicecode',
+  'entra.discovery',
+  'entra.keys',
+  'entra.*',
+  'graph.me',
+  'graph.getUser',
+  'graph.getGroup',
+  'graph.getServicePrincipal',
+  'graph.getDirectoryObject',
+  'graph.getByIds',
+  'graph.listUsers',
+  'graph.listGroups',
+  'graph.getMemberGroups',
+  'graph.getMemberObjects',
+  'graph.checkMemberGroups',
+  'graph.checkMemberObjects',
+  'graph.memberOf',
+  'graph.transitiveMemberOf',
+  'graph.members',
+  'graph.transitiveMembers',
+  'graph.*',
+  'arm.managedClusters',
+  'arm.listClusterUserCredential',
+  'arm.listClusterAdminCredential',
+  'arm.roleAssignments',
+  'arm.roleDefinitions',
+  'arm.managedIdentities',
+  'arm.*',
+  'imds.token',
+  'imds.*',
+] as const
+export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number]
+/** A name a service asks about: not a wildcard. */
+export type FaultPoint = Exclude<FaultEndpoint, `${string}.*`>
+/** `graph.<operation>` names, for the Graph slice's operation names. */
+export type GraphFaultOperation = FaultEndpoint extends infer E
+  ? E extends `graph.${infer O}`
+    ? Exclude<O, '*'>
+    : never
+  : never
+
+export const isFaultEndpoint = (name: string): name is FaultEndpoint =>
+  (FAULT_ENDPOINTS as readonly string[]).includes(name)
+
 export interface FaultSpec {
   /** HTTP status to answer with instead of running the endpoint. Omit for latency only. */
   status?: number
@@ -27,7 +78,7 @@ export interface FaultRegistry {
   clear(endpoint?: string): void
   list(): ActiveFault[]
   /** Called by a service for each request; returns the fault to apply, counting it. */
-  take(endpoint: string): ActiveFault | undefined
+  take(endpoint: FaultPoint): ActiveFault | undefined
 }
 
 export function validateFaultSpec(spec: unknown): string[] {

@@ -79,8 +79,9 @@ describe('aks-auth-sim start and the control commands', () => {
       code: 1,
       stderr: expect.stringContaining("That code wasn't found"),
     })
+    // A usage error (docs/cli.md#exit-codes).
     await expect(cli('clock', 'advance', 'soon')).rejects.toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringContaining('SECONDS must be a number'),
     })
     await expect(

@@ -1,12 +1,24 @@
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../../composition/index.js'
-import { CliError } from '../errors.js'
-import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, startHelp } from '../help.js'
+import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, invocation, startHelp, usageError } from '../help.js'
+
+/** A whole number option within [min, max], or a usage error (exit 2). */
+function intOption(raw: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw usageError(
+      `${name} must be a whole number from ${min} to ${max} (got '${raw}')`,
+      'aks-auth-sim start',
+    )
+  return n
+}
 
 export async function startCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
+    allowPositionals: true,
     options: {
       scenario: { type: 'string' },
       'state-dir': { type: 'string' },
@@ -23,11 +35,10 @@ export async function startCommand(args: string[]): Promise<void> {
     process.stdout.write(startHelp)
     return
   }
-  const portBase = values['port-base'] === undefined ? DEFAULT_PORT_BASE : Number(values['port-base'])
-  if (!Number.isInteger(portBase))
-    throw new CliError(`--port-base must be a whole number (got '${values['port-base']}')`)
-  const interval =
-    values['device-code-interval'] === undefined ? undefined : Number(values['device-code-interval'])
+  if (positionals.length) throw usageError(`unexpected argument '${positionals[0]}'`, 'aks-auth-sim start')
+  // Ten services take port-base … port-base + 9.
+  const portBase = intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? DEFAULT_PORT_BASE
+  const interval = intOption(values['device-code-interval'], '--device-code-interval', 1, 3600)
   const stateDir = values['state-dir'] ?? DEFAULT_STATE_DIR
   const sim = await startSimulator({
     ...(values.scenario !== undefined && { scenario: values.scenario }),
@@ -58,6 +69,9 @@ export async function startCommand(args: string[]): Promise<void> {
     ['CA certificate', ep.caFile],
     ['endpoints.json', join(ep.stateDir, 'endpoints.json')],
   ]
+  const cli = invocation()
+  // The default state dir needs no flag; any other is named, so the commands reach this simulator.
+  const dirFlag = resolve(ep.stateDir) === resolve(DEFAULT_STATE_DIR) ? '' : ` --state-dir ${ep.stateDir}`
   const lines = [
     `aks-auth-sim is running for tenant ${ep.tenantDomain} (${ep.tenantId})`,
     '',
@@ -65,18 +79,42 @@ export async function startCommand(args: string[]): Promise<void> {
     '',
     'Next steps:',
     `  export NODE_EXTRA_CA_CERTS=${ep.caFile}     # trust the simulator's CA (Node clients)`,
-    `  aks-auth-sim device-code list --state-dir ${ep.stateDir}`,
-    `  aks-auth-sim device-code approve <CODE> --as bob@${ep.tenantDomain} --state-dir ${ep.stateDir}`,
+    `  ${cli} get-credentials${dirFlag}             # sign in to Azure, merge the kubeconfig`,
+    `  ${cli} device-code list${dirFlag}`,
+    `  ${cli} device-code approve <CODE> --as bob@${ep.tenantDomain}${dirFlag}`,
+    ...(cli === 'aks-auth-sim'
+      ? []
+      : [
+          "  (for the short name 'aks-auth-sim': 'npm link' in the checkout, or install the package globally)",
+        ]),
     '',
-    'Press Ctrl-C to stop.',
+    `Press Ctrl-C to stop (or: ${cli} stop${dirFlag}).`,
   ]
   process.stderr.write(lines.join('\n') + '\n')
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
+  await stoppedBySignal(sim)
+}
+
+/**
+ * Waits for SIGINT or SIGTERM, then stops the simulator (listeners closed, state written, the
+ * state-dir lock released). A second signal during the shutdown exits at once with 128 + its number.
+ */
+function stoppedBySignal(sim: { stop(): Promise<void> }): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    let stopping = false
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`received ${signal} again: exiting without a clean shutdown\n`)
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
+      }
+      stopping = true
       process.stderr.write(`\nreceived ${signal}, shutting down\n`)
-      void sim.stop().then(resolve)
+      sim.stop().then(() => {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        done()
+      }, fail)
     }
-    process.once('SIGINT', () => shutdown('SIGINT'))
-    process.once('SIGTERM', () => shutdown('SIGTERM'))
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
   })
 }
