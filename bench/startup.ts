@@ -110,6 +110,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
+/** Spawn → exit of `node -e 0`: what the machine charges for starting Node at all, as a yardstick. */
+async function bareNodeMs(): Promise<number> {
+  const t0 = performance.now()
+  await new Promise<void>((r) =>
+    spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', () => r()),
+  )
+  return performance.now() - t0
+}
+
 if (!existsSync(CLI)) throw new Error('dist/ is missing: run npm run build first')
 const root = mkdtempSync(join(tmpdir(), 'aks-bench-startup-'))
 const cold: Sample[] = []
@@ -128,6 +137,8 @@ try {
 } finally {
   rmSync(root, { recursive: true, force: true })
 }
+const bare: number[] = []
+for (let i = 0; i < RUNS; i++) bare.push(await bareNodeMs())
 const row = (name: string, s: Sample[]) =>
   `| ${name} | ${median(s.map((x) => x.ms)).toFixed(0)} | ${Math.min(...s.map((x) => x.ms)).toFixed(0)}–${Math.max(...s.map((x) => x.ms)).toFixed(0)} | ${median(s.map((x) => x.cpu)).toFixed(0)} | ${median(s.map((x) => x.rss)).toFixed(0)} | ${median(s.map((x) => x.rssLater)).toFixed(0)} |`
 console.log(
@@ -139,3 +150,6 @@ console.log('| start | median ms | range ms | CPU ms (median) | RSS at 200 MB | 
 console.log('| ----- | --------- | -------- | --------------- | ------------- | ---------------- |')
 console.log(row('cold (new state dir)', cold))
 console.log(row('warm (same state dir)', warm))
+console.log(
+  `| node -e 0 (spawn → exit) | ${median(bare).toFixed(0)} | ${Math.min(...bare).toFixed(0)}–${Math.max(...bare).toFixed(0)} | | | |`,
+)
