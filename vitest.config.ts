@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/build-dist.ts', 'test/global-setup.ts'],
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: 'test-results/report.json' }]]
       : ['default'],

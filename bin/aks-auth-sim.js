@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the command works from a plain checkout after
-// `npm ci`, from any working directory, without a build step or a global install.
-import { register } from 'tsx/esm/api'
+// The `aks-auth-sim` command: runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs
+// through the `prepare` script). Nothing is compiled at run time. The kubeconfig's exec credential plugin
+// runs this file by its absolute path, so it works from a checkout and from an installed package alike.
+import { existsSync } from 'node:fs'
+import process from 'node:process'
+import { URL } from 'node:url'
 
-register()
-await import('../src/cli/main.ts')
+const main = new URL('../dist/cli/main.js', import.meta.url)
+if (!existsSync(main)) {
+  const root = new URL('..', import.meta.url).pathname
+  process.stderr.write(
+    `aks-auth-sim: ${root}dist/ is missing: run 'npm run build' (or 'npm ci') in ${root}\n`,
+  )
+  process.exit(1)
+}
+await import(main.href)

@@ -85,7 +85,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const version = versionInfo(deps.version)
   const storage = deps.storage ?? createApiServerStorage(deps)
   const { registry, store } = storage
-  const model = createSchemaModel(loadKubeProtos())
+  const model = createSchemaModel(loadKubeProtos) // the .proto files load on first use
   const admitPod = chainPodAdmission(deps.podAdmission ?? [])
   const ctx = createServerContext({
     registry,

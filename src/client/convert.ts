@@ -27,7 +27,7 @@ export interface ConvertOptions {
   authorityHost?: string
   stateDir?: string
   azureConfigDir?: string
-  /** `aks-auth-sim` (default: node + this checkout's bin, by absolute paths) or `kubelogin`. */
+  /** `aks-auth-sim` (default: node + this package's bin, by absolute paths) or `kubelogin`. */
   command?: 'aks-auth-sim' | 'kubelogin'
 }
 
@@ -48,6 +48,7 @@ interface UserBody {
   [k: string]: unknown
 }
 
+/** bin/aks-auth-sim.js: two levels up from src/client/ (a checkout) and from dist/client/ (built, installed). */
 export const defaultCliArgsPrefix = (): string[] => [
   fileURLToPath(new URL('../../bin/aks-auth-sim.js', import.meta.url)),
 ]

@@ -63,11 +63,15 @@ export async function deviceCodeSignIn(
   return client.pollDeviceAuthorizationGrant(config, start, undefined, { signal: o.signal })
 }
 
-export function refreshSignIn(config: client.Configuration, refreshToken: string, scope: string) {
+export function refreshSignIn(
+  config: client.Configuration,
+  refreshToken: string,
+  scope: string,
+): Promise<TokenSet> {
   return client.refreshTokenGrant(config, refreshToken, { scope })
 }
 
-export function clientCredentialsSignIn(config: client.Configuration, scope: string) {
+export function clientCredentialsSignIn(config: client.Configuration, scope: string): Promise<TokenSet> {
   return client.clientCredentialsGrant(config, { scope })
 }
 
@@ -76,7 +80,7 @@ export function passwordSignIn(
   username: string,
   password: string,
   scope: string,
-) {
+): Promise<TokenSet> {
   return client.genericGrantRequest(config, 'password', { username, password, scope })
 }
 

@@ -2,8 +2,9 @@
  * What ARM's `listClusterAdminCredential` / `listClusterUserCredential` put in the kubeconfigs they
  * return: the API server's URL and CA, the admin client certificate (CN=masterclient,
  * O=system:masters, as AKS issues) and the local account's static token, and for the user kubeconfig
- * this checkout's CLI as kubectl's exec credential plugin — by absolute paths (no global install
- * needed), pointed at this simulator's state directory.
+ * this package's CLI as kubectl's exec credential plugin — node and bin/aks-auth-sim.js by absolute
+ * paths (no global install needed; the same relative URL from src/ and dist/, so it holds in a checkout
+ * and in an installed package), pointed at this simulator's state directory.
  */
 import { fileURLToPath } from 'node:url'
 import type { ClusterCredentialSource } from '../arm/index.js'

@@ -31,12 +31,15 @@ export async function createKernel(o: {
   const clock = createClock()
   const events = createEventBus(() => clock.now())
   const faults = createFaultRegistry()
-  const pki = await loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki')))
-  const keys = await loadOrCreateKeyStore({
-    stateDir: o.stateDir,
-    clock,
-    rotationGraceMs: o.config.keys.rotationGraceSeconds * 1000,
-  })
+  // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
+  const [pki, keys] = await Promise.all([
+    loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki'))),
+    loadOrCreateKeyStore({
+      stateDir: o.stateDir,
+      clock,
+      rotationGraceMs: o.config.keys.rotationGraceSeconds * 1000,
+    }),
+  ])
   const onUnexpected =
     o.onUnexpectedError ??
     ((err: unknown) => {

@@ -4,15 +4,12 @@
  * Rotation makes a new key current and keeps the previous one published for a grace period, so tokens
  * signed just before a rotation still verify.
  */
-import 'reflect-metadata'
 import { createHash, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as x509 from '@peculiar/x509'
+import { loadX509 } from './x509.js'
 import { exportPkcs8Pem } from './pem.js'
 import type { Clock } from './clock.js'
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto)
 
 export interface SigningKey {
   kid: string
@@ -59,6 +56,7 @@ async function generate(now: number): Promise<StoredKey> {
     publicExponent: new Uint8Array([1, 0, 1]),
     modulusLength: 2048,
   }
+  const x509 = await loadX509()
   const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))

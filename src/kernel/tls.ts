@@ -4,15 +4,12 @@
  * Created on first start with @peculiar/x509 and kept in `<state-dir>/pki` so later starts, and the
  * kubeconfigs and NODE_EXTRA_CA_CERTS settings that point at them, stay valid.
  */
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { webcrypto, X509Certificate } from 'node:crypto'
-import * as x509 from '@peculiar/x509'
+import type * as X509 from '@peculiar/x509'
+import { loadX509 } from './x509.js'
 import { exportPkcs8Pem } from './pem.js'
-
-x509.cryptoProvider.set(webcrypto as unknown as Crypto)
 
 export interface CertKey {
   certPem: string
@@ -46,6 +43,7 @@ async function newKeys() {
 }
 
 async function createCa(): Promise<CertKey & { keys: webcrypto.CryptoKeyPair }> {
+  const x509 = await loadX509()
   const keys = await newKeys()
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
@@ -80,10 +78,11 @@ async function issue(
   usage: 'server' | 'client',
   sans: { dns: string[]; ip: string[] } = { dns: [], ip: [] },
 ): Promise<CertKey> {
+  const x509 = await loadX509()
   const keys = await newKeys()
   const caCert = new x509.X509Certificate(ca.certPem)
   const caKey = await importCaKey(ca.keyPem)
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(
       x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,

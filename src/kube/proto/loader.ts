@@ -3,9 +3,10 @@
  * kept (alternateCommentMode) because they carry the +patchStrategy/+listType markers that the
  * strategic merge patch, the OpenAPI documents and field validation read.
  */
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
-import protobuf from 'protobufjs'
+import type protobuf from 'protobufjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
@@ -30,8 +31,13 @@ const FILES = [
   'openapi-v2.proto',
 ]
 
+/**
+ * Called on first use (the API server's schema model loads lazily): protobufjs and the .proto files cost
+ * a tenth of a second that start-up need not pay. protobufjs is CommonJS, so it loads synchronously.
+ */
 export function loadKubeProtos(): protobuf.Root {
-  const root = new protobuf.Root()
+  const { Root } = createRequire(import.meta.url)('protobufjs') as typeof protobuf
+  const root = new Root()
   root.resolvePath = (_origin, target) => join(HERE, IMPORTS[target] ?? target.replace(/^.*\//, ''))
   root.loadSync(FILES, { keepCase: true, alternateCommentMode: true })
   root.resolveAll()

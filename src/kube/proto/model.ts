@@ -96,8 +96,11 @@ function markers(comment: string | null): Record<string, string[]> {
   return out
 }
 
-export function createSchemaModel(root: protobuf.Root): SchemaModel {
+/** `source`: the definitions, or a function that loads them on first use (start-up need not pay for them). */
+export function createSchemaModel(source: protobuf.Root | (() => protobuf.Root)): SchemaModel {
   const cache = new Map<string, MessageModel>()
+  let loaded = typeof source === 'function' ? undefined : source
+  const rootOf = () => (loaded ??= (source as () => protobuf.Root)())
 
   function fieldKind(field: protobuf.Field): { kind: ValueKind; type?: string } {
     const rt = field.resolvedType
@@ -113,7 +116,7 @@ export function createSchemaModel(root: protobuf.Root): SchemaModel {
   function message(fullName: string): MessageModel {
     const hit = cache.get(fullName)
     if (hit) return hit
-    const type = root.lookupType(fullName)
+    const type = rootOf().lookupType(fullName)
     const model: MessageModel = {
       fullName,
       name: type.name,
@@ -145,5 +148,12 @@ export function createSchemaModel(root: protobuf.Root): SchemaModel {
     return model
   }
 
-  return { root, message, fieldKind, isInline }
+  return {
+    get root() {
+      return rootOf()
+    },
+    message,
+    fieldKind,
+    isInline,
+  }
 }
