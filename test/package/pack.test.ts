@@ -102,7 +102,10 @@ describe('the packed tarball, installed into an empty directory', { timeout: 180
   })
 
   it('runs the installed command through npx', async () => {
-    // TODO(p2 --version): switch to `--version` once the CLI has it.
+    const version = await run('npx', ['--no', '--', 'aks-auth-sim', '--version'], app)
+    expect(version.stderr).toBe('')
+    expect(version.code).toBe(0)
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version)
     const help = await run('npx', ['--no', '--', 'aks-auth-sim', '--help'], app)
     expect(help.stderr).toBe('')
     expect(help.code).toBe(0)
