@@ -13,6 +13,7 @@ export const startHelp = `Usage: aks-auth-sim start [options]
 Starts every service of the simulator in one process and writes <state-dir>/endpoints.json.
 
 Options:
+  --config FILE         YAML or JSON file setting any option (docs/configuration.md); flags win over it
   --scenario FILE       YAML or JSON scenario (default: the built-in contoso.onmicrosoft.com demo tenant)
   --state-dir DIR       keys, certificates and endpoints.json (default: ${DEFAULT_STATE_DIR})
   --host HOST           interface to listen on (default: 127.0.0.1)

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../../composition/index.js'
+import { loadConfigFile } from '../../config/index.js'
 import { CliError } from '../errors.js'
 import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, startHelp } from '../help.js'
 
@@ -8,6 +9,7 @@ export async function startCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
+      config: { type: 'string' },
       scenario: { type: 'string' },
       'state-dir': { type: 'string' },
       host: { type: 'string' },
@@ -23,20 +25,24 @@ export async function startCommand(args: string[]): Promise<void> {
     process.stdout.write(startHelp)
     return
   }
-  const portBase = values['port-base'] === undefined ? DEFAULT_PORT_BASE : Number(values['port-base'])
+  // Flags win over the config file, which wins over the defaults (docs/configuration.md).
+  const file = values.config === undefined ? {} : loadConfigFile(values.config)
+  const portBase =
+    values['port-base'] === undefined ? (file.portBase ?? DEFAULT_PORT_BASE) : Number(values['port-base'])
   if (!Number.isInteger(portBase))
     throw new CliError(`--port-base must be a whole number (got '${values['port-base']}')`)
   const interval =
     values['device-code-interval'] === undefined ? undefined : Number(values['device-code-interval'])
-  const stateDir = values['state-dir'] ?? DEFAULT_STATE_DIR
+  const stateDir = values['state-dir'] ?? file.stateDir ?? DEFAULT_STATE_DIR
   const sim = await startSimulator({
+    ...file,
     ...(values.scenario !== undefined && { scenario: values.scenario }),
     stateDir,
     ...(values.host !== undefined && { host: values.host }),
     portBase,
     ...(values['auto-approve'] !== undefined && { autoApprove: values['auto-approve'] }),
-    ...(interval !== undefined && { deviceCode: { interval } }),
-    ...(values['real-issuers'] && { tokens: { realIssuers: true } }),
+    ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
+    ...(values['real-issuers'] && { tokens: { ...file.tokens, realIssuers: true } }),
   })
   const ep = sim.endpoints
   const extra = ep as Record<string, unknown>
