@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthorizationAttributes, RulesResult, UserInfo } from '../../src/apiserver/index.js'
 import { scratchDir, startApiServer, writeKubeconfig, type TestApiServer } from '../apiserver/helpers.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 interface Run {
   code: number
@@ -104,7 +105,7 @@ describe.each([
       const child = execFile(
         '/usr/bin/kubectl',
         ['--kubeconfig', config, '--cache-dir', join(home, 'cache'), ...args],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: opts.timeoutMs ?? 60_000 },
+        { env: isolatedEnv({}, { home }), timeout: opts.timeoutMs ?? 60_000 },
         (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       )

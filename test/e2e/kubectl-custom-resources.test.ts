@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aadPodIdentityCrds } from '../../src/pod-identity/crds.js'
 import { scratchDir, startApiServer, writeKubeconfig, type TestApiServer } from '../apiserver/helpers.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 const MANIFEST = `apiVersion: aadpodidentity.k8s.io/v1
 kind: AzureIdentity
@@ -46,7 +47,7 @@ describe.each([['1.32.4'], ['1.29.7'], ['1.27.16']])(
         const child = execFile(
           '/usr/bin/kubectl',
           ['--kubeconfig', config, '--cache-dir', join(home, 'cache'), ...args],
-          { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: 60_000 },
+          { env: isolatedEnv({}, { home }), timeout: 60_000 },
           (err, stdout, stderr) =>
             resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         )

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Simulator } from '../../src/index.js'
+import { isolatedEnv } from './isolation.js'
 
 export interface KubectlResult {
   code: number
@@ -49,7 +50,7 @@ export function kubectl(
     const child = execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args],
-      { env: { ...process.env, HOME: home, ...env }, timeout: 60_000 },
+      { env: isolatedEnv(env, { home, base: 'inherit' }), timeout: 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
         resolve({ code, stdout, stderr })

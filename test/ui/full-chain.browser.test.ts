@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Simulator } from '../../src/index.js'
 import { startTestSimulator } from '../helpers/sim.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 import { openBrowser, poll, type TestBrowser } from './browser.js'
 
 let sim: Simulator
@@ -86,11 +87,7 @@ describe('kubectl → exec plugin → device login page → API server → webho
       '/usr/bin/kubectl',
       ['--kubeconfig', config, '--cache-dir', join(dir, 'kube-cache'), 'get', 'pods', '-n', 'dev'],
       {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: dir,
-          NODE_EXTRA_CA_CERTS: sim.endpoints.caFile,
-        },
+        env: isolatedEnv({ NODE_EXTRA_CA_CERTS: sim.endpoints.caFile }, { home: dir }),
       },
     )
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
