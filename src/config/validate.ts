@@ -61,14 +61,38 @@ function shown(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
+/** The valid key a typo most likely meant: a case-insensitive prefix, or at most a third of it edited. */
+function closest(key: string, valid: string[]): string | undefined {
+  const k = key.toLowerCase()
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i]
+      for (let j = 1; j <= b.length; j++)
+        next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      row = next
+    }
+    return row[b.length]!
+  }
+  const scored = valid
+    .map((v) => ({
+      v,
+      d: v.toLowerCase().startsWith(k) || k.startsWith(v.toLowerCase()) ? 0 : distance(k, v.toLowerCase()),
+    }))
+    .sort((a, b) => a.d - b.d)
+  const best = scored[0]
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.v : undefined
+}
+
 function describe(e: ErrorObject): { path: string; text: string } {
   const path = dotted(e.instancePath)
   if (e.keyword === 'additionalProperties') {
     const key = String(e.params.additionalProperty)
     const valid = Object.keys((e.parentSchema as Node).properties ?? {}).filter((k) => k !== '$schema')
+    const guess = closest(key, valid)
     return {
       path: path ? `${path}.${key}` : key,
-      text: `unknown option (valid here: ${valid.join(', ')})`,
+      text: `unknown option${guess ? ` (did you mean ${guess}?)` : ''}; valid here: ${valid.join(', ')}`,
     }
   }
   // Word the problem from the schema node that holds the value: its type and range, not ajv's keyword.

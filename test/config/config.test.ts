@@ -137,13 +137,13 @@ describe('loadConfigFile', () => {
     expect(problemsOf(() => loadConfigFile(file)).sort()).toEqual(
       [
         'portBase: must be an integer between 0 and 65520 (got 70000)',
-        'colour: unknown option (valid here: scenario, pkiDir, stateDir, host, portBase, autoApprove, deviceCode, tokens, keys, webhook, apiServer)',
+        'colour: unknown option; valid here: scenario, pkiDir, stateDir, host, portBase, autoApprove, deviceCode, tokens, keys, webhook, apiServer',
         'deviceCode.expiresIn: must be an integer ≥ 1 (got "900")',
         'deviceCode.interval: must be an integer ≥ 1 (got 0)',
         'tokens.accessTokenLifetime: must be an integer > 300 (got 300)',
         'tokens.realIssuers: must be true or false (got "yes")',
         'keys: must be a mapping of options (got 5)',
-        'webhook.cacheTTL: unknown option (valid here: audience, verifyAudience, issuer, apiAudiences, rejectDisabledUsers, cacheTtlSeconds, requireClientCert, guardStatusCodes, graphApplication, authzCacheTtlSeconds, denyAsNoOpinion)',
+        'webhook.cacheTTL: unknown option (did you mean cacheTtlSeconds?); valid here: audience, verifyAudience, issuer, apiAudiences, rejectDisabledUsers, cacheTtlSeconds, requireClientCert, guardStatusCodes, graphApplication, authzCacheTtlSeconds, denyAsNoOpinion',
         'webhook.apiAudiences[1]: must be a non-empty string (got 7)',
         'webhook.cacheTtlSeconds: must be an integer ≥ 0 (got -1)',
         'apiServer.version: must be a string like 1.32.4 (got "1.32")',
