@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { loadOrCreatePki } from '../src/kernel/tls.js'
+import { isolatedEnv } from '../test/helpers/isolation.js'
 
 export interface Started<T> {
   info: T
@@ -29,7 +30,7 @@ export async function startServer<T>(
 ): Promise<Started<T>> {
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
+    env: isolatedEnv(env, { base: 'inherit' }),
   })
   const info = await new Promise<T>((resolve, reject) => {
     let buf = ''

@@ -18,6 +18,7 @@ export type { Scenario } from './scenario/index.js'
 export type { FaultSpec } from './kernel/faults.js'
 export type { SimEvent } from './kernel/events.js'
 export { ConfigError } from './kernel/errors.js'
+export { loadConfigFile, type ConfigFileOptions } from './config/index.js'
 export { demoScenario, DEMO_PASSWORD, DEMO_WEBHOOK_SECRET } from './scenario/index.js'
 export {
   AKS_SERVER_APP_ID,

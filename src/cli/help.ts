@@ -176,6 +176,7 @@ Starts every service of the simulator in one process, writes <state-dir>/endpoin
 (or 'aks-auth-sim stop'), exit 0.
 
 Options:
+  --config FILE         YAML or JSON file setting any option (docs/configuration.md); flags win over it
   --scenario FILE       YAML or JSON scenario (default: the built-in contoso.onmicrosoft.com demo tenant)
   --state-dir DIR       keys, certificates, the object store and endpoints.json (default: ${DEFAULT_STATE_DIR})
   --host HOST           interface to listen on (default: 127.0.0.1)

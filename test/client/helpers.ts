@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import * as client from 'openid-client'
 import type { SimEvent, Simulator } from '../../src/index.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 export const CLI = resolve(import.meta.dirname, '../../bin/aks-auth-sim.js')
 export const KUBECTL = '/usr/bin/kubectl'
@@ -36,9 +37,12 @@ export function scratch(prefix: string): { dir: string; sub(name: string): strin
   }
 }
 
-/** A clean environment: PATH and HOME only (no NODE_EXTRA_CA_CERTS, no AZURE_* from the caller). */
+/**
+ * A clean environment: the guarded PATH, HOME and KUBECONFIG under it only (no NODE_EXTRA_CA_CERTS, no
+ * AZURE_* from the caller; test/helpers/isolation.ts), plus `extra`.
+ */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...extra }
+  return isolatedEnv(extra, { home })
 }
 
 export function run(
@@ -51,7 +55,7 @@ export function run(
       file,
       args,
       {
-        env: opts.env,
+        env: isolatedEnv(opts.env),
         timeout: opts.timeoutMs ?? 120_000,
         maxBuffer: 16 * 1024 * 1024,
         ...(opts.cwd !== undefined && { cwd: opts.cwd }),

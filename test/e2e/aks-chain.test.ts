@@ -3,11 +3,14 @@
  * the API server, the TokenReview webhook over mTLS (Graph for overage), Kubernetes RBAC then the Azure
  * RBAC webhook — and what kubectl prints for each outcome.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
-import { kubectl, tokenKubeconfig } from '../helpers/kubectl.js'
+import { kubectl, kubectlDescribe, tokenKubeconfig } from '../helpers/kubectl.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
 import { ALICE, BOB, CAROL, DAVE, ERIN, FRANK, startTestSimulator } from '../helpers/sim.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 let sim: Simulator
 const configs = new Map<string, string>()
@@ -23,7 +26,7 @@ afterAll(() => sim.stop())
 
 const as = (who: string, ...args: string[]) => kubectl(configs.get(who)!, args)
 
-describe('kubectl through the whole chain', () => {
+describeK('kubectl through the whole chain', () => {
   it('bob (engineering → edit in dev) lists pods in dev', async () => {
     const r = await as(BOB, 'get', 'pods', '-n', 'dev')
     expect(r.code, r.stderr).toBe(0)
@@ -93,7 +96,7 @@ describe('kubectl through the whole chain', () => {
   })
 })
 
-describe('cluster-role aggregation as readers of the API see it', () => {
+describeK('cluster-role aggregation as readers of the API see it', () => {
   it('shows the aggregated rules of admin, edit and view', async () => {
     const r = await as(ALICE, 'get', 'clusterrole', 'view', '-o', 'json')
     expect(r.code, r.stderr).toBe(0)

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { Simulator } from '../../src/index.js'
 import { ALICE, BOB, FRANK, startTestSimulator } from '../helpers/sim.js'
@@ -22,12 +22,16 @@ import {
   run,
   scratch,
 } from '../client/helpers.js'
+import { kubectlDescribe } from '../helpers/kubectl.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 const TIMEOUT = 240_000
 const CLUSTER_USER_ROLE = 'Azure Kubernetes Service Cluster User Role'
 const RBAC_READER = 'Azure Kubernetes Service RBAC Reader'
 
-describe('workshop: live role assignments, legacy kubeconfigs and the azurecli login', () => {
+describeK('workshop: live role assignments, legacy kubeconfigs and the azurecli login', () => {
   let sim: Simulator
   let answer: ReturnType<typeof deviceCodeAnswerer>
   const tmp = scratch('aks-sim-workshop-')

@@ -7,7 +7,7 @@
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { demoScenario, type Simulator } from '../../src/index.js'
 import { ALICE, BOB, DAVE, FRANK, startTestSimulator } from '../helpers/sim.js'
@@ -26,6 +26,10 @@ import {
   scratch,
   type Run,
 } from '../client/helpers.js'
+import { kubectlDescribe } from '../helpers/kubectl.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 const TIMEOUT = 240_000
 const SIGN_IN =
@@ -64,7 +68,7 @@ function flow(sim: () => Simulator, tmp: ReturnType<typeof scratch>) {
   }
 }
 
-describe('the AKS sign-in flow with real kubectl and the demo tenant', () => {
+describeK('the AKS sign-in flow with real kubectl and the demo tenant', () => {
   let sim: Simulator
   let answer: ReturnType<typeof deviceCodeAnswerer>
   const tmp = scratch('aks-sim-flow-')
@@ -315,7 +319,7 @@ describe('the AKS sign-in flow with real kubectl and the demo tenant', () => {
   )
 })
 
-describe('11. with disableLocalAccounts nobody gets admin credentials', () => {
+describeK('11. with disableLocalAccounts nobody gets admin credentials', () => {
   let sim: Simulator
   let answer: ReturnType<typeof deviceCodeAnswerer>
   const tmp = scratch('aks-sim-flow-local-')

@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { PublicClientApplication } from '@azure/msal-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Endpoints } from '../../src/index.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 import { BOB } from '../helpers/sim.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   proc = spawn(
     process.execPath,
     [BIN, 'start', '--state-dir', stateDir, '--port-base', '0', '--device-code-interval', '1'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: isolatedEnv({}, { base: 'inherit' }) },
   )
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   await waitFor(() => existsSync(join(stateDir, 'endpoints.json')), 'the simulator to start')
@@ -31,7 +32,10 @@ afterAll(() => {
   rmSync(stateDir, { recursive: true, force: true })
 })
 
-const cli = (...args: string[]) => run(process.execPath, [BIN, ...args, '--state-dir', stateDir])
+const cli = (...args: string[]) =>
+  run(process.execPath, [BIN, ...args, '--state-dir', stateDir], {
+    env: isolatedEnv({}, { base: 'inherit' }),
+  })
 
 describe('aks-auth-sim start and the control commands', () => {
   it('writes endpoints.json with the documented keys and prints next steps', async () => {
@@ -118,6 +122,7 @@ describe('aks-auth-sim start and the control commands', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aks-cli-stop-'))
     const p = spawn(process.execPath, [BIN, 'start', '--state-dir', dir, '--port-base', '0'], {
       stdio: 'ignore',
+      env: isolatedEnv({}, { base: 'inherit' }),
     })
     await expect.poll(() => existsSync(join(dir, 'endpoints.json')), { timeout: 30_000 }).toBe(true)
     const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)))

@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuthorizationAttributes, RulesResult, UserInfo } from '../../src/apiserver/index.js'
 import { scratchDir, startApiServer, writeKubeconfig, type TestApiServer } from '../apiserver/helpers.js'
+import { isolatedEnv } from '../helpers/isolation.js'
+import { kubectlSkipReason, kubectlTitle } from '../helpers/kubectl.js'
 
 interface Run {
   code: number
@@ -56,14 +58,18 @@ const devRules = (user: UserInfo): RulesResult =>
       }
     : { resourceRules: [], nonResourceRules: [], incomplete: false }
 
-describe.each([
+const SERVERS = ['1.32.4', '1.29.7', '1.31.9', '1.27.16']
+// Without a kubectl for every one of these server minors, the tests skip and say why (test/helpers/kubectl.ts).
+const noKubectl = kubectlSkipReason(...SERVERS)
+
+describe.skipIf(noKubectl).each([
   // server version, minor, the kubectl build the dispatcher runs for it (docs/apiserver.md, /version)
   ['1.32.4', '32', 'v1.32.4-dispatcher'],
   ['1.29.7', '29', 'v1.29.14'],
   ['1.31.9', '31', 'v1.31.9'],
   // 1.27 reads /openapi/v2 in protobuf before apply and uses authentication.k8s.io/v1beta1 for whoami.
   ['1.27.16', '27', 'v1.27.16'],
-])('kubectl against a %s API server', (serverVersion, minor, clientBuild) => {
+])(kubectlTitle('kubectl against a %s API server', noKubectl), (serverVersion, minor, clientBuild) => {
   let server: TestApiServer
   const scratch = scratchDir(`kubectl-e2e-${minor}-`)
   let adminConfig: string
@@ -104,7 +110,7 @@ describe.each([
       const child = execFile(
         '/usr/bin/kubectl',
         ['--kubeconfig', config, '--cache-dir', join(home, 'cache'), ...args],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: opts.timeoutMs ?? 60_000 },
+        { env: isolatedEnv({}, { home }), timeout: opts.timeoutMs ?? 60_000 },
         (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       )

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { aadPodIdentityCrds } from '../../src/pod-identity/crds.js'
 import { scratchDir, startApiServer, writeKubeconfig, type TestApiServer } from '../apiserver/helpers.js'
+import { isolatedEnv } from '../helpers/isolation.js'
+import { kubectlSkipReason, kubectlTitle } from '../helpers/kubectl.js'
 
 const MANIFEST = `apiVersion: aadpodidentity.k8s.io/v1
 kind: AzureIdentity
@@ -21,8 +23,11 @@ metadata: {name: skip-me, namespace: default}
 spec: {podLabels: {app: probe}}
 `
 
-describe.each([['1.32.4'], ['1.29.7'], ['1.27.16']])(
-  'kubectl against a %s API server with CRDs',
+// Without a kubectl for every one of these server minors, the tests skip and say why (test/helpers/kubectl.ts).
+const noKubectl = kubectlSkipReason('1.32.4', '1.29.7', '1.27.16')
+
+describe.skipIf(noKubectl).each([['1.32.4'], ['1.29.7'], ['1.27.16']])(
+  kubectlTitle('kubectl against a %s API server with CRDs', noKubectl),
   (version) => {
     let server: TestApiServer
     const scratch = scratchDir('kubectl-crd-')
@@ -46,7 +51,7 @@ describe.each([['1.32.4'], ['1.29.7'], ['1.27.16']])(
         const child = execFile(
           '/usr/bin/kubectl',
           ['--kubeconfig', config, '--cache-dir', join(home, 'cache'), ...args],
-          { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: 60_000 },
+          { env: isolatedEnv({}, { home }), timeout: 60_000 },
           (err, stdout, stderr) =>
             resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         )

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_POD_IDENTITY, type K8sObject } from '../../src/pod-identity/index.js'
+import { guardedCalls } from '../helpers/isolation.js'
 import { startTestSimulator } from '../helpers/sim.js'
 import { claimsOf, runIdentityClient } from '../pod-identity/helpers.js'
 
@@ -91,6 +92,7 @@ describe('workload identity failure table, with the real client', () => {
       /^invalid_client: Error\(s\): 700211 - Timestamp: .* - Description: AADSTS700211: No matching federated identity record found for presented assertion issuer '/,
     )
     const before = tokenPosts().length
+    const azBefore = guardedCalls().length
     const dac = await runIdentityClient('default', env)
     expect(dac.ok).toBe(false)
     expect(dac.name).toBe('AggregateAuthenticationError')
@@ -98,6 +100,13 @@ describe('workload identity failure table, with the real client', () => {
     expect(dac.message).toContain('700211')
     // WorkloadIdentityCredential, then ManagedIdentityCredential's token exchange.
     expect(tokenPosts().length - before).toBe(2)
+    // The chain then tries the developer tools, as in a pod without them: AzureCliCredential's
+    // `az account get-access-token` reached the test's guard (never the machine's Azure CLI), which
+    // answers as a missing program.
+    expect(dac.message).toContain('Azure CLI could not be found')
+    expect(guardedCalls().slice(azBefore)).toContainEqual(
+      expect.stringMatching(/^az account get-access-token --output json --resource /),
+    )
   })
 
   it('#5 subject differs only in case: AADSTS7002138', async () => {

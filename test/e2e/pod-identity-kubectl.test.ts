@@ -7,12 +7,15 @@ import { writeFileSync } from 'node:fs'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_POD_IDENTITY } from '../../src/pod-identity/index.js'
-import { kubectl, tokenKubeconfig } from '../helpers/kubectl.js'
+import { kubectl, kubectlDescribe, tokenKubeconfig } from '../helpers/kubectl.js'
 import { startTestSimulator } from '../helpers/sim.js'
 import { claimsOf, exchange, runIdentityClient } from '../pod-identity/helpers.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 let sim: Simulator
 let admin: string
@@ -39,7 +42,7 @@ const manifest = (name: string, annotations: Record<string, string> = {}) => {
   return file
 }
 
-describe('kubectl and the workload identity pieces of the API server', () => {
+describeK('kubectl and the workload identity pieces of the API server', () => {
   it('kubectl create token: a token for the exchange audience that Entra accepts', async () => {
     const r = await kubectl(admin, [
       'create',

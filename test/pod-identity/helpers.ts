@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { SignJWT, generateKeyPair } from 'jose'
 import type { Simulator } from '../../src/index.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 const run = promisify(execFile)
 const CLIENT = fileURLToPath(new URL('./fixtures/identity-client.ts', import.meta.url))
@@ -24,8 +25,9 @@ export interface ClientResult {
 }
 
 /**
- * Runs @azure/identity in its own process with exactly `env` (plus PATH): msal-node caches its managed
- * identity source per process, and a pod's process sees only its own environment.
+ * Runs @azure/identity in its own process with exactly `env` (plus a private HOME and the guarded PATH,
+ * test/helpers/isolation.ts): msal-node caches its managed identity source per process, and a pod's
+ * process sees only its own environment — and no Azure CLI sign-in.
  */
 export async function runIdentityClient(
   kind: 'workload' | 'managed' | 'default',
@@ -36,7 +38,7 @@ export async function runIdentityClient(
     process.execPath,
     ['--import', 'tsx', CLIENT, kind, opts.scope ?? GRAPH_SCOPE, ...(opts.call ? [opts.call] : [])],
     {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      env: isolatedEnv(env),
       cwd: ROOT,
       timeout: 120_000,
     },

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { isolatedEnv } from '../helpers/isolation.js'
 import { FIXTURES, REFERENCE_FIXTURE } from './helpers.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -18,7 +19,7 @@ function cli(...args: string[]): Promise<Run> {
     execFile(
       'node',
       ['bin/aks-auth-sim.js', ...args],
-      { cwd: ROOT, encoding: 'utf8' },
+      { cwd: ROOT, encoding: 'utf8', env: isolatedEnv({}, { base: 'inherit' }) },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? -1) : 0
         resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr })

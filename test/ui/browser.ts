@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { expect } from 'vitest'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const SCREENSHOTS = resolve('test-results/screenshots')
@@ -43,6 +44,8 @@ export async function openBrowser(): Promise<TestBrowser> {
     // The simulator's CA is not in chromium's store; kubectl and Node clients trust it explicitly instead.
     ignoreHTTPSErrors: true,
     viewport: { width: 1280, height: 900 },
+    // A private HOME and no cloud credentials, like every child process of the tests.
+    env: isolatedEnv({}, { base: 'inherit' }),
   })
   const errors: string[] = []
   const watch = (page: Page) => {

@@ -5,12 +5,16 @@
  * once the webhook's and the API server's caches expire, as on AKS.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { BOB, startTestSimulator } from '../helpers/sim.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
 import { openBrowser, poll, type TestBrowser } from './browser.js'
+import { kubectlDescribe } from '../helpers/kubectl.js'
 import { kubectlAs, type KubectlRun } from './kubectl.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 let sim: Simulator
 let browser: TestBrowser
@@ -39,7 +43,7 @@ async function ask(user: string, verb: string, resource: string, namespace: stri
   await explorer().getByRole('button', { name: 'Check access' }).click()
 }
 
-describe('access explorer', () => {
+describeK('access explorer', () => {
   it("explains a denied request with kubectl's own words, the closest bindings and the Azure assignments", async () => {
     const live = await kubectl('get', 'pods', '-n', 'prod')
     expect(live.code).toBe(1)

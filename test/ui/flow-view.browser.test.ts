@@ -11,7 +11,11 @@ import { BOB, DAVE, startTestSimulator } from '../helpers/sim.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
 import { callWebhook, tokenReview } from '../helpers/webhook.js'
 import { openBrowser, poll, type TestBrowser } from './browser.js'
+import { kubectlIt } from '../helpers/kubectl.js'
 import { kubectlAs } from './kubectl.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const itK = kubectlIt()
 
 let sim: Simulator
 let browser: TestBrowser
@@ -92,7 +96,7 @@ describe('live flow view', () => {
     expect(browser.errors).toEqual([])
   })
 
-  it("draws a kubectl request's 11 steps with the decision kubectl printed", async () => {
+  itK("draws a kubectl request's 11 steps with the decision kubectl printed", async () => {
     const kubectl = kubectlAs(sim, await deviceCodeToken(sim, BOB))
     const denied = await kubectl('get', 'pods', '-n', 'prod')
     expect(denied.code).toBe(1)

@@ -9,10 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Simulator } from '../../src/index.js'
 import { startTestSimulator } from '../helpers/sim.js'
+import { isolatedEnv } from '../helpers/isolation.js'
+import { kubectlDescribe } from '../helpers/kubectl.js'
 import { openBrowser, poll, type TestBrowser } from './browser.js'
+
+// Where kubectl cannot run these, they are skipped with the reason in the title (test/helpers/kubectl.ts).
+const describeK = kubectlDescribe()
 
 let sim: Simulator
 let browser: TestBrowser
@@ -77,7 +82,7 @@ function userKubeconfig(): string {
   return file
 }
 
-describe('kubectl → exec plugin → device login page → API server → webhook → RBAC, in the flow view', () => {
+describeK('kubectl → exec plugin → device login page → API server → webhook → RBAC, in the flow view', () => {
   it('signs in through the page while kubectl waits, and draws the request on the 11 steps', async () => {
     const config = userKubeconfig()
     let stderr = ''
@@ -86,11 +91,7 @@ describe('kubectl → exec plugin → device login page → API server → webho
       '/usr/bin/kubectl',
       ['--kubeconfig', config, '--cache-dir', join(dir, 'kube-cache'), 'get', 'pods', '-n', 'dev'],
       {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: dir,
-          NODE_EXTRA_CA_CERTS: sim.endpoints.caFile,
-        },
+        env: isolatedEnv({ NODE_EXTRA_CA_CERTS: sim.endpoints.caFile }, { home: dir }),
       },
     )
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Simulator } from '../../src/index.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 export interface KubectlRun {
   code: number
@@ -47,7 +48,7 @@ export function kubectlAs(sim: Simulator, token: string): (...args: string[]) =>
       execFile(
         '/usr/bin/kubectl',
         ['--kubeconfig', config, '--cache-dir', join(home, 'cache'), ...args],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, timeout: 60_000 },
+        { env: isolatedEnv({}, { home }), timeout: 60_000 },
         (err, stdout, stderr) =>
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       )

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../../composition/index.js'
+import { loadConfigFile } from '../../config/index.js'
 import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, invocation, startHelp, usageError } from '../help.js'
 
 /** A whole number option within [min, max], or a usage error (exit 2). */
@@ -20,6 +21,7 @@ export async function startCommand(args: string[]): Promise<void> {
     args,
     allowPositionals: true,
     options: {
+      config: { type: 'string' },
       scenario: { type: 'string' },
       'state-dir': { type: 'string' },
       host: { type: 'string' },
@@ -36,18 +38,22 @@ export async function startCommand(args: string[]): Promise<void> {
     return
   }
   if (positionals.length) throw usageError(`unexpected argument '${positionals[0]}'`, 'aks-auth-sim start')
+  // Flags win over the config file, which wins over the defaults (docs/configuration.md).
+  const file = values.config === undefined ? {} : loadConfigFile(values.config)
   // Ten services take port-base … port-base + 9.
-  const portBase = intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? DEFAULT_PORT_BASE
+  const portBase =
+    intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? file.portBase ?? DEFAULT_PORT_BASE
   const interval = intOption(values['device-code-interval'], '--device-code-interval', 1, 3600)
-  const stateDir = values['state-dir'] ?? DEFAULT_STATE_DIR
+  const stateDir = values['state-dir'] ?? file.stateDir ?? DEFAULT_STATE_DIR
   const sim = await startSimulator({
+    ...file,
     ...(values.scenario !== undefined && { scenario: values.scenario }),
     stateDir,
     ...(values.host !== undefined && { host: values.host }),
     portBase,
     ...(values['auto-approve'] !== undefined && { autoApprove: values['auto-approve'] }),
-    ...(interval !== undefined && { deviceCode: { interval } }),
-    ...(values['real-issuers'] && { tokens: { realIssuers: true } }),
+    ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
+    ...(values['real-issuers'] && { tokens: { ...file.tokens, realIssuers: true } }),
   })
   const ep = sim.endpoints
   const extra = ep as Record<string, unknown>
