@@ -13,6 +13,7 @@ import { request } from 'node:https'
 import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isolatedEnv } from '../test/helpers/isolation.js'
 
 const CLI = join(import.meta.dirname, '../dist/cli/main.js')
 const RUNS = Number(process.argv[2] ?? 5)
@@ -72,7 +73,10 @@ async function startOnce(stateDir: string, portBase: number): Promise<Sample> {
   const child: ChildProcess = spawn(
     process.execPath,
     [CLI, 'start', '--state-dir', stateDir, '--port-base', String(portBase)],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: '' } },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: isolatedEnv({ NODE_EXTRA_CA_CERTS: '' }, { base: 'inherit' }),
+    },
   )
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -114,7 +118,7 @@ const median = (xs: number[]) => {
 async function bareNodeMs(): Promise<number> {
   const t0 = performance.now()
   await new Promise<void>((r) =>
-    spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', () => r()),
+    spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: isolatedEnv() }).on('exit', () => r()),
   )
   return performance.now() - t0
 }

@@ -5,13 +5,12 @@
  */
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { isolatedEnv } from './helpers/isolation.js'
 
 export default function setup(): void {
   execFileSync(
     process.execPath,
     [fileURLToPath(new URL('../scripts/build.mjs', import.meta.url)), '--if-stale'],
-    {
-      stdio: 'inherit',
-    },
+    { stdio: 'inherit', env: isolatedEnv({}, { base: 'inherit' }) },
   )
 }

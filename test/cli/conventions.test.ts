@@ -23,6 +23,7 @@ import { COMMANDS, invocation } from '../../src/cli/help.js'
 import { REQUEST_LOG_SERVICES } from '../../src/kernel/events.js'
 import { FAULT_ENDPOINTS } from '../../src/kernel/faults.js'
 import { StateDirInUseError } from '../../src/kernel/state-lock.js'
+import { isolatedEnv } from '../helpers/isolation.js'
 import { startTestSimulator } from '../helpers/sim.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -34,14 +35,8 @@ const HOME = join(scratch, 'home')
 mkdirSync(HOME)
 // A PATH without any aks-auth-sim: the directory of this node only.
 const PATH = join(process.execPath, '..')
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-  ...process.env,
-  HOME,
-  AZURE_CONFIG_DIR: join(HOME, '.azure'),
-  KUBECONFIG: join(HOME, 'kubeconfig'),
-  PATH,
-  ...extra,
-})
+const env = (extra: Record<string, string> = {}): Record<string, string> =>
+  isolatedEnv({ KUBECONFIG: join(HOME, 'kubeconfig'), PATH, ...extra }, { home: HOME, base: 'inherit' })
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 interface Result {
@@ -230,7 +225,7 @@ interface Started {
   stderr: () => string
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
-async function startCli(stateDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
+async function startCli(stateDir: string, extraEnv: Record<string, string> = {}): Promise<Started> {
   // The CLI keeps its CA in <state-dir>/pki; seed it with the test run's CA, which this worker trusts.
   if (!existsSync(join(stateDir, 'pki')))
     cpSync(process.env.AKS_SIM_TEST_PKI_DIR!, join(stateDir, 'pki'), { recursive: true })

@@ -11,6 +11,7 @@ import { request } from 'node:https'
 import { homedir, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isolatedEnv } from '../helpers/isolation.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const NPM_CACHE = process.env.npm_config_cache ?? join(homedir(), '.npm')
@@ -19,15 +20,17 @@ const home = join(tmp, 'home')
 const app = join(tmp, 'app')
 
 /** PATH, a private HOME, the package cache; nothing else from the caller (no NODE_OPTIONS, no tsx). */
-const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: home,
-  npm_config_cache: NPM_CACHE,
-  npm_config_update_notifier: 'false',
-  npm_config_fund: 'false',
-  npm_config_audit: 'false',
-  ...extra,
-})
+const env = (extra: Record<string, string> = {}): Record<string, string> =>
+  isolatedEnv(
+    {
+      npm_config_cache: NPM_CACHE,
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      ...extra,
+    },
+    { home },
+  )
 
 interface Run {
   code: number

@@ -45,6 +45,7 @@ export async function startCommand(args: string[]): Promise<void> {
     intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? file.portBase ?? DEFAULT_PORT_BASE
   const interval = intOption(values['device-code-interval'], '--device-code-interval', 1, 3600)
   const stateDir = values['state-dir'] ?? file.stateDir ?? DEFAULT_STATE_DIR
+  const shutdown = signalShutdown()
   const sim = await startSimulator({
     ...file,
     ...(values.scenario !== undefined && { scenario: values.scenario }),
@@ -97,30 +98,35 @@ export async function startCommand(args: string[]): Promise<void> {
     `Press Ctrl-C to stop (or: ${cli} stop${dirFlag}).`,
   ]
   process.stderr.write(lines.join('\n') + '\n')
-  await stoppedBySignal(sim)
+  await shutdown.stopped(sim)
 }
 
 /**
- * Waits for SIGINT or SIGTERM, then stops the simulator (listeners closed, state written, the
- * state-dir lock released). A second signal during the shutdown exits at once with 128 + its number.
+ * Stops the simulator on SIGINT or SIGTERM (listeners closed, state written, the state-dir lock
+ * released). Installed before the simulator starts, so a signal that arrives while it starts (or
+ * between `endpoints.json` being written and the banner) still shuts it down cleanly once it is up.
+ * A second signal during the shutdown exits at once with 128 + its number.
  */
-function stoppedBySignal(sim: { stop(): Promise<void> }): Promise<void> {
-  return new Promise<void>((done, fail) => {
-    let stopping = false
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        process.stderr.write(`received ${signal} again: exiting without a clean shutdown\n`)
-        process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
-      }
-      stopping = true
-      process.stderr.write(`\nreceived ${signal}, shutting down\n`)
-      sim.stop().then(() => {
-        process.off('SIGINT', onSignal)
-        process.off('SIGTERM', onSignal)
-        done()
-      }, fail)
+function signalShutdown(): { stopped(sim: { stop(): Promise<void> }): Promise<void> } {
+  let received: NodeJS.Signals | undefined
+  let wake: (() => void) | undefined
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) {
+      process.stderr.write(`received ${signal} again: exiting without a clean shutdown\n`)
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15))
     }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-  })
+    received = signal
+    wake?.()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    async stopped(sim) {
+      if (!received) await new Promise<void>((r) => (wake = r))
+      process.stderr.write(`\nreceived ${String(received)}, shutting down\n`)
+      await sim.stop()
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    },
+  }
 }
