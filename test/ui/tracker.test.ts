@@ -59,6 +59,29 @@ const apiRequest = (extra: Record<string, unknown> = {}) => ({
 })
 
 describe('flow tracker', () => {
+  it('joins a Graph call that Graph logs after the TokenReview it was made for to that review', () => {
+    const { bus, store, advance } = setup()
+    bus.emit('token_review.completed', 'webhook', {
+      outcome: 'authenticated',
+      user: 'dave@contoso.example',
+      groups: 250,
+      groupsSource: 'graph',
+      durationMs: 20,
+      status: 200,
+    })
+    // Graph's response finished 2 ms later than the webhook's answer; the call started inside the review.
+    advance(2)
+    const graph = bus.emit('request.completed', 'graph', {
+      method: 'POST',
+      path: '/v1.0/users/dave/getMemberGroups',
+      status: 200,
+      durationMs: 8,
+    })
+    const review = store.list().find((f) => f.kind === 'token-review')!
+    expect(review.eventIds).toContain(graph.id)
+    expect(JSON.stringify(review.steps)).toContain('getMemberGroups')
+  })
+
   it("joins a request's TokenReview, Graph call and SubjectAccessReview into one kubectl flow", () => {
     const { bus, store, advance } = setup()
     bus.emit('device_code.issued', 'entra', {

@@ -124,6 +124,24 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     bounded(reviews, { flowId: id, event: e, start, end, related })
   }
 
+  /**
+   * A Graph call belongs to the TokenReview it was made for. Graph logs the call when its response has
+   * been written, which can be after the webhook has answered and logged the review: then the call
+   * joins that review's flow late, instead of waiting for a review that has already come.
+   */
+  function onGraphRequest(e: SimEvent) {
+    const { start } = spanOf(e)
+    const review = reviews.findLast((p) => start >= p.start - SLACK_MS && start <= p.end + SLACK_MS)
+    const flow = review && store.get(review.flowId)
+    if (!review || flow?.kind !== 'token-review') return bounded(accessories, e)
+    review.related.push(e)
+    store.put({
+      ...flow,
+      steps: tokenReviewSteps(review.event, review.related),
+      eventIds: [...review.related.map((r) => r.id), review.event.id],
+    })
+  }
+
   function onAccessReview(e: SimEvent) {
     const { start, end } = spanOf(e)
     const id = newId('sar')
@@ -293,7 +311,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
           if (flow) store.put(flow)
         } else if (e.type === 'request.completed') {
           if (e.service === 'apiserver') onApiRequest(e)
-          else if (e.service === 'graph') bounded(accessories, e)
+          else if (e.service === 'graph') onGraphRequest(e)
           else if (e.service === 'entra') onEntraRequest(e)
           else if (e.service === 'arm') onOtherRequest(e)
         }
