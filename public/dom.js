@@ -207,3 +207,37 @@ export function select(name, options, value) {
     }),
   )
 }
+
+/**
+ * A captioned table with column headers.
+ * @param {string} caption
+ * @param {string[]} headers
+ * @param {Child[][]} rows
+ */
+export function table(caption, headers, rows) {
+  return h(
+    'table',
+    {},
+    h('caption', {}, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((x) => h('th', { scope: 'col' }, x)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          r.map((c) => h('td', {}, c)),
+        ),
+      ),
+    ),
+  )
+}

@@ -1,5 +1,5 @@
 // The explorer's answers, rendered: "may this user …, and why" and "who can …".
-import { badge, clear, factList, h, jsonBlock } from './dom.js'
+import { badge, clear, factList, h, jsonBlock, table } from './dom.js'
 
 /** @typedef {import('./types.js').AccessAnswer} AccessAnswer */
 /** @typedef {import('./types.js').SubjectAccessReviewSpec} SubjectAccessReviewSpec */
@@ -155,39 +155,6 @@ export function renderWhoCan(result, w, q) {
             )
           : h('p', {}, `No Azure role assignment grants ${w.dataAction} at ${w.scope}.`)
         : null,
-    ),
-  )
-}
-
-/**
- * @param {string} caption
- * @param {string[]} headers
- * @param {Child[][]} rows
- */
-function table(caption, headers, rows) {
-  return h(
-    'table',
-    {},
-    h('caption', {}, caption),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        headers.map((x) => h('th', { scope: 'col' }, x)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map((r) =>
-        h(
-          'tr',
-          {},
-          r.map((c) => h('td', {}, c)),
-        ),
-      ),
     ),
   )
 }

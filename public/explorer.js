@@ -1,6 +1,6 @@
 // The access explorer: who is who (users, nested groups), what grants access (Azure role assignments,
 // Kubernetes bindings), "may this user …, and why" and "who can …".
-import { api, attempt, clear, field, h, messageOf, select } from './dom.js'
+import { api, attempt, clear, field, h, messageOf, select, table } from './dom.js'
 import { renderAnswer, renderWhoCan } from './explorer-answer.js'
 
 /** @typedef {import('./types.js').AccessAnswer} AccessAnswer */
@@ -154,39 +154,6 @@ export function mountExplorer(root, shared) {
     ),
     bindingsBox,
   )
-
-  /**
-   * @param {string} caption
-   * @param {string[]} headers
-   * @param {Child[][]} rows
-   */
-  function table(caption, headers, rows) {
-    return h(
-      'table',
-      {},
-      h('caption', {}, caption),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          headers.map((x) => h('th', { scope: 'col' }, x)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((r) =>
-          h(
-            'tr',
-            {},
-            r.map((c) => h('td', {}, c)),
-          ),
-        ),
-      ),
-    )
-  }
 
   async function loadDirectory() {
     const dir = await shared.loadDirectory(true)
