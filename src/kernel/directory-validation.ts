@@ -13,6 +13,17 @@ const nonEmpty = { type: 'string', minLength: 1 }
 const names = { type: 'array', items: nonEmpty, uniqueItems: true }
 
 /** The directory keys of the scenario's JSON Schema: which are required, and their properties. */
+/** An application's (or managed identity's) granted permissions, as `PermissionInput[]`. */
+export const permissionsSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['resource'],
+    properties: { resource: nonEmpty, applicationPermissions: names, delegatedPermissions: names },
+  },
+} as const
+
 export const directoryInputSchema = {
   required: ['tenant'],
   properties: {
@@ -103,15 +114,7 @@ export const directoryInputSchema = {
           groupMembershipClaims: { enum: ['None', 'SecurityGroup', 'All'] },
           exposedScopes: names,
           appRoles: names,
-          permissions: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['resource'],
-              properties: { resource: nonEmpty, applicationPermissions: names, delegatedPermissions: names },
-            },
-          },
+          permissions: permissionsSchema,
         },
       },
     },

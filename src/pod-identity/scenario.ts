@@ -7,6 +7,7 @@
  * reproduces the classic missing-slash mistake.
  */
 import type { PermissionInput } from '../kernel/directory-input.js'
+import { permissionsSchema } from '../kernel/directory-validation.js'
 import { stableGuid } from '../kernel/ids.js'
 import type { KubernetesManifest } from '../rbac/index.js'
 import { CLIENT_ID_ANNOTATION, TOKEN_EXCHANGE_AUDIENCE, USE_LABEL, type WebhookLayout } from './constants.js'
@@ -101,15 +102,7 @@ const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const guid = { type: 'string', pattern: GUID } as const
 const nonEmpty = { type: 'string', minLength: 1 } as const
 const names = { type: 'array', items: nonEmpty, uniqueItems: true } as const
-const permissions = {
-  type: 'array',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['resource'],
-    properties: { resource: nonEmpty, applicationPermissions: names, delegatedPermissions: names },
-  },
-} as const
+const permissions = permissionsSchema
 // The scenario accepts what ARM and Graph accept; their limits are checked when the scenario resolves.
 const fic = {
   type: 'object',
