@@ -84,7 +84,10 @@ async function bundleCli() {
           throw new Error(`${args.path}: only import.meta.url is supported in bundled code`)
         const rel = relative(outdir, args.path).split('\\').join('/')
         return {
-          contents: contents.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+          contents: contents.replaceAll(
+            'import.meta.url',
+            `new URL(${JSON.stringify(rel)}, import.meta.url).href`,
+          ),
           loader: 'js',
           resolveDir: dirname(args.path),
         }
@@ -106,7 +109,9 @@ async function bundleCli() {
     sourcemap: true,
     sourcesContent: false,
     // CommonJS dependencies (express, ajv, …) call require() for Node's built-in modules.
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
     plugins: [ownUrl],
     logLevel: 'warning',
   })
