@@ -36,7 +36,16 @@ const recommendedTypeAwareRules = tseslint.configs.recommendedTypeCheckedOnly.fi
 ).rules
 
 export default tseslint.config(
-  { ignores: ['scratch/**', 'node_modules/**', 'test-results/**', '.state/**', 'dist/**'] },
+  {
+    ignores: [
+      'scratch/**',
+      'node_modules/**',
+      'test-results/**',
+      '.state/**',
+      'dist/**',
+      'src/**/*.generated.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

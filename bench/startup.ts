@@ -1,5 +1,5 @@
 /**
- * Start-up time and memory of the compiled CLI (`node dist/cli/main.js start`, what `npm start` and the
+ * Start-up time and memory of the compiled CLI (`bin/aks-auth-sim.js start`: the bundle in dist/bundle/, what `npm start` and the
  * installed `aks-auth-sim` run): spawn → the first 200 on `<authority>/<tenant>/v2.0/.well-known/openid-configuration`
  * (the URL read from the new endpoints.json), for cold starts (a new state dir: new CA, keys, certificates)
  * and warm starts (the same state dir again), then VmRSS from /proc/<pid>/status once discovery answers and
@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isolatedEnv } from '../test/helpers/isolation.js'
 
-const CLI = join(import.meta.dirname, '../dist/cli/main.js')
+const CLI = join(import.meta.dirname, '../bin/aks-auth-sim.js')
 const RUNS = Number(process.argv[2] ?? 5)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 

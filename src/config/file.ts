@@ -8,16 +8,14 @@ import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { ConfigError } from '../kernel/errors.js'
 import type { ConfigOptions } from './options.js'
-import { configFileSchema } from './schema.js'
-import { compile, schemaProblems } from './validate.js'
+import { schemaProblems } from './validate.js'
+import { validateFile } from './validators.generated.js'
 
 /** What a config file sets: the options, plus the scenario and PKI paths (absolute once loaded). */
 export interface ConfigFileOptions extends ConfigOptions {
   scenario?: string
   pkiDir?: string
 }
-
-const validateFile = compile(configFileSchema)
 
 /** Checks a parsed config file; `source` prefixes each problem. Relative paths resolve against `baseDir`. */
 export function validateConfigFile(value: unknown, source: string, baseDir: string): ConfigFileOptions {

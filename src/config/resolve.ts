@@ -2,9 +2,9 @@ import { ConfigError } from '../kernel/errors.js'
 import { defaults, type ResolvedConfig } from './resolved.js'
 import type { ConfigOptions } from './options.js'
 import { configOptionsSchema } from './schema.js'
-import { compile, schemaProblems } from './validate.js'
+import { schemaProblems } from './validate.js'
+import { validateOptions } from './validators.generated.js'
 
-const validateOptions = compile(configOptionsSchema)
 const optionKeys = Object.keys(configOptionsSchema.properties)
 
 /**

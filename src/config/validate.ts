@@ -1,9 +1,10 @@
 /**
- * Checks options against the schema (schema.ts) with ajv and words every problem the same way, from the
- * schema itself: `webhook.cacheTtlSeconds: must be an integer ≥ 0 (got -1)`. resolveConfig and the
- * config file loader both report through here, so a value one accepts the other accepts too.
+ * Words every problem ajv's validators (validators.generated.js: the schemas of schema.ts compiled ahead of
+ * time, see scripts/config-validators.ts) report the same way, from the schema itself:
+ * `webhook.cacheTtlSeconds: must be an integer ≥ 0 (got -1)`. resolveConfig and the config file loader both
+ * report through here, so a value one accepts the other accepts too.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 type Node = {
   type?: string
@@ -14,12 +15,6 @@ type Node = {
   enum?: readonly string[]
   items?: Node
   properties?: Record<string, unknown>
-}
-
-const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true })
-
-export function compile(schema: object): ValidateFunction {
-  return ajv.compile(schema)
 }
 
 /** What a value at this schema node must be, in words. */

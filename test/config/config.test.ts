@@ -19,6 +19,7 @@ import {
   resolveConfig,
   validateConfigFile,
 } from '../../src/config/index.js'
+import { configValidatorsCode } from '../../scripts/config-validators.js'
 import { isolatedEnv } from '../helpers/isolation.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -58,6 +59,11 @@ describe('the config file schema', () => {
   it('is published in docs/config.schema.json (regenerate with npm run docs:config)', () => {
     const published = readFileSync(join(ROOT, 'docs/config.schema.json'), 'utf8')
     expect(JSON.parse(published)).toEqual(JSON.parse(JSON.stringify(configFileSchema)))
+  })
+
+  it('is compiled ahead of time into src/config/validators.generated.js (regenerate with npm run docs:config)', () => {
+    const committed = readFileSync(join(ROOT, 'src/config/validators.generated.js'), 'utf8')
+    expect(committed).toBe(configValidatorsCode())
   })
 
   it('has exactly the options the defaults have, plus stateDir, autoApprove and the file-only keys', () => {

@@ -91,6 +91,7 @@ describe('the packed tarball, installed into an empty directory', { timeout: 180
     expect(files).toContain('package/dist/index.d.ts')
     expect(files).toContain('package/dist/index.js.map')
     expect(files).toContain('package/dist/cli/main.js')
+    expect(files).toContain('package/dist/bundle/main.js')
     expect(files).toContain('package/dist/kube/proto/core-v1.proto')
     expect(files).toContain('package/dist/rbac/bootstrap-policy.yaml')
     expect(files).toContain('package/bin/aks-auth-sim.js')
