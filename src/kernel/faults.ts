@@ -8,6 +8,9 @@
  * type ties them together: a service cannot ask about a name missing here, so the CLI and the admin
  * API can refuse unknown names with this list.
  */
+import { ConfigError } from './errors.js'
+import type { StateFile } from './state-file.js'
+
 export const FAULT_ENDPOINTS = [
   'entra.token',
   'entra.devicecode',
@@ -99,17 +102,29 @@ export function validateFaultSpec(spec: unknown): string[] {
   return problems
 }
 
-export function createFaultRegistry(): FaultRegistry {
+/**
+ * `file` keeps the active faults across restarts: saved on every change, including each request a
+ * fault applies to (its `hits` count towards `times`), before the change is answered.
+ */
+export function createFaultRegistry(file?: StateFile<ActiveFault[]>): FaultRegistry {
   const faults = new Map<string, ActiveFault>()
+  for (const f of file?.load() ?? []) {
+    if (!isFaultEndpoint(f.endpoint) || validateFaultSpec(specOf(f)).length > 0 || !Number.isInteger(f.hits))
+      throw new ConfigError([`${file!.path}: not a saved fault: ${JSON.stringify(f)}`])
+    faults.set(f.endpoint, { ...f })
+  }
+  const save = () => file?.save([...faults.values()])
   return {
     set(endpoint, spec) {
       const fault = { ...spec, endpoint, hits: 0 }
       faults.set(endpoint, fault)
+      save()
       return fault
     },
     clear(endpoint) {
       if (endpoint === undefined) faults.clear()
       else faults.delete(endpoint)
+      save()
     },
     list: () => [...faults.values()],
     take(endpoint) {
@@ -117,7 +132,10 @@ export function createFaultRegistry(): FaultRegistry {
       if (!fault) return undefined
       fault.hits++
       if (fault.times !== undefined && fault.hits >= fault.times) faults.delete(fault.endpoint)
+      save()
       return fault
     },
   }
 }
+
+const specOf = ({ endpoint: _e, hits: _h, ...spec }: ActiveFault): FaultSpec => spec
