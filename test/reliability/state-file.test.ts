@@ -61,6 +61,7 @@ describe('jsonStateFile', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(err).toBeInstanceOf(ConfigError)
     expect((err as ConfigError).message).toContain(file)
