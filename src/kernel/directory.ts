@@ -236,11 +236,27 @@ export function createDirectory(
   const saved = changes?.load()
   const enabledChanges = new Map(Object.entries(saved?.accountEnabled ?? {}))
   const memberChanges = new Map((saved?.members ?? []).map((m) => [`${m.group} ${m.member}`, m]))
-  const record = () =>
-    changes?.save({
-      accountEnabled: Object.fromEntries(enabledChanges),
-      members: [...memberChanges.values()],
-    })
+  /** Saves with one more change; if that fails, the change is forgotten and the caller fails. */
+  const record = (apply: () => void, undo: () => void) => {
+    apply()
+    try {
+      changes?.save({
+        accountEnabled: Object.fromEntries(enabledChanges),
+        members: [...memberChanges.values()],
+      })
+    } catch (err) {
+      undo()
+      throw err
+    }
+  }
+  const memberChange = (group: string, member: string, change: 'added' | 'removed') => {
+    const key = `${group} ${member}`
+    const previous = memberChanges.get(key)
+    record(
+      () => memberChanges.set(key, { group, member, change }),
+      () => (previous ? memberChanges.set(key, previous) : memberChanges.delete(key)),
+    )
+  }
   const unlink = (groupId: string, memberId: string) => {
     parents.get(memberId)?.delete(groupId)
     children.get(groupId)?.delete(memberId)
@@ -305,24 +321,25 @@ export function createDirectory(
       const m = object(memberId)
       if (!g) throw new RangeError(`no group ${groupId}`)
       if (!m) throw new RangeError(`no directory object ${memberId}`)
-      memberChanges.set(`${g.id} ${m.id}`, { group: g.id, member: m.id, change: 'added' })
-      record()
+      memberChange(g.id, m.id, 'added')
       link(g.id, m.id)
       changed()
     },
     removeMember(groupId, memberId) {
       const g = lower(groupId)
       const m = lower(memberId)
-      memberChanges.set(`${g} ${m}`, { group: g, member: m, change: 'removed' })
-      record()
+      memberChange(g, m, 'removed')
       unlink(g, m)
       changed()
     },
     setAccountEnabled(userId, enabled) {
       const u = dir.user(userId)
       if (!u) throw new RangeError(`no user ${userId}`)
-      enabledChanges.set(u.id, enabled)
-      record()
+      const previous = enabledChanges.get(u.id)
+      record(
+        () => enabledChanges.set(u.id, enabled),
+        () => (previous === undefined ? enabledChanges.delete(u.id) : enabledChanges.set(u.id, previous)),
+      )
       u.accountEnabled = enabled
       changed()
     },

@@ -113,26 +113,39 @@ export function createFaultRegistry(file?: StateFile<ActiveFault[]>): FaultRegis
       throw new ConfigError([`${file!.path}: not a saved fault: ${JSON.stringify(f)}`])
     faults.set(f.endpoint, { ...f })
   }
-  const save = () => file?.save([...faults.values()])
+  /** Saves; if that fails, puts the faults back as they were and fails the change. */
+  const save = (before: Map<string, ActiveFault>) => {
+    try {
+      file?.save([...faults.values()])
+    } catch (err) {
+      faults.clear()
+      for (const [k, v] of before) faults.set(k, v)
+      throw err
+    }
+  }
+  const snapshot = () => new Map([...faults].map(([k, v]) => [k, { ...v }]))
   return {
     set(endpoint, spec) {
+      const before = snapshot()
       const fault = { ...spec, endpoint, hits: 0 }
       faults.set(endpoint, fault)
-      save()
+      save(before)
       return fault
     },
     clear(endpoint) {
+      const before = snapshot()
       if (endpoint === undefined) faults.clear()
       else faults.delete(endpoint)
-      save()
+      save(before)
     },
     list: () => [...faults.values()],
     take(endpoint) {
       const fault = faults.get(endpoint) ?? faults.get(`${endpoint.split('.')[0]}.*`)
       if (!fault) return undefined
+      const before = snapshot()
       fault.hits++
       if (fault.times !== undefined && fault.hits >= fault.times) faults.delete(fault.endpoint)
-      save()
+      save(before)
       return fault
     },
   }
