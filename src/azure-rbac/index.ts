@@ -8,6 +8,7 @@ export {
   type AzureRbac,
   type AzureRbacDeps,
   type AzureRbacInit,
+  type RoleAssignmentChanges,
   type RoleAssignmentInput,
 } from './store.js'
 export { azureDirectoryFrom } from './directory.js'

@@ -5,6 +5,7 @@
  * delete. `checkAccess` and `hasAction` answer from it.
  */
 import { isGuid } from '../kernel/ids.js'
+import type { StateFile } from '../kernel/state-file.js'
 import { checkAccessIn, type ActionDecision, type CheckAccessRequest } from './check-access.js'
 import {
   InvalidScope,
@@ -36,6 +37,17 @@ export interface AzureRbacDeps {
   newGuid: () => string
   /** Throws an ArmError when a well-formed scope names no existing resource. Default: all exist. */
   checkScope?: (scope: ParsedScope) => void
+  /**
+   * Where run-time changes are kept (assignments created, scenario assignments deleted): replayed over
+   * the scenario's assignments at start and saved on every change before it returns.
+   */
+  changes?: StateFile<RoleAssignmentChanges>
+}
+
+/** Role assignments changed since the scenario: those created at run time, and scenario ones deleted. */
+export interface RoleAssignmentChanges {
+  created: RoleAssignment[]
+  deleted: string[]
 }
 
 export interface RoleAssignmentInput {
@@ -86,6 +98,21 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
     version++
   }
   for (const a of init.roleAssignments ?? []) insert({ ...a, id: a.id.toLowerCase() })
+  const fromScenario = new Set(byId.keys())
+  const remove = (a: RoleAssignment) => {
+    byId.delete(a.id)
+    const k = a.principalId.toLowerCase()
+    byPrincipal.set(
+      k,
+      (byPrincipal.get(k) ?? []).filter((x) => x.id !== a.id),
+    )
+    version++
+  }
+  const saveChanges = () =>
+    deps.changes?.save({
+      created: [...byId.values()].filter((a) => !fromScenario.has(a.id)),
+      deleted: [...fromScenario].filter((id) => !byId.has(id)),
+    })
 
   const data = {
     roleDefinition: (id: string) => roles.get(id.toLowerCase()),
@@ -128,6 +155,21 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
     a.roleDefinitionId === b.roleDefinitionId &&
     normaliseScope(a.scope) === normaliseScope(b.scope)
 
+  // Replay: an assignment the scenario no longer allows (role, principal or scope gone) is dropped.
+  const saved = deps.changes?.load()
+  for (const id of saved?.deleted ?? []) {
+    const a = byId.get(id.toLowerCase())
+    if (a) remove(a)
+  }
+  for (const a of saved?.created ?? []) {
+    try {
+      const next = validate(a)
+      if (!byId.has(next.id) && ![...byId.values()].some((x) => same(x, next))) insert(next)
+    } catch {
+      // Not valid against this scenario any more: left out, as ARM would refuse to create it.
+    }
+  }
+
   return {
     roleDefinitions: () => [...roles.values()],
     roleDefinition,
@@ -142,18 +184,24 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
       }
       if ([...byId.values()].some((a) => same(a, next))) throw new RoleAssignmentExists()
       insert(next)
+      try {
+        saveChanges()
+      } catch (err) {
+        remove(next)
+        throw err
+      }
       return next
     },
     deleteRoleAssignment(id) {
       const a = byId.get(id.toLowerCase())
       if (!a) return undefined
-      byId.delete(a.id)
-      const k = a.principalId.toLowerCase()
-      byPrincipal.set(
-        k,
-        (byPrincipal.get(k) ?? []).filter((x) => x.id !== a.id),
-      )
-      version++
+      remove(a)
+      try {
+        saveChanges()
+      } catch (err) {
+        insert(a)
+        throw err
+      }
       return a
     },
     checkAccess: (req) => checkAccessIn(data, req),

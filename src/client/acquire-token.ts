@@ -18,6 +18,7 @@ import {
 import { SignInError, toSignInError } from './errors.js'
 import { withFileLock } from './file-lock.js'
 import type { SimulatorTarget } from './locate.js'
+import { staleTokenReason } from './stale-token.js'
 import { cacheFileName, readCachedToken, writeCachedToken, type CachedToken } from './token-cache.js'
 import { ARM_RESOURCE, AZURE_CLI_CLIENT_ID } from './well-known.js'
 
@@ -94,6 +95,16 @@ function toCached(
 
 const remainingSeconds = (deadline: number) => Math.max(0.001, (deadline - Date.now()) / 1000)
 
+/** The cached token, unless the running simulator would refuse it (then says why on stderr). */
+async function stillAccepted(r: TokenRequest, cached: CachedToken, now: number): Promise<boolean> {
+  const reason = await staleTokenReason(r.target, r.tenantId, cached.access_token, now)
+  if (reason === undefined) return true
+  r.stderr(
+    `The cached token for ${cached.username ?? cached.client_id} is no longer accepted by the simulator: ${reason}. Getting a new one (run 'aks-auth-sim logout' to clear cached tokens).`,
+  )
+  return false
+}
+
 export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
   if (r.login === 'azurecli') return viaAzureSignIn(r)
   const file = cacheFileName(r.cacheDir, {
@@ -124,7 +135,8 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
         cached.authority === r.target.authority &&
         cached.client_id === r.clientId &&
         cached.secret_sha256 === secretHash
-      if (ours && isFresh(cached, now)) return { token: cached, source: 'cache', clockOffset }
+      if (ours && isFresh(cached, now) && (await stillAccepted(r, cached, now)))
+        return { token: cached, source: 'cache', clockOffset }
       const scope = scopeFor(r.serverId)
       let tokens: TokenSet | undefined
       let source: AcquiredToken['source'] = r.login
@@ -181,7 +193,12 @@ async function viaAzureSignIn(r: TokenRequest): Promise<AcquiredToken> {
     const clockOffset = await r.target.clockOffset()
     const now = Math.floor(Date.now() / 1000 + clockOffset)
     const cached = readCachedToken(file)
-    if (cached && cached.authority === r.target.authority && isFresh(cached, now))
+    if (
+      cached &&
+      cached.authority === r.target.authority &&
+      isFresh(cached, now) &&
+      (await stillAccepted(r, cached, now))
+    )
       return { token: cached, source: 'cache', clockOffset }
     const signIn = readCachedToken(armFile)
     if (!signIn?.refresh_token || signIn.authority !== r.target.authority)

@@ -9,10 +9,12 @@ import {
   type AzureRbac,
   type ResolvedAzure,
   type ResolvedCluster,
+  type RoleAssignmentChanges,
 } from '../azure-rbac/index.js'
 import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import { newGuid } from '../kernel/ids.js'
+import type { StateFile } from '../kernel/state-file.js'
 import type { Scenario } from '../scenario/index.js'
 import type { UiAzure } from '../ui/index.js'
 
@@ -23,7 +25,12 @@ export interface AzureSide {
   cluster: ResolvedCluster | undefined
 }
 
-export function azureSide(scenario: Scenario, directory: Directory): AzureSide {
+/** `changes`: where role assignments made through ARM or the UI are kept (the state dir's). */
+export function azureSide(
+  scenario: Scenario,
+  directory: Directory,
+  changes?: StateFile<RoleAssignmentChanges>,
+): AzureSide {
   if (!scenario.azure) return { azure: undefined, rbac: undefined, cluster: undefined }
   const azure = resolveAzureScenario(scenario.azure, azureDirectoryFrom(directory))
   if (azure.problems.length > 0) throw new ConfigError(azure.problems.map((p) => `scenario: ${p}`))
@@ -31,6 +38,7 @@ export function azureSide(scenario: Scenario, directory: Directory): AzureSide {
     directory: azureDirectoryFrom(directory),
     newGuid,
     checkScope: azure.checkScope,
+    ...(changes && { changes }),
   })
   return { azure, rbac, cluster: azure.clusters[0] }
 }

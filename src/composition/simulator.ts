@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
 import { createArmApp } from '../arm/index.js'
-import type { AzureRbac } from '../azure-rbac/index.js'
+import type { AzureRbac, RoleAssignmentChanges } from '../azure-rbac/index.js'
 import { resolveConfig } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import type { SimulatorOptions } from './options.js'
@@ -27,7 +27,9 @@ import {
   type EntraDeps,
 } from '../entra/index.js'
 import { createGraphApp } from '../graph/index.js'
-import { createDirectory, type Directory } from '../kernel/directory.js'
+import { createDirectory, type Directory, type DirectoryChanges } from '../kernel/directory.js'
+import { jsonStateFile } from '../kernel/state-file.js'
+import type { Scenario } from '../scenario/index.js'
 import type { Clock } from '../kernel/clock.js'
 import { ConfigError } from '../kernel/errors.js'
 import { acquireStateLock } from '../kernel/state-lock.js'
@@ -84,28 +86,49 @@ export interface StartOptions extends SimulatorOptions {
   onUnexpectedError?: (err: unknown) => void
 }
 
+/**
+ * The directory and the Azure side, each with the changes users made at run time replayed from the
+ * state dir (`directory-changes.json`, `role-assignments.json`) and saved there on every change.
+ */
+function directoryAndAzure(config: ResolvedConfig, scenario: Scenario, stateDir: string) {
+  // Managed identities are service principals: they join the directory next to the first-party apps.
+  const directory = createDirectory(
+    scenario,
+    [...firstPartyApplications, ...podIdentityApplications(scenario)],
+    jsonStateFile<DirectoryChanges>(join(stateDir, 'directory-changes.json'), 0o600),
+  )
+  if (config.autoApprove && !directory.user(config.autoApprove))
+    throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
+  const azure = azureSide(
+    scenario,
+    directory,
+    jsonStateFile<RoleAssignmentChanges>(join(stateDir, 'role-assignments.json'), 0o600),
+  )
+  return { directory, azure }
+}
+
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
   const config = resolveConfig(options)
   const scenario = startingScenario(options.scenario)
   const ownsStateDir = config.stateDir === undefined
   const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'aks-auth-sim-')))
   mkdirSync(stateDir, { recursive: true })
-  // Managed identities are service principals: they join the directory next to the first-party apps.
-  const directory = createDirectory(scenario, [
-    ...firstPartyApplications,
-    ...podIdentityApplications(scenario),
-  ])
-  if (config.autoApprove && !directory.user(config.autoApprove))
-    throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
-  const azure = azureSide(scenario, directory)
-  const { cluster } = azure
-
   // One simulator per state dir (kernel/state-lock.ts): taken before anything in it is read or written.
   const lock = acquireStateLock(stateDir, (stale) =>
     process.stderr.write(
       `aks-auth-sim: taking over the lock of a simulator that is gone (pid ${stale.pid}, started ${stale.startedAt}) in ${stateDir}\n`,
     ),
   )
+  const { directory, azure } = (() => {
+    try {
+      return directoryAndAzure(config, scenario, stateDir)
+    } catch (err) {
+      lock.release()
+      if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
+      throw err
+    }
+  })()
+  const { cluster } = azure
   const kernel = await createKernel({
     config,
     stateDir,

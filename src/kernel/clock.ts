@@ -13,14 +13,23 @@ export interface Clock {
   offsetMs(): number
 }
 
-export function createClock(base: () => number = Date.now): Clock {
-  let offset = 0
+export interface ClockOptions {
+  /** The offset a previous run had reached (restored from the state dir). */
+  initialOffsetMs?: number
+  /** Called after every change of the offset, before `advance` returns (to keep it on disk). */
+  onAdvance?: (offsetMs: number) => void
+}
+
+export function createClock(base: () => number = Date.now, options: ClockOptions = {}): Clock {
+  let offset = options.initialOffsetMs ?? 0
   return {
     now: () => base() + offset,
     nowSeconds: () => Math.floor((base() + offset) / 1000),
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward (got ${ms} ms)`)
-      offset += ms
+      const next = offset + ms
+      options.onAdvance?.(next)
+      offset = next
     },
     offsetMs: () => offset,
   }

@@ -5,6 +5,7 @@
  */
 import { stableGuid } from './ids.js'
 import type { ApplicationInput, DirectoryInput, GroupInput, UserInput } from './directory-input.js'
+import type { StateFile } from './state-file.js'
 
 export interface User {
   kind: 'user'
@@ -145,8 +146,27 @@ function toApplication(
   }
 }
 
-/** Builds the directory from validated input (see directory-validation.ts) plus the first-party apps. */
-export function createDirectory(input: DirectoryInput, firstParty: ApplicationInput[]): Directory {
+/**
+ * What changed since the scenario (admin API, UI, CLI): kept in the state dir and replayed over the
+ * scenario at start, so an edited scenario still applies and the changes stay on top of it.
+ */
+export interface DirectoryChanges {
+  /** User id → accountEnabled. */
+  accountEnabled: Record<string, boolean>
+  /** The last change of each (group, member) pair. */
+  members: { group: string; member: string; change: 'added' | 'removed' }[]
+}
+
+/**
+ * Builds the directory from validated input (see directory-validation.ts) plus the first-party apps.
+ * With `changes`, the saved changes are replayed (those naming objects the scenario no longer has are
+ * kept but not applied) and every change is saved before the call returns.
+ */
+export function createDirectory(
+  input: DirectoryInput,
+  firstParty: ApplicationInput[],
+  changes?: StateFile<DirectoryChanges>,
+): Directory {
   const tenant: Tenant = {
     id: lower(input.tenant.id),
     domain: lower(input.tenant.domain),
@@ -213,6 +233,43 @@ export function createDirectory(input: DirectoryInput, firstParty: ApplicationIn
     version++
     closures = new Map()
   }
+  const saved = changes?.load()
+  const enabledChanges = new Map(Object.entries(saved?.accountEnabled ?? {}))
+  const memberChanges = new Map((saved?.members ?? []).map((m) => [`${m.group} ${m.member}`, m]))
+  /** Saves with one more change; if that fails, the change is forgotten and the caller fails. */
+  const record = (apply: () => void, undo: () => void) => {
+    apply()
+    try {
+      changes?.save({
+        accountEnabled: Object.fromEntries(enabledChanges),
+        members: [...memberChanges.values()],
+      })
+    } catch (err) {
+      undo()
+      throw err
+    }
+  }
+  const memberChange = (group: string, member: string, change: 'added' | 'removed') => {
+    const key = `${group} ${member}`
+    const previous = memberChanges.get(key)
+    record(
+      () => memberChanges.set(key, { group, member, change }),
+      () => (previous ? memberChanges.set(key, previous) : memberChanges.delete(key)),
+    )
+  }
+  const unlink = (groupId: string, memberId: string) => {
+    parents.get(memberId)?.delete(groupId)
+    children.get(groupId)?.delete(memberId)
+  }
+  for (const [id, enabled] of enabledChanges) {
+    const u = usersById.get(lower(id))
+    if (u) u.accountEnabled = enabled
+  }
+  for (const { group, member, change } of memberChanges.values()) {
+    if (!groupsById.has(lower(group)) || !object(member)) continue
+    if (change === 'added') link(lower(group), lower(member))
+    else unlink(lower(group), lower(member))
+  }
 
   const dir: Directory = {
     tenant,
@@ -264,19 +321,25 @@ export function createDirectory(input: DirectoryInput, firstParty: ApplicationIn
       const m = object(memberId)
       if (!g) throw new RangeError(`no group ${groupId}`)
       if (!m) throw new RangeError(`no directory object ${memberId}`)
+      memberChange(g.id, m.id, 'added')
       link(g.id, m.id)
       changed()
     },
     removeMember(groupId, memberId) {
       const g = lower(groupId)
       const m = lower(memberId)
-      parents.get(m)?.delete(g)
-      children.get(g)?.delete(m)
+      memberChange(g, m, 'removed')
+      unlink(g, m)
       changed()
     },
     setAccountEnabled(userId, enabled) {
       const u = dir.user(userId)
       if (!u) throw new RangeError(`no user ${userId}`)
+      const previous = enabledChanges.get(u.id)
+      record(
+        () => enabledChanges.set(u.id, enabled),
+        () => (previous === undefined ? enabledChanges.delete(u.id) : enabledChanges.set(u.id, previous)),
+      )
       u.accountEnabled = enabled
       changed()
     },

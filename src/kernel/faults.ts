@@ -8,6 +8,9 @@
  * type ties them together: a service cannot ask about a name missing here, so the CLI and the admin
  * API can refuse unknown names with this list.
  */
+import { ConfigError } from './errors.js'
+import type { StateFile } from './state-file.js'
+
 export const FAULT_ENDPOINTS = [
   'entra.token',
   'entra.devicecode',
@@ -99,25 +102,53 @@ export function validateFaultSpec(spec: unknown): string[] {
   return problems
 }
 
-export function createFaultRegistry(): FaultRegistry {
+/**
+ * `file` keeps the active faults across restarts: saved on every change, including each request a
+ * fault applies to (its `hits` count towards `times`), before the change is answered.
+ */
+export function createFaultRegistry(file?: StateFile<ActiveFault[]>): FaultRegistry {
   const faults = new Map<string, ActiveFault>()
+  for (const f of file?.load() ?? []) {
+    if (!isFaultEndpoint(f.endpoint) || validateFaultSpec(specOf(f)).length > 0 || !Number.isInteger(f.hits))
+      throw new ConfigError([`${file!.path}: not a saved fault: ${JSON.stringify(f)}`])
+    faults.set(f.endpoint, { ...f })
+  }
+  /** Saves; if that fails, puts the faults back as they were and fails the change. */
+  const save = (before: Map<string, ActiveFault>) => {
+    try {
+      file?.save([...faults.values()])
+    } catch (err) {
+      faults.clear()
+      for (const [k, v] of before) faults.set(k, v)
+      throw err
+    }
+  }
+  const snapshot = () => new Map([...faults].map(([k, v]) => [k, { ...v }]))
   return {
     set(endpoint, spec) {
+      const before = snapshot()
       const fault = { ...spec, endpoint, hits: 0 }
       faults.set(endpoint, fault)
+      save(before)
       return fault
     },
     clear(endpoint) {
+      const before = snapshot()
       if (endpoint === undefined) faults.clear()
       else faults.delete(endpoint)
+      save(before)
     },
     list: () => [...faults.values()],
     take(endpoint) {
       const fault = faults.get(endpoint) ?? faults.get(`${endpoint.split('.')[0]}.*`)
       if (!fault) return undefined
+      const before = snapshot()
       fault.hits++
       if (fault.times !== undefined && fault.hits >= fault.times) faults.delete(fault.endpoint)
+      save(before)
       return fault
     },
   }
 }
+
+const specOf = ({ endpoint: _e, hits: _h, ...spec }: ActiveFault): FaultSpec => spec

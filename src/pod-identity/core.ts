@@ -5,6 +5,7 @@
  * (applications' federatedIdentityCredentials), ARM (Microsoft.ManagedIdentity) and the API server
  * (the aad-pod-identity CRDs).
  */
+import { join } from 'node:path'
 import type { CustomResourceDefinition } from '../apiserver/index.js'
 import type { FederatedAssertionVerifier, GrantHandler } from '../entra/index.js'
 import type { GraphRoute } from '../graph/index.js'
@@ -12,12 +13,17 @@ import type { Handler } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
+import { jsonStateFile } from '../kernel/state-file.js'
 import type { EventBus } from '../kernel/events.js'
 import { createHttpsClient } from '../http/index.js'
 import type { PodIdentityScenarioInput } from './scenario.js'
 import type { WebhookLayout } from './constants.js'
 import { aadPodIdentityCrds } from './crds.js'
-import { createFederatedCredentialStore, type FederatedCredentialStore } from './federated-credentials.js'
+import {
+  createFederatedCredentialStore,
+  type FederatedCredentialChanges,
+  type FederatedCredentialStore,
+} from './federated-credentials.js'
 import type { ManagedIdentityProvider } from '../arm/index.js'
 import { createManagedIdentityArm } from './fic-arm.js'
 import { federatedCredentialsGraphRoute } from './fic-graph.js'
@@ -120,6 +126,11 @@ export async function createPodIdentityCore(deps: PodIdentityCoreDeps): Promise<
   const credentials = createFederatedCredentialStore({
     clock: deps.clock,
     expandIssuer: issuerExpander((name) => issuers.get(name)?.publicIssuer),
+    // Credentials created through Graph or ARM survive a restart (docs/reliability.md#durability).
+    changes: jsonStateFile<FederatedCredentialChanges>(
+      join(deps.stateDir, 'federated-credentials.json'),
+      0o600,
+    ),
   })
   const ficProblems: string[] = []
   for (const c of resolved.credentials) {
@@ -132,6 +143,8 @@ export async function createPodIdentityCore(deps: PodIdentityCoreDeps): Promise<
     }
   }
   if (ficProblems.length) throw new ConfigError(ficProblems)
+  for (const p of credentials.restore())
+    process.stderr.write(`aks-auth-sim: not restored (the scenario no longer allows it): ${p}\n`)
   const identityByClientId = (id: string) => resolved.identities.find((i) => i.clientId === id.toLowerCase())
 
   const httpsClient = createHttpsClient({ ca: deps.caPem, timeoutMs: 5000, maxResponseBytes: 1024 * 1024 })

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Clock } from '../kernel/clock.js'
+import type { StateFile } from '../kernel/state-file.js'
 
 export const FIC_LIMIT = 20
 export const FIC_FIELD_MAX = 600
@@ -65,6 +66,18 @@ export interface FederatedCredentialStore {
   remove(ownerAppId: string, idOrName: string): boolean
   /** Seeds a scenario credential (validated the same way, created "long ago"). */
   seed(ownerAppId: string, input: FederatedCredentialInput): FederatedCredential
+  /**
+   * After seeding: replays the saved changes (see `changes`); returns what could not be replayed
+   * over this scenario (left out).
+   */
+  restore(): string[]
+}
+
+/** Credentials changed since the scenario: run-time ones (whole), and scenario ones removed or replaced. */
+export interface FederatedCredentialChanges {
+  credentials: (Omit<FederatedCredential, 'createdAt'> & { owner: string; createdAt: number })[]
+  /** `<owner appId> <name>` of scenario credentials deleted or replaced at run time. */
+  removedSeeds: string[]
 }
 
 function validated(input: FederatedCredentialInput): Omit<FederatedCredential, 'id' | 'createdAt'> {
@@ -105,6 +118,8 @@ export function createFederatedCredentialStore(deps: {
   clock: Clock
   /** Expands `{oidcIssuer:<cluster>}` in issuers (scenario credentials only). */
   expandIssuer?: (issuer: string) => string
+  /** Where run-time changes are kept, saved before each change returns. */
+  changes?: StateFile<FederatedCredentialChanges>
 }): FederatedCredentialStore {
   const byOwner = new Map<string, FederatedCredential[]>()
   const listOf = (owner: string) => {
@@ -123,33 +138,87 @@ export function createFederatedCredentialStore(deps: {
       throw new FicValidationError({ kind: 'duplicate_issuer_subject' })
     if (others.length >= FIC_LIMIT) throw new FicValidationError({ kind: 'limit' })
   }
-  const add = (owner: string, input: FederatedCredentialInput, createdAt: number) => {
+  const add = (
+    owner: string,
+    input: FederatedCredentialInput,
+    createdAt: number,
+    id: string = randomUUID(),
+  ) => {
     const f = validated(input)
     checkUnique(owner, f)
-    const fic: FederatedCredential = { id: randomUUID(), ...f, createdAt }
+    const fic: FederatedCredential = { id, ...f, createdAt }
     listOf(owner).push(fic)
     return fic
+  }
+  // Scenario credentials are created "long ago" (-Infinity); anything else was made at run time.
+  const isSeed = (f: FederatedCredential) => f.createdAt === Number.NEGATIVE_INFINITY
+  const removedSeeds = new Set<string>()
+  const save = () =>
+    deps.changes?.save({
+      credentials: [...byOwner].flatMap(([owner, l]) =>
+        l.filter((f) => !isSeed(f)).map((f) => ({ owner, ...f })),
+      ),
+      removedSeeds: [...removedSeeds],
+    })
+  /** Runs a change, saves, and undoes the change if it could not be saved. */
+  const saved = <T>(owner: string, change: () => T): T => {
+    const key = owner.toLowerCase()
+    const before = [...listOf(owner)].map((f) => ({ ...f }))
+    const seedsBefore = new Set(removedSeeds)
+    const result = change()
+    try {
+      save()
+    } catch (err) {
+      byOwner.set(key, before)
+      removedSeeds.clear()
+      for (const s of seedsBefore) removedSeeds.add(s)
+      throw err
+    }
+    return result
   }
   return {
     list: (owner) => [...listOf(owner)],
     get: find,
-    create: (owner, input) => add(owner, input, deps.clock.now()),
-    put(owner, name, input) {
-      const existing = find(owner, name)
-      if (input.name !== undefined && input.name !== name)
-        throw new FicValidationError({ kind: 'immutable_name' })
-      if (!existing) return { fic: add(owner, { ...input, name }, deps.clock.now()), created: true }
-      const f = validated({ ...input, name })
-      checkUnique(owner, f, existing.id)
-      Object.assign(existing, f, { createdAt: deps.clock.now() })
-      return { fic: existing, created: false }
-    },
-    remove(owner, idOrName) {
-      const l = listOf(owner)
-      const i = l.findIndex((f) => f.id === idOrName.toLowerCase() || f.name === idOrName)
-      if (i < 0) return false
-      l.splice(i, 1)
-      return true
+    create: (owner, input) => saved(owner, () => add(owner, input, deps.clock.now())),
+    put: (owner, name, input) =>
+      saved(owner, () => {
+        const existing = find(owner, name)
+        if (input.name !== undefined && input.name !== name)
+          throw new FicValidationError({ kind: 'immutable_name' })
+        if (!existing) return { fic: add(owner, { ...input, name }, deps.clock.now()), created: true }
+        const f = validated({ ...input, name })
+        checkUnique(owner, f, existing.id)
+        if (isSeed(existing)) removedSeeds.add(`${owner.toLowerCase()} ${existing.name}`)
+        Object.assign(existing, f, { createdAt: deps.clock.now() })
+        return { fic: existing, created: false }
+      }),
+    remove: (owner, idOrName) =>
+      saved(owner, () => {
+        const l = listOf(owner)
+        const i = l.findIndex((f) => f.id === idOrName.toLowerCase() || f.name === idOrName)
+        if (i < 0) return false
+        if (isSeed(l[i]!)) removedSeeds.add(`${owner.toLowerCase()} ${l[i]!.name}`)
+        l.splice(i, 1)
+        return true
+      }),
+    restore() {
+      const problems: string[] = []
+      const changes = deps.changes?.load()
+      for (const key of changes?.removedSeeds ?? []) {
+        removedSeeds.add(key)
+        const [owner = '', name = ''] = key.split(' ')
+        const l = listOf(owner)
+        const i = l.findIndex((f) => f.name === name && isSeed(f))
+        if (i >= 0) l.splice(i, 1)
+      }
+      for (const { owner, id, createdAt, ...input } of changes?.credentials ?? []) {
+        try {
+          add(owner, input, createdAt, id)
+        } catch (err) {
+          problems.push(`federated credential '${String(input.name)}' of ${owner}: ${(err as Error).message}`)
+        }
+      }
+      return problems
     },
     seed: (owner, input) =>
       add(
