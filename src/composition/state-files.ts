@@ -1,10 +1,13 @@
 /** Files the simulator writes into its state directory, replaced atomically so readers never see half a file. */
-import { renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Pki } from '../kernel/tls.js'
 
 export function writeAtomic(path: string, content: string, mode = 0o644): void {
   writeFileSync(`${path}.tmp`, content, { mode })
+  // writeFileSync's mode applies only to a new file and is filtered by the umask: a leftover temp file
+  // would keep its own.
+  chmodSync(`${path}.tmp`, mode)
   renameSync(`${path}.tmp`, path)
 }
 
