@@ -29,8 +29,8 @@ export const configOptionsSchema = {
         pattern:
           '^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$',
         maxLength: 253,
+        examples: ['sim.example.test'],
       },
-      examples: [['sim.example.test', '192.168.1.20']],
       description:
         'Names or addresses other machines use to reach this one (--public-host): in every server certificate, the URLs (the first one) and the names every listener answers to.',
     },
