@@ -4,7 +4,9 @@
  * `serve`, behind the host guard (src/http/host-guard.ts): a request must name one of the simulator's
  * host names, and a browser's state-changing request must come from the listener's own origin.
  */
+import { lookup } from 'node:dns/promises'
 import type { ResolvedConfig } from '../config/index.js'
+import { ConfigError } from '../kernel/errors.js'
 import { hostGuard, openListener, type OpenListener } from '../http/index.js'
 import type { Pki } from '../kernel/tls.js'
 import { REFUSALS } from './refusals.js'
@@ -66,6 +68,23 @@ function publicUrl(url: string, publicHosts: readonly string[]): string {
   if (name === undefined) return url
   const u = new URL(url)
   return `${u.protocol}//${name.includes(':') ? `[${name}]` : name}:${u.port}`
+}
+
+/**
+ * The first `--public-host` is in every URL, and the services call each other at those URLs (the
+ * webhook reads Entra's metadata, the API server calls the webhook): it must reach this machine from
+ * this machine too. Refused at start rather than failing on the first sign-in.
+ */
+export async function checkPublicHost(publicHosts: readonly string[]): Promise<void> {
+  const first = publicHosts[0]
+  if (first === undefined) return
+  try {
+    await lookup(first)
+  } catch (err) {
+    throw new ConfigError([
+      `publicHosts: '${first}' does not resolve on this machine (${(err as NodeJS.ErrnoException).code ?? String(err)}); the first public host is in every URL the services call each other at — give an address of this machine first, or a name that resolves here`,
+    ])
+  }
 }
 
 /** Opens every service's listener; on a failure, closes those already open and rethrows. */

@@ -52,7 +52,7 @@ import { clusterCredentials } from './arm-credentials.js'
 import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints } from './endpoints.js'
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
-import { isLoopbackHost, openServiceListeners } from './listeners.js'
+import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listeners.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
 import { composeWebhook } from './webhook.js'
@@ -104,6 +104,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     throw new ConfigError([`autoApprove: no user '${config.autoApprove}' in ${directory.tenant.domain}`])
   const azure = azureSide(scenario, directory)
   const { cluster } = azure
+  await checkPublicHost(config.publicHosts)
 
   // One simulator per state dir (kernel/state-lock.ts): taken before anything in it is read or written.
   const lock = acquireStateLock(stateDir, (stale) =>
