@@ -5,7 +5,6 @@
  */
 import { sendJson, type Refuse } from '../http/index.js'
 import { renderStatus, StatusError } from '../kube/index.js'
-import type { ServiceName } from './listeners.js'
 
 /** OAuth 2.0's error shape (RFC 6749 §5.2): Entra's token host and IMDS answer errors this way. */
 const oauth: Refuse = (_req, res, r) =>
@@ -31,7 +30,8 @@ const microsoft: Refuse = (_req, res, r) =>
 /** The simulator's own APIs (admin, UI, the service-account issuer): `{"error":{"code","message"}}`. */
 const own: Refuse = (_req, res, r) => sendJson(res, r.status, { error: { code: r.code, message: r.message } })
 
-export const REFUSALS: Readonly<Record<ServiceName, Refuse>> = {
+/** Keyed by the service names of listeners.ts (which type-checks the keys where it reads them). */
+export const REFUSALS = {
   entra: oauth,
   graph: microsoft,
   arm: microsoft,
@@ -42,4 +42,4 @@ export const REFUSALS: Readonly<Record<ServiceName, Refuse>> = {
   admin: own,
   oidcIssuer: own,
   workloadIdentityWebhook: kube,
-}
+} as const satisfies Readonly<Record<string, Refuse>>
