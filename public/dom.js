@@ -94,9 +94,11 @@ export async function api(path, { method = 'GET', body } = {}) {
   }
   const res = await fetch(`/api${path}`, init)
   if (res.status === 204) return undefined
-  const data = await /** @type {Promise<{ error?: { message?: string } } | null>} */ (
+  const data = await /** @type {Promise<{ error?: { code?: string, message?: string } } | null>} */ (
     res.json().catch(() => ({}))
   )
+  // Other machines can reach this simulator: the host signs in first (src/ui/host-signin.ts).
+  if (res.status === 401 && data?.error?.code === 'host_sign_in_required') location.assign('/host-signin')
   if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`)
   return data
 }

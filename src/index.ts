@@ -15,6 +15,9 @@ export {
   type StartOptions,
 } from './composition/index.js'
 export type { Scenario } from './scenario/index.js'
+// The admin API's credential: `adminFetch` sends it; `readAdminToken` reads `<state-dir>/admin-token`.
+export { adminFetch, type AdminTarget } from './client/index.js'
+export { readAdminToken } from './kernel/admin-token.js'
 export type { FaultSpec } from './kernel/faults.js'
 export type { SimEvent } from './kernel/events.js'
 export { ConfigError } from './kernel/errors.js'

@@ -2,8 +2,10 @@
  * The admin API: test and workshop controls over HTTPS+JSON. Approve or decline device codes as a named
  * user, move the clock, rotate keys, inject faults, read the request log, change the directory.
  * Errors are `{"error":{"code","message"}}` with a 4xx status. docs/admin-api.md lists every route.
+ * Every route, extensions' included, requires the state dir's admin token (`Authorization: Bearer`).
  */
-import express, { Router } from 'express'
+import express, { Router, type RequestHandler } from 'express'
+import { bearerToken, tokenMatches } from '../kernel/admin-token.js'
 import { HttpError, jsonBody, jsonErrorHandler, requestLog } from '../http/index.js'
 import { FAULT_ENDPOINTS, isFaultEndpoint, validateFaultSpec } from '../kernel/faults.js'
 import type { SimulatorControls } from './types.js'
@@ -44,13 +46,37 @@ export interface AdminExtension {
   app: express.Express
 }
 
+/**
+ * Refuses a request without the admin token with 401, before anything else reads it: whoever can
+ * reach the port (another user of the machine, another machine with `--host 0.0.0.0`) cannot use the
+ * controls without reading the token file, which only the simulator's user can.
+ */
+function requireAdminToken(token: string): RequestHandler {
+  return (req, res, next) => {
+    const presented = bearerToken(req.headers.authorization)
+    if (tokenMatches(token, presented)) return next()
+    res.setHeader('www-authenticate', 'Bearer realm="aks-auth-sim admin API"')
+    next(
+      new AdminError(
+        401,
+        'unauthorized',
+        presented === undefined
+          ? "the admin API requires 'Authorization: Bearer <token>' with the token in <state-dir>/admin-token"
+          : 'the admin token is not the one in <state-dir>/admin-token',
+      ),
+    )
+  }
+}
+
 export function createAdminApp(
   controls: SimulatorControls,
   onUnexpected: (err: unknown) => void,
   extensions: readonly AdminExtension[] = [],
+  auth: { token: string },
 ): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  app.use(requireAdminToken(auth.token))
   for (const e of extensions) app.use(e.path, e.app)
   app.use(requestLog('admin', controls.events))
   app.use(jsonBody('256kb'))

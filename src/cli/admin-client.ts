@@ -1,9 +1,10 @@
 /**
- * How CLI commands reach a running simulator: read `<state-dir>/endpoints.json`, then call the admin
- * API over HTTPS trusting the simulator's CA.
+ * How CLI commands reach a running simulator: read `<state-dir>/endpoints.json` and the admin token
+ * (`<state-dir>/admin-token`, 0600), then call the admin API over HTTPS trusting the simulator's CA.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { adminTokenFile, readAdminToken } from '../kernel/admin-token.js'
 import type { Endpoints } from '../kernel/endpoints.js'
 import { sendHttps, type HttpsAnswer } from '../http/index.js'
 import { AdminApiError, CliError } from './errors.js'
@@ -24,13 +25,26 @@ export async function callAdmin(
   body?: unknown,
 ): Promise<unknown> {
   const ep = readEndpoints(stateDir)
+  let token: string | undefined
+  try {
+    token = readAdminToken(stateDir)
+  } catch (err) {
+    throw new CliError(`cannot read the admin token ${adminTokenFile(stateDir)}: ${(err as Error).message}`)
+  }
+  if (token === undefined)
+    throw new CliError(
+      `no admin token in ${adminTokenFile(stateDir)}: restart the simulator of ${stateDir} with this version of aks-auth-sim.`,
+    )
   const payload = body === undefined ? undefined : JSON.stringify(body)
   let answer: HttpsAnswer
   try {
     answer = await sendHttps(new URL(path, ep.admin), {
       method,
       ca: readFileSync(ep.caFile),
-      headers: payload ? { 'content-type': 'application/json' } : {},
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(payload && { 'content-type': 'application/json' }),
+      },
       ...(payload !== undefined && { body: payload }),
       timeoutMs: 10_000,
       timeoutError: () => new Error('timed out'),

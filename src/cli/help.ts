@@ -179,7 +179,10 @@ Options:
   --config FILE         YAML or JSON file setting any option (docs/configuration.md); flags win over it
   --scenario FILE       YAML or JSON scenario (default: the built-in contoso.onmicrosoft.com demo tenant)
   --state-dir DIR       keys, certificates, the object store and endpoints.json (default: ${DEFAULT_STATE_DIR})
-  --host HOST           interface to listen on (default: 127.0.0.1)
+  --host HOST           interface to listen on (default: 127.0.0.1); another than loopback exposes every
+                        service to the network (a warning says which; docs/security.md)
+  --public-host NAME    a name or address other machines use to reach this one (repeatable): in the server
+                        certificate, the URLs of endpoints.json (the first one) and the Host names accepted
   --port-base N         first port; each service takes the next one; 0 = OS-chosen ports (default: ${DEFAULT_PORT_BASE})
   --auto-approve UPN    approve every device code as this user
   --device-code-interval S   polling interval in seconds (default: 5)

@@ -16,6 +16,7 @@ export { AKS_API_VERSION } from './well-known.js'
 export { acquireToken } from './acquire-token.js'
 export { buildExecCredential, execApiVersion } from './exec-credential.js'
 export { locateSimulator } from './locate.js'
+export { adminFetch, type AdminTarget } from './admin-fetch.js'
 export {
   azView,
   DEFAULT_AUDIENCE,

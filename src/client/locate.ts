@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { readAdminToken } from '../kernel/admin-token.js'
 import { createHttpsFetch, trustedCas, type Fetch } from './http.js'
 import { SignInError } from './errors.js'
 import { STATE_DIR_ENV } from './well-known.js'
@@ -95,16 +96,24 @@ export function locateSimulator(o: { stateDir?: string; authorityHost?: string }
     endpoints,
     fetch,
     clockOffset() {
-      offset ??= readClockOffset(fetch, endpoints?.admin)
+      offset ??= readClockOffset(fetch, endpoints?.admin, readAdminToken(stateDir))
       return offset
     },
   }
 }
 
-async function readClockOffset(fetch: Fetch, admin: string | undefined): Promise<number> {
-  if (!admin) return 0
+async function readClockOffset(
+  fetch: Fetch,
+  admin: string | undefined,
+  adminToken: string | undefined,
+): Promise<number> {
+  // Without the admin token (another user's simulator) the admin API would refuse: local time it is.
+  if (!admin || !adminToken) return 0
   try {
-    const res = await fetch(`${admin}/clock`, { signal: AbortSignal.timeout(5000) })
+    const res = await fetch(`${admin}/clock`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+      signal: AbortSignal.timeout(5000),
+    })
     if (!res.ok) return 0
     const body = (await res.json()) as { offsetSeconds?: unknown }
     return typeof body.offsetSeconds === 'number' && Number.isFinite(body.offsetSeconds)

@@ -1,8 +1,11 @@
 /**
  * `endpoints.json`: where every running service listens and who is in the directory. Tests and tools
- * read it instead of guessing ports. Keys of services that are not built yet are absent.
+ * read it instead of guessing ports. Keys of services that are not built yet are absent. It holds no
+ * secret: the applications' client secrets go to `secrets.json` (mode 0600) and the admin token to
+ * `admin-token` (0600); `endpoints.json` names both files.
  */
 import { join } from 'node:path'
+import { adminTokenFile } from '../kernel/admin-token.js'
 import type { Directory } from '../kernel/directory.js'
 import type { Endpoints } from '../kernel/endpoints.js'
 import { writeAtomic } from './state-files.js'
@@ -54,6 +57,8 @@ export function serviceEndpoints(o: {
   caFile: string
   stateDir: string
   kubeconfigs: Record<string, string>
+  /** The names other machines use (`--public-host`); absent when there are none. */
+  publicHosts: readonly string[]
   /** The pod-identity slice's keys (IMDS, the OIDC issuer, the workload identity webhook). */
   podIdentity: Record<string, unknown>
 }): Endpoints {
@@ -81,6 +86,9 @@ export function serviceEndpoints(o: {
       },
     }),
     admin: urls.admin,
+    adminTokenFile: adminTokenFile(o.stateDir),
+    secretsFile: join(o.stateDir, SECRETS_FILE),
+    ...(o.publicHosts.length > 0 && { publicHosts: [...o.publicHosts] }),
     caFile: o.caFile,
     stateDir: o.stateDir,
     kubeconfigs: o.kubeconfigs,
@@ -89,7 +97,25 @@ export function serviceEndpoints(o: {
   }
 }
 
-/** Writes `<stateDir>/endpoints.json`. */
+/** The applications' client secrets, readable by the simulator's user only. */
+export const SECRETS_FILE = 'secrets.json'
+
+/**
+ * Writes `<stateDir>/endpoints.json` (0644, without the client secrets) and `<stateDir>/secrets.json`
+ * (0600: `{"applications":[{"name","appId","secret"}]}`).
+ */
 export function writeEndpointsFile(stateDir: string, endpoints: Endpoints): void {
-  writeAtomic(join(stateDir, 'endpoints.json'), JSON.stringify(endpoints, null, 2) + '\n')
+  const applications = endpoints.directory.applications
+  const secrets = applications.flatMap((a) =>
+    a.secret === undefined ? [] : [{ name: a.name, appId: a.appId, secret: a.secret }],
+  )
+  writeAtomic(join(stateDir, SECRETS_FILE), JSON.stringify({ applications: secrets }, null, 2) + '\n', 0o600)
+  const published: Endpoints = {
+    ...endpoints,
+    directory: {
+      ...endpoints.directory,
+      applications: applications.map(({ secret: _secret, ...rest }) => rest),
+    },
+  }
+  writeAtomic(join(stateDir, 'endpoints.json'), JSON.stringify(published, null, 2) + '\n')
 }

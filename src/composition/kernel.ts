@@ -44,7 +44,7 @@ export async function createKernel(o: {
   const faults = createFaultRegistry(jsonStateFile<ActiveFault[]>(join(o.stateDir, 'faults.json'), 0o600))
   // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
   const [pki, keys] = await Promise.all([
-    loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki'))),
+    loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki')), o.config.publicHosts),
     loadOrCreateKeyStore({
       stateDir: o.stateDir,
       clock,

@@ -9,7 +9,7 @@
  * server with those parts; the pod workloads over the API server — and each listener given its
  * application once.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
@@ -27,6 +27,7 @@ import {
   type EntraDeps,
 } from '../entra/index.js'
 import { createGraphApp } from '../graph/index.js'
+import { loadOrCreateAdminToken } from '../kernel/admin-token.js'
 import { createDirectory, type Directory, type DirectoryChanges } from '../kernel/directory.js'
 import { jsonStateFile } from '../kernel/state-file.js'
 import type { Scenario } from '../scenario/index.js'
@@ -53,7 +54,7 @@ import { clusterCredentials } from './arm-credentials.js'
 import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints } from './endpoints.js'
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
-import { openServiceListeners } from './listeners.js'
+import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listeners.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
 import { composeWebhook } from './webhook.js'
@@ -69,6 +70,8 @@ export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
   /** The local CA certificate (PEM) that every HTTPS listener chains to. */
   readonly caPem: string
   readonly pki: Pki
+  /** The admin API's credential (`Authorization: Bearer`), also in `<stateDir>/admin-token` (0600). */
+  readonly adminToken: string
   /** The mock kube-apiserver (object store, RBAC source) and the Kubernetes RBAC engine over it. */
   readonly kube: ComposedApiServer
   /** Azure role definitions and assignments (when the scenario has an `azure` section). */
@@ -112,7 +115,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const scenario = startingScenario(options.scenario)
   const ownsStateDir = config.stateDir === undefined
   const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'aks-auth-sim-')))
-  mkdirSync(stateDir, { recursive: true })
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 })
+  // Keys, tokens and secrets live here: only the simulator's user may list or read it.
+  chmodSync(stateDir, 0o700)
+  await checkPublicHost(config.publicHosts)
   // One simulator per state dir (kernel/state-lock.ts): taken before anything in it is read or written.
   const lock = acquireStateLock(stateDir, (stale) =>
     process.stderr.write(
@@ -139,6 +145,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     throw err
   })
   const { clock, events, faults, pki, keys, onUnexpected } = kernel
+  const adminToken = loadOrCreateAdminToken(stateDir)
 
   let closeListeners = async () => {}
   try {
@@ -277,6 +284,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       caFile,
       stateDir,
       kubeconfigs: { ...kubeconfigs },
+      publicHosts: config.publicHosts,
       podIdentity: { ...podIdentity.endpoints() },
     })
     const refreshEndpoints = () => {
@@ -293,9 +301,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       endpoints: refreshEndpoints,
     })
     listeners.admin.serve(
-      createAdminApp(controls, onUnexpected, [
-        podIdentityAdminExtension(podIdentity, { events, onUnexpected }),
-      ]),
+      createAdminApp(
+        controls,
+        onUnexpected,
+        [podIdentityAdminExtension(podIdentity, { events, onUnexpected })],
+        { token: adminToken },
+      ),
     )
     const uiKubernetes = kubernetesFromApiServer(kube.server, kube.rbac)
     const ui = createUiService({
@@ -306,6 +317,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       config,
       ...(uiAzure(azure) && { azure: uiAzure(azure) }),
       kubernetes: () => uiKubernetes,
+      // Other machines can reach the UI: its API needs the host's sign-in (the admin token).
+      ...(!isLoopbackHost(config.host) && { hostSignIn: { token: adminToken } }),
       onUnexpected,
     })
     listeners.ui.serve(ui.handler)
@@ -364,6 +377,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       eventBus: events,
       caPem: pki.ca.certPem,
       pki,
+      adminToken,
       azureRbac: azure.rbac,
       kube,
       podIdentity,

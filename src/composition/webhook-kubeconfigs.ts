@@ -20,7 +20,8 @@ export async function writeWebhookKubeconfigs(
   webhookUrl: string,
 ): Promise<WebhookKubeconfigs> {
   const dir = join(stateDir, 'kubeconfigs')
-  mkdirSync(dir, { recursive: true })
+  // The kubeconfigs hold the client certificate's key.
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
   const client = await pki.clientCert('kube-apiserver-webhook-client', { cn: 'kube-apiserver', o: ['azure'] })
   const write = (file: string, path: string) => {
     const yaml = webhookKubeconfig({

@@ -9,6 +9,12 @@ export interface ConfigOptions {
   stateDir?: string
   /** Interface every listener binds to. Default `127.0.0.1`. */
   host?: string
+  /**
+   * Names or addresses other machines use to reach this one (`--public-host`, repeatable). They go into
+   * every server certificate, the URLs of endpoints.json and the banner (the first one), and the names
+   * every listener answers to. Default: none (loopback names only).
+   */
+  publicHosts?: string[]
   /** First port; each service takes the next one. `0` (the default here) lets the OS choose each port. */
   portBase?: number
   /** Approve every device code as this user as soon as it is issued (workshops, CI). */

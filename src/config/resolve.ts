@@ -20,6 +20,8 @@ export function resolveConfig(opts: ConfigOptions): ResolvedConfig {
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     host: opts.host ?? defaults.host,
+    // Names compare case-insensitively (Host headers, certificates); a name given twice counts once.
+    publicHosts: [...new Set((opts.publicHosts ?? defaults.publicHosts).map((h) => h.toLowerCase()))],
     portBase: opts.portBase ?? defaults.portBase,
     stateDir: opts.stateDir,
     autoApprove: opts.autoApprove,

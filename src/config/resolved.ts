@@ -5,6 +5,8 @@
 
 export interface ResolvedConfig {
   host: string
+  /** Names other machines use (`--public-host`); the first one is in every URL. */
+  publicHosts: string[]
   portBase: number
   stateDir: string | undefined
   autoApprove: string | undefined
@@ -51,6 +53,7 @@ export interface ResolvedConfig {
 
 export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
   host: '127.0.0.1',
+  publicHosts: [],
   portBase: 0,
   deviceCode: { expiresIn: 900, interval: 5 },
   tokens: { accessTokenLifetime: 3600, refreshTokenLifetime: 90 * 86_400, realIssuers: false },

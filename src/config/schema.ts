@@ -21,6 +21,19 @@ export const configOptionsSchema = {
   properties: {
     stateDir: string('Where keys, certificates and endpoints.json live.'),
     host: string('Interface every listener binds to. Default 127.0.0.1.'),
+    publicHosts: {
+      type: 'array',
+      items: {
+        type: 'string',
+        // A DNS name (letters, digits, hyphens, dots), an IPv4 address or an IPv6 address without brackets.
+        pattern:
+          '^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$',
+        maxLength: 253,
+        examples: ['sim.example.test'],
+      },
+      description:
+        'Names or addresses other machines use to reach this one (--public-host): in every server certificate, the URLs (the first one) and the names every listener answers to.',
+    },
     portBase: integer('First port; service i listens on portBase + i. 0 lets the OS choose each port.', {
       minimum: 0,
       maximum: 65_520,

@@ -26,3 +26,12 @@ export {
   type HttpsResponse,
 } from './https-client.js'
 export { openListener, type OpenListener } from './listen.js'
+export {
+  hostGuard,
+  hostName,
+  refusalOf,
+  sendJson,
+  type HostGuardOptions,
+  type Refusal,
+  type Refuse,
+} from './host-guard.js'

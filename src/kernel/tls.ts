@@ -1,10 +1,11 @@
 /**
  * The simulator's local PKI: one CA, a server certificate for every HTTPS listener (SAN localhost,
- * 127.0.0.1, ::1) and client certificates (the API server's for the webhooks, the admin kubeconfig's).
+ * 127.0.0.1, ::1 and the `--public-host` names) and client certificates (the API server's for the webhooks, the admin kubeconfig's).
  * Created on first start with @peculiar/x509 and kept in `<state-dir>/pki` so later starts, and the
  * kubeconfigs and NODE_EXTRA_CA_CERTS settings that point at them, stay valid.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { webcrypto, X509Certificate } from 'node:crypto'
 import type * as X509 from '@peculiar/x509'
@@ -138,15 +139,46 @@ function savePair(dir: string, name: string, pair: CertKey): { certFile: string;
   const keyFile = join(dir, `${name}.key`)
   writeFileSync(certFile, pair.certPem)
   writeFileSync(keyFile, pair.keyPem, { mode: 0o600 })
+  // The mode of writeFileSync applies only to a new file: an existing key file may be older and wider.
+  chmodSync(keyFile, 0o600)
   return { certFile, keyFile }
+}
+
+/** The server certificate's names: the loopback names, then `publicHosts` (addresses as IP SANs). */
+export function serverNames(publicHosts: readonly string[] = []): { dns: string[]; ip: string[] } {
+  const dns = ['localhost', ...publicHosts.filter((h) => isIP(h) === 0)]
+  const ip = ['127.0.0.1', '::1', ...publicHosts.filter((h) => isIP(h) !== 0)]
+  return { dns: [...new Set(dns)], ip: [...new Set(ip)] }
+}
+
+/** The certificate names exactly `names` (a name added or dropped with --public-host re-issues it). */
+function namesExactly(certPem: string, names: { dns: string[]; ip: string[] }): boolean {
+  try {
+    const c = new X509Certificate(certPem)
+    const entries = (c.subjectAltName ?? '').split(', ').filter(Boolean)
+    return (
+      entries.length === names.dns.length + names.ip.length &&
+      names.dns.every((n) => c.checkHost(n, { wildcards: false }) !== undefined) &&
+      names.ip.every((n) => c.checkIP(n) !== undefined)
+    )
+  } catch {
+    return false
+  }
 }
 
 /**
  * Loads the PKI from `dir` (normally `<state-dir>/pki`), creating what is missing. Without a dir
- * everything lives in memory.
+ * everything lives in memory. The server certificate is re-issued when it does not name exactly the
+ * loopback names and `publicHosts`.
  */
-export async function loadOrCreatePki(dir: string | undefined): Promise<Pki> {
-  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 })
+export async function loadOrCreatePki(
+  dir: string | undefined,
+  publicHosts: readonly string[] = [],
+): Promise<Pki> {
+  if (dir) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    chmodSync(dir, 0o700)
+  }
   let ca = dir ? loadPair(dir, 'ca') : undefined
   if (!ca) {
     const created = await createCa()
@@ -155,11 +187,9 @@ export async function loadOrCreatePki(dir: string | undefined): Promise<Pki> {
   }
   const caPair = ca
   let server = dir ? loadPair(dir, 'server') : undefined
-  if (!server || !stillValid(server.certPem, caPair)) {
-    server = await issue(caPair, dn('aks-auth-sim', ['aks-auth-sim']), 'server', {
-      dns: ['localhost'],
-      ip: ['127.0.0.1', '::1'],
-    })
+  const names = serverNames(publicHosts)
+  if (!server || !stillValid(server.certPem, caPair) || !namesExactly(server.certPem, names)) {
+    server = await issue(caPair, dn('aks-auth-sim', ['aks-auth-sim']), 'server', names)
     if (dir) savePair(dir, 'server', server)
   }
   const clients = new Map<string, CertKey & { certFile?: string; keyFile?: string }>()

@@ -75,8 +75,9 @@ export function createKubelet(deps: {
 
   async function write(pod: K8sObject, t: ProjectedToken): Promise<void> {
     const minted = await deps.mint(pod, { audience: t.audience, expirationSeconds: t.expirationSeconds })
-    mkdirSync(dirname(t.file), { recursive: true })
-    writeFileSync(`${t.file}.tmp`, minted.token, { mode: 0o644 })
+    mkdirSync(dirname(t.file), { recursive: true, mode: 0o700 })
+    // A bearer token: readable by the simulator's user only (a real kubelet's file sits in the pod's volume).
+    writeFileSync(`${t.file}.tmp`, minted.token, { mode: 0o600 })
     renameSync(`${t.file}.tmp`, t.file)
     t.issuedAt = minted.issuedAt
     t.expiresAt = minted.expiresAt

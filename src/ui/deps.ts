@@ -29,6 +29,11 @@ export interface UiDeps {
   config: ResolvedConfig
   azure?: UiAzure
   kubernetes?: () => UiKubernetes | undefined
+  /**
+   * Set when other machines can reach the UI (a non-loopback `--host`): its API then requires the
+   * host's sign-in with this token (host-signin.ts).
+   */
+  hostSignIn?: { token: string }
   /** Bounds of the event stream (tests shrink them). */
   streamLimits?: Partial<StreamLimits>
   /** How many flows the UI remembers. Default 500. */

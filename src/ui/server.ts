@@ -16,6 +16,7 @@ import { createFlowStore, type FlowChange, type FlowStore } from './flows/store.
 import { createFlowTracker } from './flows/tracker.js'
 import { FLOW_STEPS } from './flows/types.js'
 import { createHostControls } from './host-controls.js'
+import { createHostSignIn } from './host-signin.js'
 import { query } from './input.js'
 import { createStreamHub, type StreamFrame, type StreamHub } from './stream.js'
 
@@ -107,7 +108,9 @@ export function createUiService(deps: UiDeps): UiService {
     kubernetes: () => deps.kubernetes?.(),
   })
 
+  const signIn = deps.hostSignIn && createHostSignIn(deps.hostSignIn)
   const api = Router()
+  if (signIn) api.use(signIn.required)
   api.use(sameOriginWrites)
   api.use(jsonBody('64kb'))
   api.get('/state', (_req, res) => {
@@ -168,6 +171,7 @@ export function createUiService(deps: UiDeps): UiService {
   app.set('etag', false)
   app.use(securityHeaders)
   app.use('/api', api)
+  if (signIn) app.use(signIn.routes)
   app.use(createDeviceLoginRouter(deps.entra, { home: '/', errorsAsPages: true }))
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0, fallthrough: true }))
   app.use((req) => {

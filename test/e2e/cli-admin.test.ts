@@ -51,7 +51,12 @@ describe('aks-auth-sim start and the control commands', () => {
     ])
       expect(ep).toHaveProperty(key)
     expect(ep.directory.users.map((x) => x.upn)).toContain(BOB)
-    expect(ep.directory.applications.find((a) => a.name === 'aks-webhook')?.secret).toBeTruthy()
+    // The webhook app's client secret is in secrets.json (0600), no longer in endpoints.json (issue 15).
+    expect(ep.directory.applications.find((a) => a.name === 'aks-webhook')).not.toHaveProperty('secret')
+    const secrets = JSON.parse(readFileSync(ep.secretsFile as string, 'utf8')) as {
+      applications: { name: string; secret: string }[]
+    }
+    expect(secrets.applications.find((a) => a.name === 'aks-webhook')?.secret).toBeTruthy()
     await expect.poll(() => stderr).toContain('Next steps:')
     expect(readFileSync(ep.caFile, 'utf8')).toContain('BEGIN CERTIFICATE')
   })

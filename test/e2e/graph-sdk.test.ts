@@ -8,7 +8,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Simulator } from '../../src/index.js'
-import { BOB, CAROL, DAVE, FRANK, startTestSimulator } from '../helpers/sim.js'
+import { adminAuthorization, BOB, CAROL, DAVE, FRANK, startTestSimulator } from '../helpers/sim.js'
 import {
   AUTOMATION_GROUP,
   CYCLE_A,
@@ -291,7 +291,7 @@ describe('membership changes, certificates and throttling', () => {
     expect(await memberGroups()).not.toContain(groupId('aks-admins'))
     const added = await fetch(`${admin}/directory/groups/aks-admins/members`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminAuthorization(sim) },
       body: JSON.stringify({ id: FRANK }),
     })
     expect(added.status).toBe(201)
@@ -302,6 +302,7 @@ describe('membership changes, certificates and throttling', () => {
     expect(decodeJwt(newToken).groups).toContain(groupId('aks-admins'))
     const removed = await fetch(`${admin}/directory/groups/aks-admins/members/${userId(FRANK)}`, {
       method: 'DELETE',
+      headers: adminAuthorization(sim),
     })
     expect(removed.status).toBe(204)
     const again = await graph

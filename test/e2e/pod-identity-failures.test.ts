@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_POD_IDENTITY, type K8sObject } from '../../src/pod-identity/index.js'
 import { guardedCalls } from '../helpers/isolation.js'
-import { startTestSimulator } from '../helpers/sim.js'
+import { adminAuthorization, startTestSimulator } from '../helpers/sim.js'
 import { claimsOf, runIdentityClient } from '../pod-identity/helpers.js'
 
 const ORDERS = DEMO_POD_IDENTITY.ordersClientId
@@ -23,7 +23,7 @@ afterAll(() => sim.stop())
 async function adminCall(method: string, path: string, body?: unknown) {
   const res = await fetch(`${admin}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...adminAuthorization(sim) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   })
   return { status: res.status, body: await res.json() }

@@ -1,4 +1,10 @@
 import { startSimulator, type Simulator, type StartOptions } from '../../src/index.js'
+export { adminFetch } from '../../src/index.js'
+
+/** The admin API's credential as a header, for requests a test builds itself. */
+export const adminAuthorization = (sim: Pick<Simulator, 'adminToken'>) => ({
+  authorization: `Bearer ${sim.adminToken}`,
+})
 
 /** A simulator on OS-chosen ports with the run's shared CA and a 1-second device-code interval. */
 export async function startTestSimulator(opts: StartOptions = {}): Promise<Simulator> {

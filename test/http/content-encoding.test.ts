@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
-import { startTestSimulator } from '../helpers/sim.js'
+import { adminAuthorization, startTestSimulator } from '../helpers/sim.js'
 
 let sim: Simulator
 beforeAll(async () => {
@@ -15,7 +15,8 @@ afterAll(() => sim.stop())
 const gzipClaimed = async (url: string, method = 'POST') => {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    // The admin API's token: the refusal tested is the body's, not a missing credential's.
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', ...adminAuthorization(sim) },
     body: '{"seconds":1}',
   })
   return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } }

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { formatEnvironment } from '../../src/pod-identity/pod-env.js'
-import { startTestSimulator } from '../helpers/sim.js'
+import { adminFetch, startTestSimulator } from '../helpers/sim.js'
 import { claimsOf } from './helpers.js'
 
 let sim: Simulator
@@ -29,13 +29,14 @@ describe('projected token files (kubelet)', () => {
       NODE_EXTRA_CA_CERTS: sim.endpoints.caFile,
       AZURE_POD_IDENTITY_AUTHORITY_HOST: `${sim.endpoints.imds as string}/pods/dev/orders-api-0`,
     })
-    expect(statSync(env.AZURE_FEDERATED_TOKEN_FILE!).mode & 0o777).toBe(0o644)
+    // A bearer token on the host's disk: the simulator's user only (issue 15; was 0644).
+    expect(statSync(env.AZURE_FEDERATED_TOKEN_FILE!).mode & 0o777).toBe(0o600)
     const shell = formatEnvironment(env, 'shell')
     expect(shell).toContain(`export AZURE_CLIENT_ID='${mi.clientId}'\n`)
-    const admin = await fetch(`${sim.endpoints.admin}/pod-identity/pods/dev/orders-api-0/env?format=dotenv`)
+    const admin = await adminFetch(sim, `/pod-identity/pods/dev/orders-api-0/env?format=dotenv`)
     expect(admin.status).toBe(200)
     expect(await admin.text()).toBe(formatEnvironment(env, 'dotenv'))
-    const missing = await fetch(`${sim.endpoints.admin}/pod-identity/pods/dev/nope/env`)
+    const missing = await adminFetch(sim, `/pod-identity/pods/dev/nope/env`)
     expect(missing.status).toBe(404)
   })
 
@@ -56,7 +57,7 @@ describe('projected token files (kubelet)', () => {
 
   it('a paused kubelet leaves a stale file behind; resuming refreshes it', async () => {
     const before = await read('prod', 'billing-0')
-    const res = await fetch(`${sim.endpoints.admin}/pod-identity/pods/prod/billing-0/refresh`, {
+    const res = await adminFetch(sim, `/pod-identity/pods/prod/billing-0/refresh`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ paused: true }),
@@ -71,7 +72,7 @@ describe('projected token files (kubelet)', () => {
   })
 
   it('deleting the pod removes its volumes', async () => {
-    const created = await fetch(`${sim.endpoints.admin}/pod-identity/pods`, {
+    const created = await adminFetch(sim, `/pod-identity/pods`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -82,9 +83,7 @@ describe('projected token files (kubelet)', () => {
     expect(created.status).toBe(201)
     const file = (await sim.podIdentity.pods.environment('dev', 'tmp-0')).AZURE_FEDERATED_TOKEN_FILE!
     expect(statSync(file).isFile()).toBe(true)
-    expect(
-      (await fetch(`${sim.endpoints.admin}/pod-identity/pods/dev/tmp-0`, { method: 'DELETE' })).status,
-    ).toBe(200)
+    expect((await adminFetch(sim, `/pod-identity/pods/dev/tmp-0`, { method: 'DELETE' })).status).toBe(200)
     expect(() => statSync(file)).toThrow()
   })
 })

@@ -49,6 +49,7 @@ interface Endpoints {
   graph: string
   apiServer: string
   caFile: string
+  adminTokenFile: string
   directory: {
     users: { upn: string; oid: string; accountEnabled: boolean }[]
     groups: { name: string; oid: string }[]
@@ -81,8 +82,13 @@ async function start(stateDir: string, args: string[] = ['--port-base', '0']): P
     60_000,
   )
   if (proc.exitCode !== null) throw new Error(`start exited ${proc.exitCode}: ${stderr}`)
-  return { proc, ep: JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf8')) as Endpoints }
+  const ep = JSON.parse(readFileSync(join(stateDir, 'endpoints.json'), 'utf8')) as Endpoints
+  adminTokens.set(ep.admin, readFileSync(ep.adminTokenFile, 'utf8').trim())
+  return { proc, ep }
 }
+
+/** The admin token of each running simulator's admin API (<state-dir>/admin-token, what the CLI sends). */
+const adminTokens = new Map<string, string>()
 
 async function kill9(r: Running): Promise<void> {
   const exited = new Promise((done) => r.proc.once('exit', done))
@@ -95,10 +101,12 @@ async function call(
   method: string,
   opts: { token?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: any }> {
+  const admin = [...adminTokens].find(([base]) => url.startsWith(`${base}/`))
+  const token = opts.token ?? admin?.[1]
   const res = await fetch(url, {
     method,
     headers: {
-      ...(opts.token && { authorization: `Bearer ${opts.token}` }),
+      ...(token && { authorization: `Bearer ${token}` }),
       ...(opts.body !== undefined && { 'content-type': 'application/json' }),
     },
     ...(opts.body !== undefined && { body: JSON.stringify(opts.body) }),

@@ -11,12 +11,16 @@ import type { Persistence, ResourceKey } from './types.js'
 const CLUSTER = '_cluster'
 const enc = (s: string) => encodeURIComponent(s).replace(/\./g, '%2E')
 
+// Secrets (and service-account tokens in them) are among the objects: only the simulator's user reads any.
+const DIR_MODE = 0o700
+const FILE_MODE = 0o600
+
 export function createFilePersistence(dir: string): Persistence {
-  mkdirSync(dir, { recursive: true })
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE })
   let tmpCounter = 0
   const writeAtomic = (path: string, content: string) => {
     const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`
-    writeFileSync(tmp, content)
+    writeFileSync(tmp, content, { mode: FILE_MODE })
     renameSync(tmp, path)
   }
   const fileOf = (r: ResourceKey, ns: string, name: string) => {
@@ -28,7 +32,7 @@ export function createFilePersistence(dir: string): Persistence {
   return {
     save(r, obj, revision) {
       const { folder, file } = fileOf(r, obj.metadata.namespace ?? '', obj.metadata.name ?? '')
-      mkdirSync(folder, { recursive: true })
+      mkdirSync(folder, { recursive: true, mode: DIR_MODE })
       writeAtomic(file, JSON.stringify(obj))
       saveRevision(revision)
     },

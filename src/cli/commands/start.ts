@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { startSimulator } from '../../composition/index.js'
+import { isLoopbackHost, startSimulator } from '../../composition/index.js'
 import { loadConfigFile } from '../../config/index.js'
 import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, invocation, startHelp, usageError } from '../help.js'
 
@@ -25,6 +25,7 @@ export async function startCommand(args: string[]): Promise<void> {
       scenario: { type: 'string' },
       'state-dir': { type: 'string' },
       host: { type: 'string' },
+      'public-host': { type: 'string', multiple: true },
       'port-base': { type: 'string' },
       'auto-approve': { type: 'string' },
       'device-code-interval': { type: 'string' },
@@ -51,6 +52,7 @@ export async function startCommand(args: string[]): Promise<void> {
     ...(values.scenario !== undefined && { scenario: values.scenario }),
     stateDir,
     ...(values.host !== undefined && { host: values.host }),
+    ...(values['public-host'] !== undefined && { publicHosts: values['public-host'] }),
     portBase,
     ...(values['auto-approve'] !== undefined && { autoApprove: values['auto-approve'] }),
     ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
@@ -73,6 +75,7 @@ export async function startCommand(args: string[]): Promise<void> {
     ['service-account issuer', url(extra.oidcIssuer)],
     ['workload identity webhook', url(extra.workloadIdentityWebhook)],
     ['admin API', ep.admin],
+    ['admin token', extra.adminTokenFile],
     ['CA certificate', ep.caFile],
     ['endpoints.json', join(ep.stateDir, 'endpoints.json')],
   ]
@@ -80,7 +83,11 @@ export async function startCommand(args: string[]): Promise<void> {
   // The default state dir needs no flag; any other is named, so the commands reach this simulator.
   const dirFlag = resolve(ep.stateDir) === resolve(DEFAULT_STATE_DIR) ? '' : ` --state-dir ${ep.stateDir}`
   const lines = [
+    ...exposureWarning(sim.config.host, sim.config.publicHosts, String(extra.adminTokenFile)),
     `aks-auth-sim is running for tenant ${ep.tenantDomain} (${ep.tenantId})`,
+    ...(sim.config.publicHosts.length > 0
+      ? [`  reachable from other machines as ${sim.config.publicHosts.join(', ')}`]
+      : []),
     '',
     ...services.filter(([, v]) => typeof v === 'string').map(([k, v]) => `  ${k.padEnd(24)} ${String(v)}`),
     '',
@@ -99,6 +106,25 @@ export async function startCommand(args: string[]): Promise<void> {
   ]
   process.stderr.write(lines.join('\n') + '\n')
   await shutdown.stopped(sim)
+}
+
+/**
+ * Listening beyond the loopback interface exposes every service to the network: say what, and what
+ * protects it (docs/security.md).
+ */
+function exposureWarning(host: string, publicHosts: readonly string[], tokenFile: string): string[] {
+  if (isLoopbackHost(host)) return []
+  return [
+    `WARNING: listening on ${host}: every service is reachable from other machines — Entra ID's token`,
+    '  endpoint and device login page (anyone who reaches them can sign in as a scenario user), Graph, ARM,',
+    "  the Kubernetes API server, the webhook, IMDS (plain HTTP), the service-account issuer, the web UI's",
+    `  host controls (host sign-in with the admin token required) and the admin API (admin token required:`,
+    `  ${tokenFile}). Use it on a trusted network only.`,
+    publicHosts.length > 0
+      ? `  Requests must name ${['localhost', '127.0.0.1', ...publicHosts].join(', ')} in their Host header.`
+      : '  No --public-host given: other machines are refused until they use a name given with --public-host NAME.',
+    '',
+  ]
 }
 
 /**
