@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import type { ResolvedConfig } from '../config/index.js'
 import { createClock, type Clock } from '../kernel/clock.js'
 import { createEventBus, type EventBus } from '../kernel/events.js'
+import { describeError, report } from '../kernel/guard.js'
 import { createFaultRegistry, type FaultRegistry } from '../kernel/faults.js'
 import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
 import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
@@ -29,7 +30,12 @@ export async function createKernel(o: {
   onUnexpectedError: ((err: unknown) => void) | undefined
 }): Promise<Kernel> {
   const clock = createClock()
-  const events = createEventBus(() => clock.now())
+  // A subscriber's throw is a bug: reported through onUnexpected (defined below, once the bus exists).
+  const events = createEventBus(
+    () => clock.now(),
+    undefined,
+    (err) => onUnexpected(err),
+  )
   const faults = createFaultRegistry()
   // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
   const [pki, keys] = await Promise.all([
@@ -40,11 +46,14 @@ export async function createKernel(o: {
       rotationGraceMs: o.config.keys.rotationGraceSeconds * 1000,
     }),
   ])
-  const onUnexpected =
+  const sink =
     o.onUnexpectedError ??
     ((err: unknown) => {
-      events.emit('server_error', 'simulator', { message: String((err as Error)?.message ?? err) })
-      console.error('aks-auth-sim: unexpected error:', err)
+      const text = describeError(err)
+      events.emit('server_error', 'simulator', { message: text.split('\n')[0] })
+      console.error(`aks-auth-sim: unexpected error: ${text}`)
     })
+  // Never throws, so a renderer, a timer or a 'finish' handler that reports a bug cannot fail with it.
+  const onUnexpected = (err: unknown) => report(sink, err)
   return { clock, events, faults, pki, keys, onUnexpected }
 }

@@ -39,6 +39,8 @@ const PLAIN_HTTP: ReadonlySet<ServiceName> = new Set(['imds'])
 export async function openServiceListeners(
   config: Pick<ResolvedConfig, 'host' | 'portBase'>,
   pki: Pki,
+  /** Where a bug that escaped a service's own error renderer goes (the kernel's onUnexpected). */
+  onUnexpected: (err: unknown) => void,
 ): Promise<{ listeners: ServiceListeners; urls: ServiceUrls; close: () => Promise<void> }> {
   const opened: OpenListener[] = []
   const close = async () => {
@@ -51,6 +53,7 @@ export async function openServiceListeners(
       const listener = await openListener({
         host: config.host,
         port: config.portBase === 0 ? 0 : config.portBase + index,
+        onUnexpected,
         ...(!PLAIN_HTTP.has(name) && { tls: { ...tls, requestCert: CLIENT_CERTIFICATES.has(name) } }),
       })
       opened.push(listener)

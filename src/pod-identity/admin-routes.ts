@@ -26,6 +26,9 @@ function body(req: Request): Record<string, unknown> {
   return b as Record<string, unknown>
 }
 
+/** Scripted delays are simulated seconds: a day at most. */
+const MAX_DELAY_SECONDS = 86_400
+
 function optional<T>(
   b: Record<string, unknown>,
   key: string,
@@ -33,8 +36,13 @@ function optional<T>(
 ): T | undefined {
   const v = b[key]
   if (v === undefined) return undefined
-  if (typeof v !== type || (type === 'number' && !(Number.isInteger(v) && (v as number) >= 0)))
-    throw bad(`'${key}' must be ${type === 'number' ? 'a whole number ≥ 0' : `a ${type}`}`)
+  if (
+    typeof v !== type ||
+    (type === 'number' && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_DELAY_SECONDS))
+  )
+    throw bad(
+      `'${key}' must be ${type === 'number' ? `a whole number from 0 to ${MAX_DELAY_SECONDS}` : `a ${type}`}`,
+    )
   return v as T
 }
 
