@@ -4,6 +4,7 @@
  * `WWW-Authenticate` on 401s. Unknown errors become a generic 500 without their message.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express'
+import { expressClientErrorMessage, expressClientErrorStatus } from '../http/index.js'
 import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import {
   BadRequest,
@@ -65,6 +66,8 @@ function fromParserError(err: unknown): GraphError | undefined {
     return new UnsupportedMediaType(typeof e.encoding === 'string' ? e.encoding : 'unknown')
   if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500)
     return BadRequest.unreadableJson()
+  const status = expressClientErrorStatus(err)
+  if (status !== undefined) return new BadRequest(`${expressClientErrorMessage(err, status)}.`)
   return undefined
 }
 

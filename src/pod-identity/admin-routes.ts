@@ -7,7 +7,13 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express'
 import type { AdminExtension } from '../admin/index.js'
-import { HttpError, jsonBody, requestLog } from '../http/index.js'
+import {
+  expressClientErrorMessage,
+  expressClientErrorStatus,
+  HttpError,
+  jsonBody,
+  requestLog,
+} from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { SimulatorError } from '../kernel/errors.js'
 import type { K8sObject } from './cluster-objects.js'
@@ -188,6 +194,11 @@ export function podIdentityAdminExtension(
       return void res
         .status(e.status)
         .json({ error: { code: 'invalid_body', message: 'the request body is not valid JSON' } })
+    const clientStatus = expressClientErrorStatus(err)
+    if (clientStatus !== undefined)
+      return void res
+        .status(clientStatus)
+        .json({ error: { code: 'invalid_request', message: expressClientErrorMessage(err, clientStatus) } })
     deps.onUnexpected(err)
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } })
   }
