@@ -44,17 +44,18 @@ describe.each([
     console.log(`fuzz ${name}: ${JSON.stringify(report.byStatus)} client-refused=${report.clientRefused}`)
     expect(report.sent).toBe(PER_LISTENER)
     expect(describeFailures(report)).toBe('')
-    // Still alive: a request of the listener's own answers.
+    // Still alive: a request of the listener's own answers (with its credential: the fuzz, as the
+    // API server's admin, may have deleted the bindings that let anonymous callers read /healthz).
     const check = await fuzz(target, [
       {
         method: 'GET',
         path: health ?? target.routes[0]!,
-        headers: { metadata: 'true' },
+        headers: { metadata: 'true', ...(target.credentials?.[0] as Record<string, string> | undefined) },
         body: undefined,
         label: 'health',
       },
     ])
     expect(check.failures).toEqual([])
-    expect(Object.keys(check.byStatus).every((s) => Number(s) < 400 || name === 'imds')).toBe(true)
+    expect(Object.keys(check.byStatus)).toEqual([name === 'imds' ? expect.any(String) : '200'])
   }, 120_000)
 })
