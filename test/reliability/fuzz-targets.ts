@@ -51,13 +51,13 @@ export function entraTarget(sim: Simulator): FuzzTarget {
   return {
     url: sim.endpoints.authority,
     routes: [
+      `/${tid}/v2.0/.well-known/openid-configuration`,
       `/${tid}/oauth2/v2.0/token`,
       `/${tid}/oauth2/v2.0/devicecode`,
       `/${tid}/oauth2/token`,
       `/${tid}/oauth2/devicecode`,
       `/organizations/oauth2/v2.0/token`,
       `/common/oauth2/v2.0/devicecode`,
-      `/${tid}/v2.0/.well-known/openid-configuration`,
       `/${tid}/.well-known/openid-configuration`,
       `/common/discovery/instance`,
       `/${tid}/discovery/v2.0/keys`,
