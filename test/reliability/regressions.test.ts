@@ -172,7 +172,7 @@ describe('finding 1: no request crashes the process', () => {
 
   it('the listener guard answers a handler that throws or rejects with a bare 500 and reports it', async () => {
     const reported: unknown[] = []
-    const pki = await loadOrCreatePki(process.env.AKS_SIM_TEST_PKI_DIR!)
+    const pki = await loadOrCreatePki(process.env.AKS_SIM_TEST_PKI_DIR)
     const tls = { cert: pki.server.certPem, key: pki.server.keyPem }
     const l = await listen(
       (req) => {
@@ -340,7 +340,7 @@ describe('finding 3: no global device-code lock-out', () => {
         graphHost: () => 'graph.sim.test',
         issuers: () => ({ v1: 'https://login.sim.test/tid/', v2: 'https://login.sim.test/tid/v2.0' }),
       }
-      const pki = await loadOrCreatePki(process.env.AKS_SIM_TEST_PKI_DIR!)
+      const pki = await loadOrCreatePki(process.env.AKS_SIM_TEST_PKI_DIR)
       const app = createEntraApp(deps, createGrantRegistry([deviceCodeGrant]), {
         onUnexpected: (err) => unexpected.push(err),
         assertionAuthenticator: createAssertionAuthenticator(),
