@@ -9,5 +9,12 @@ fuzzListeners([
   { name: 'webhook', seed: 1505, target: webhookTarget, health: '/healthz' },
   { name: 'workloadIdentityWebhook', seed: 1506, target: workloadIdentityWebhookTarget, health: '/healthz' },
   { name: 'oidcIssuer', seed: 1507, target: oidcIssuerTarget },
-  { name: 'imds', seed: 1508, target: imdsTarget, health: '/metadata/instance?api-version=2021-02-01' },
+  {
+    name: 'imds',
+    seed: 1508,
+    target: imdsTarget,
+    // Not simulated, so IMDS's own 400 (the token route needs a pod's identity): it answers, it is alive.
+    health: '/metadata/instance?api-version=2021-02-01',
+    healthStatus: 400,
+  },
 ])
