@@ -2,7 +2,7 @@
  * The simulator's control surface, shared by the admin API, the programmatic API and the CLI:
  * plain functions over the services' state.
  */
-import type { Clock } from '../kernel/clock.js'
+import { ClockRangeError, type Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
@@ -72,7 +72,12 @@ export function createControls(a: {
     declineDeviceCode: (userCode, user) => decide(userCode, user, 'decline'),
     clock: clockView,
     advanceClock(seconds) {
-      clock.advance(seconds * 1000)
+      try {
+        clock.advance(seconds * 1000)
+      } catch (err) {
+        if (err instanceof ClockRangeError) throw new AdminError(400, 'invalid_body', err.message)
+        throw err
+      }
       events.emit('clock.advanced', 'admin', { seconds, ...clockView() })
       return clockView()
     },

@@ -28,13 +28,33 @@ function str(b: Record<string, unknown>, key: string, required = true): string |
   return v
 }
 
+/** Counts in bodies (`afterPolls`): far more than any test scripts. */
+const MAX_COUNT = 10_000
+
 function nonNegativeInt(b: Record<string, unknown>, key: string): number | undefined {
   const v = b[key]
   if (v === undefined) return undefined
-  if (!Number.isInteger(v) || (v as number) < 0)
-    throw new AdminError(400, 'invalid_body', `'${key}' must be a whole number ≥ 0`)
+  if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > MAX_COUNT)
+    throw new AdminError(400, 'invalid_body', `'${key}' must be a whole number from 0 to ${MAX_COUNT}`)
   return v as number
 }
+
+/** A whole-number query parameter within [min, max]; absent → undefined; anything else is a 400. */
+function queryInt(q: express.Request['query'], key: string, min: number, max: number): number | undefined {
+  const v = q[key]
+  if (v === undefined) return undefined
+  const n = typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new AdminError(
+      400,
+      'invalid_query',
+      `query parameter '${key}' must be a whole number from ${min} to ${max}`,
+    )
+  return n
+}
+
+/** Event ids are positive integers below 2^53. */
+const MAX_EVENT_ID = Number.MAX_SAFE_INTEGER
 
 /**
  * Another slice's admin routes under `path` (the pod-identity slice's under `/pod-identity`). The
@@ -103,6 +123,7 @@ export function createAdminApp(
     const seconds = body(req).seconds
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0)
       throw new AdminError(400, 'invalid_body', "'seconds' must be a number ≥ 0")
+    // Beyond ten years ahead in total: ClockRangeError, answered 400 by the controls.
     res.json(controls.advanceClock(seconds))
   })
   r.post('/keys/rotate', async (_req, res) => void res.json(await controls.rotateKeys()))
@@ -130,23 +151,25 @@ export function createAdminApp(
   })
   r.get('/requests', (req, res) => {
     const q = req.query
-    const limit = Number(q.limit ?? 200)
+    const sinceId = queryInt(q, 'sinceId', 0, MAX_EVENT_ID)
     res.json({
       value: controls.events.recent({
         type: typeof q.type === 'string' ? q.type : 'request.completed',
         ...(typeof q.service === 'string' && { service: q.service }),
-        ...(typeof q.sinceId === 'string' && { sinceId: Number(q.sinceId) }),
-        limit: Number.isInteger(limit) && limit > 0 ? Math.min(limit, 5000) : 200,
+        ...(sinceId !== undefined && { sinceId }),
+        limit: queryInt(q, 'limit', 1, 5000) ?? 200,
       }),
     })
   })
   r.get('/events', (req, res) => {
     const q = req.query
+    const sinceId = queryInt(q, 'sinceId', 0, MAX_EVENT_ID)
     res.json({
       value: controls.events.recent({
         ...(typeof q.type === 'string' && { type: q.type }),
         ...(typeof q.service === 'string' && { service: q.service }),
-        ...(typeof q.sinceId === 'string' && { sinceId: Number(q.sinceId) }),
+        ...(sinceId !== undefined && { sinceId }),
+        limit: queryInt(q, 'limit', 1, 5000) ?? 200,
       }),
     })
   })

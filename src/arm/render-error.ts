@@ -4,8 +4,9 @@
  * Unknown errors become InternalServerError without their message.
  */
 import type { ErrorRequestHandler, Response } from 'express'
+import { expressClientErrorMessage, expressClientErrorStatus } from '../http/index.js'
 import { newGuid } from '../kernel/ids.js'
-import { ArmError, InvalidRequestContent, UnsupportedMediaType } from './errors.js'
+import { ArmError, BadRequest, InvalidRequestContent, UnsupportedMediaType } from './errors.js'
 
 export function setArmHeaders(res: Response, requestId: string, correlationId: string): void {
   res.set({
@@ -29,6 +30,8 @@ function fromParserError(err: unknown): ArmError | undefined {
     return new UnsupportedMediaType(e.message ?? 'unsupported')
   if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500)
     return new InvalidRequestContent(e.type)
+  const status = expressClientErrorStatus(err)
+  if (status !== undefined) return new BadRequest(`${expressClientErrorMessage(err, status)}.`)
   return undefined
 }
 

@@ -5,10 +5,11 @@
  */
 import { join, resolve } from 'node:path'
 import type { ResolvedConfig } from '../config/index.js'
-import { createClock, type Clock } from '../kernel/clock.js'
+import { createClock, MAX_CLOCK_OFFSET_SECONDS, type Clock } from '../kernel/clock.js'
 import { createEventBus, type EventBus } from '../kernel/events.js'
 import { ConfigError } from '../kernel/errors.js'
 import { createFaultRegistry, type ActiveFault, type FaultRegistry } from '../kernel/faults.js'
+import { describeError, report } from '../kernel/guard.js'
 import { jsonStateFile } from '../kernel/state-file.js'
 import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
 import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
@@ -34,13 +35,18 @@ export async function createKernel(o: {
   // so a restart neither forgets them nor shows objects created "in the future" (docs/reliability.md).
   const clockFile = jsonStateFile<{ offsetMs: number }>(join(o.stateDir, 'clock.json'), 0o600)
   const savedOffset = clockFile.load()?.offsetMs ?? 0
-  if (!(Number.isFinite(savedOffset) && savedOffset >= 0))
+  if (!(Number.isFinite(savedOffset) && savedOffset >= 0 && savedOffset <= MAX_CLOCK_OFFSET_SECONDS * 1000))
     throw new ConfigError([`${clockFile.path}: offsetMs must be a non-negative number of milliseconds`])
   const clock = createClock(Date.now, {
     initialOffsetMs: savedOffset,
     onAdvance: (offsetMs) => clockFile.save({ offsetMs }),
   })
-  const events = createEventBus(() => clock.now())
+  // A subscriber's throw is a bug: reported through onUnexpected (defined below, once the bus exists).
+  const events = createEventBus(
+    () => clock.now(),
+    undefined,
+    (err) => onUnexpected(err),
+  )
   const faults = createFaultRegistry(jsonStateFile<ActiveFault[]>(join(o.stateDir, 'faults.json'), 0o600))
   // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
   const [pki, keys] = await Promise.all([
@@ -51,11 +57,14 @@ export async function createKernel(o: {
       rotationGraceMs: o.config.keys.rotationGraceSeconds * 1000,
     }),
   ])
-  const onUnexpected =
+  const sink =
     o.onUnexpectedError ??
     ((err: unknown) => {
-      events.emit('server_error', 'simulator', { message: String((err as Error)?.message ?? err) })
-      console.error('aks-auth-sim: unexpected error:', err)
+      const text = describeError(err)
+      events.emit('server_error', 'simulator', { message: text.split('\n')[0] })
+      console.error(`aks-auth-sim: unexpected error: ${text}`)
     })
+  // Never throws, so a renderer, a timer or a 'finish' handler that reports a bug cannot fail with it.
+  const onUnexpected = (err: unknown) => report(sink, err)
   return { clock, events, faults, pki, keys, onUnexpected }
 }

@@ -91,6 +91,8 @@ export async function checkPublicHost(publicHosts: readonly string[]): Promise<v
 export async function openServiceListeners(
   config: Pick<ResolvedConfig, 'host' | 'portBase' | 'publicHosts'>,
   pki: Pki,
+  /** Where a bug that escaped a service's own error renderer goes (the kernel's onUnexpected). */
+  onUnexpected: (err: unknown) => void,
 ): Promise<{ listeners: ServiceListeners; urls: ServiceUrls; close: () => Promise<void> }> {
   const opened: OpenListener[] = []
   const close = async () => {
@@ -104,6 +106,7 @@ export async function openServiceListeners(
       const listener = await openListener({
         host: config.host,
         port: config.portBase === 0 ? 0 : config.portBase + index,
+        onUnexpected,
         ...(!PLAIN_HTTP.has(name) && { tls: { ...tls, requestCert: CLIENT_CERTIFICATES.has(name) } }),
       })
       opened.push(listener)

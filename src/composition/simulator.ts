@@ -149,7 +149,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
 
   let closeListeners = async () => {}
   try {
-    const opened = await openServiceListeners(config, pki)
+    const opened = await openServiceListeners(config, pki, onUnexpected)
     closeListeners = opened.close
     const { listeners, urls: url } = opened
     const authority = url.entra

@@ -9,10 +9,15 @@ import { parseScopes, parseV1Resource } from './scopes.js'
 import { HttpError } from '../http/index.js'
 import type { User } from '../kernel/directory.js'
 
+/**
+ * `remoteAddress` is the caller's address: with the client id it names the source whose live codes
+ * are limited (device-codes.ts), so one busy source never locks out anyone else.
+ */
 export function startDeviceAuthorization(
   protocol: 'v1' | 'v2',
   params: Record<string, string>,
   deps: EntraDeps,
+  remoteAddress = '',
 ): DeviceAuthorization {
   const clientId = params.client_id
   if (!clientId) throw InvalidRequest.missing('client_id')
@@ -32,8 +37,11 @@ export function startDeviceAuthorization(
     resource = parsed.resource
     oidcScopes = parsed.oidc
   }
-  const entry = deps.deviceCodes.create({ clientId: client.appId, protocol, resource, oidcScopes })
-  if (!entry) throw new Throttled()
+  const entry = deps.deviceCodes.create(
+    { clientId: client.appId, protocol, resource, oidcScopes },
+    `${client.appId} ${remoteAddress}`,
+  )
+  if ('limited' in entry) throw new Throttled(entry.retryAfterSeconds)
   deps.events.emit('device_code.issued', 'entra', {
     userCode: entry.userCode,
     clientId: client.appId,

@@ -158,8 +158,10 @@ export class TemporarilyUnavailable extends entraError('temporarily_unavailable'
   }
 }
 export class Throttled extends entraError('temporarily_unavailable', 429, 90055) {
-  constructor() {
+  /** `retryAfterSeconds`: when the caller may try again, sent as `Retry-After` (msal and azure-identity honour it). */
+  constructor(retryAfterSeconds?: number) {
     super('There are too many incoming requests. Please try again later.')
+    if (retryAfterSeconds !== undefined) this.headers['Retry-After'] = String(retryAfterSeconds)
   }
 }
 /** A fault injected through the admin API with an arbitrary status and error code. */

@@ -9,6 +9,7 @@
 import type { ServerResponse } from 'node:http'
 import { parse as parseQuery } from 'node:querystring'
 import type { ErrorRequestHandler } from 'express'
+import { expressClientErrorMessage, expressClientErrorStatus } from '../http/index.js'
 import { newGuid } from '../kernel/ids.js'
 import { EntraError, InvalidRequest, RequestTooLarge } from './errors.js'
 
@@ -75,6 +76,9 @@ function fromParserError(err: unknown): EntraError | undefined {
   const e = err as { type?: string; limit?: number }
   if (e.type === 'entity.too.large') return new RequestTooLarge(e.limit ?? 0)
   if (typeof e.type === 'string') return new InvalidRequest(`The request body could not be read (${e.type}).`)
+  // express's own client errors (a path that is not valid percent-encoding): OAuth errors are 400s.
+  const status = expressClientErrorStatus(err)
+  if (status !== undefined) return new InvalidRequest(`${expressClientErrorMessage(err, status)}.`)
   return undefined
 }
 

@@ -99,7 +99,7 @@ export function createEntraApp(
     r.post(path, form, async (req, res) => {
       tenantOf(req, deps)
       await applyEntraFault(deps.faults, 'entra.devicecode')
-      const entry = startDeviceAuthorization(protocol, readForm(req.body), deps)
+      const entry = startDeviceAuthorization(protocol, readForm(req.body), deps, req.socket.remoteAddress)
       const uri = verificationUri(deps)
       const message = deviceCodeMessage(uri, entry.userCode)
       const remaining = Math.round((entry.expiresAt - entry.issuedAt) / 1000)

@@ -54,6 +54,13 @@ export class MethodNotAllowed extends graphError('Request_BadRequest', 405) {
   }
 }
 
+/** A request Content-Encoding other than gzip, deflate and br (the ones the simulator decodes). */
+export class UnsupportedMediaType extends graphError('UnsupportedMediaType', 415) {
+  constructor(encoding: string) {
+    super(`The content encoding '${encoding}' is not supported.`)
+  }
+}
+
 export class RequestEntityTooLarge extends graphError('RequestEntityTooLarge', 413) {
   constructor() {
     super('The request body is too large.')

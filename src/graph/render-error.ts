@@ -4,8 +4,15 @@
  * `WWW-Authenticate` on 401s. Unknown errors become a generic 500 without their message.
  */
 import type { ErrorRequestHandler, Request, Response } from 'express'
+import { expressClientErrorMessage, expressClientErrorStatus } from '../http/index.js'
 import { GRAPH_APP_ID } from '../kernel/first-party.js'
-import { BadRequest, GraphError, RequestEntityTooLarge, UnknownError } from './errors.js'
+import {
+  BadRequest,
+  GraphError,
+  RequestEntityTooLarge,
+  UnknownError,
+  UnsupportedMediaType,
+} from './errors.js'
 
 /** Graph's innerError date: `2024-01-01T00:00:00` (UTC, no fraction, no zone). */
 export const graphDate = (ms: number) => new Date(ms).toISOString().slice(0, 19)
@@ -53,10 +60,14 @@ export function toGraphErrorBody(
 }
 
 function fromParserError(err: unknown): GraphError | undefined {
-  const e = err as { type?: string; status?: number }
+  const e = err as { type?: string; status?: number; encoding?: unknown }
   if (e.type === 'entity.too.large') return new RequestEntityTooLarge()
+  if (e.type === 'encoding.unsupported')
+    return new UnsupportedMediaType(typeof e.encoding === 'string' ? e.encoding : 'unknown')
   if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500)
     return BadRequest.unreadableJson()
+  const status = expressClientErrorStatus(err)
+  if (status !== undefined) return new BadRequest(`${expressClientErrorMessage(err, status)}.`)
   return undefined
 }
 

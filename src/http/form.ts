@@ -39,7 +39,7 @@ export async function readFormBody(
     await new Promise((resolve) => req.on('end', resolve))
     return undefined
   }
-  return parseForm((await readRequestBody(req, { limit, contentEncoding: 'ignore' })).toString('utf8'))
+  return parseForm((await readRequestBody(req, { limit, contentEncoding: 'decode' })).toString('utf8'))
 }
 
 export function formBody(limit = FORM_LIMIT): RequestHandler {

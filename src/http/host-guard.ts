@@ -96,6 +96,7 @@ export function hostGuard(handler: Handler, o: HostGuardOptions): Handler {
     // The body is not read: the connection may not be reused for the next request.
     res.setHeader('connection', 'close')
     o.refuse(req, res, refusal)
+    return undefined
   }
 }
 

@@ -1,5 +1,6 @@
 /** The HTTP toolkit every service and the CLI share; import it only through this file. */
 export { HttpError } from './errors.js'
+export { expressClientErrorMessage, expressClientErrorStatus } from './client-errors.js'
 export { jsonErrorHandler, type JsonErrorOptions } from './json-errors.js'
 export { formBody, readFormBody, FORM_LIMIT, type FormFields } from './form.js'
 export { delay, jsonBody, rawBody } from './json.js'

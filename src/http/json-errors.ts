@@ -6,6 +6,7 @@
  */
 import type { ErrorRequestHandler, Response } from 'express'
 import { SimulatorError } from '../kernel/errors.js'
+import { expressClientErrorMessage, expressClientErrorStatus } from './client-errors.js'
 
 export interface JsonErrorOptions {
   /** Typed errors of status 5xx are answered as they are (the admin API) rather than as bugs (the UI). */
@@ -25,12 +26,22 @@ export function jsonErrorHandler(
   return (err: unknown, _req, res, _next) => {
     if (res.headersSent) return void res.destroy()
     const e = err as { type?: unknown; status?: unknown }
+    const clientStatus = expressClientErrorStatus(err)
     if (err instanceof SimulatorError && (opts.exposeServerErrors || err.status < 500)) {
       send(res, err.status, err.code, err.message, `${err.code}: ${err.message}`)
     } else if (typeof e.type === 'string' && typeof e.status === 'number' && e.status < 500) {
       // body-parser's errors: malformed JSON, too large, an encoding it cannot decode.
       const message = `the request body could not be read (${e.type})`
       send(res, e.status, 'invalid_body', message, `invalid_body: ${e.type}`)
+    } else if (clientStatus !== undefined) {
+      const message = expressClientErrorMessage(err, clientStatus)
+      const code =
+        clientStatus === 400
+          ? 'invalid_request'
+          : clientStatus === 412
+            ? 'precondition_failed'
+            : 'invalid_request'
+      send(res, clientStatus, code, message, `${code}: ${message}`)
     } else {
       onUnexpected(err)
       const message = 'unexpected error; see the simulator log'

@@ -3,6 +3,8 @@
  * for every rejection. It is the request log of the admin API, the feed of the web UI and a test hook.
  * A bounded ring buffer keeps memory flat however long the simulator runs.
  */
+import { report, type ErrorSink } from './guard.js'
+
 export interface SimEvent {
   id: number
   /** ISO time from the simulator clock. */
@@ -39,7 +41,21 @@ export interface EventBus {
   recent(filter?: { service?: string; type?: string; sinceId?: number; limit?: number }): SimEvent[]
 }
 
-export function createEventBus(now: () => number, capacity = 5000): EventBus {
+/** An ISO time for `ms`; real time when `ms` is not a representable date (an emit must never throw). */
+function isoTime(ms: number): string {
+  const d = new Date(ms)
+  return Number.isFinite(d.getTime()) ? d.toISOString() : new Date().toISOString()
+}
+
+/**
+ * `onListenerError` receives what a subscriber throws (a bug): neither the emitter nor the other
+ * subscribers see it, so a request that emits an event is never failed by the UI or a test hook.
+ */
+export function createEventBus(
+  now: () => number,
+  capacity = 5000,
+  onListenerError: ErrorSink = () => {},
+): EventBus {
   // A fixed-size circular buffer: appending never shifts the array, whatever the load.
   const ring: (SimEvent | undefined)[] = new Array<SimEvent | undefined>(capacity)
   let head = 0
@@ -47,14 +63,14 @@ export function createEventBus(now: () => number, capacity = 5000): EventBus {
   let nextId = 1
   return {
     emit(type, service, data) {
-      const event: SimEvent = { id: nextId++, time: new Date(now()).toISOString(), type, service, data }
+      const event: SimEvent = { id: nextId++, time: isoTime(now()), type, service, data }
       ring[head] = event
       head = (head + 1) % capacity
       for (const l of listeners) {
         try {
           l(event)
-        } catch {
-          // A failing listener (a closed UI stream) must not break the request that emitted the event.
+        } catch (err) {
+          report(onListenerError, err)
         }
       }
       return event

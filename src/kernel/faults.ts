@@ -84,6 +84,9 @@ export interface FaultRegistry {
   take(endpoint: FaultPoint): ActiveFault | undefined
 }
 
+/** Upper bounds that keep a fault meaningful: a latency of ten minutes at most (a client has given up long before). */
+const FAULT_NUMBER_MAX: Record<string, number> = { latencyMs: 600_000, retryAfter: 86_400, times: 1_000_000 }
+
 export function validateFaultSpec(spec: unknown): string[] {
   const problems: string[] = []
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return ['fault must be a JSON object']
@@ -95,6 +98,8 @@ export function validateFaultSpec(spec: unknown): string[] {
       problems.push(`'status' must be an integer between 400 and 599`)
     else if (k !== 'error' && k !== 'status' && !(Number.isInteger(v) && (v as number) >= 0))
       problems.push(`'${k}' must be a non-negative integer`)
+    else if (k in FAULT_NUMBER_MAX && (v as number) > FAULT_NUMBER_MAX[k]!)
+      problems.push(`'${k}' must be at most ${FAULT_NUMBER_MAX[k]}`)
   }
   const s = spec as FaultSpec
   if (s.status === undefined && s.latencyMs === undefined && s.error === undefined)

@@ -7,7 +7,13 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request } from 'express'
 import type { AdminExtension } from '../admin/index.js'
-import { HttpError, jsonBody, requestLog } from '../http/index.js'
+import {
+  expressClientErrorMessage,
+  expressClientErrorStatus,
+  HttpError,
+  jsonBody,
+  requestLog,
+} from '../http/index.js'
 import type { EventBus } from '../kernel/events.js'
 import { SimulatorError } from '../kernel/errors.js'
 import type { K8sObject } from './cluster-objects.js'
@@ -26,6 +32,9 @@ function body(req: Request): Record<string, unknown> {
   return b as Record<string, unknown>
 }
 
+/** Scripted delays are simulated seconds: a day at most. */
+const MAX_DELAY_SECONDS = 86_400
+
 function optional<T>(
   b: Record<string, unknown>,
   key: string,
@@ -33,8 +42,13 @@ function optional<T>(
 ): T | undefined {
   const v = b[key]
   if (v === undefined) return undefined
-  if (typeof v !== type || (type === 'number' && !(Number.isInteger(v) && (v as number) >= 0)))
-    throw bad(`'${key}' must be ${type === 'number' ? 'a whole number ≥ 0' : `a ${type}`}`)
+  if (
+    typeof v !== type ||
+    (type === 'number' && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_DELAY_SECONDS))
+  )
+    throw bad(
+      `'${key}' must be ${type === 'number' ? `a whole number from 0 to ${MAX_DELAY_SECONDS}` : `a ${type}`}`,
+    )
   return v as T
 }
 
@@ -180,6 +194,11 @@ export function podIdentityAdminExtension(
       return void res
         .status(e.status)
         .json({ error: { code: 'invalid_body', message: 'the request body is not valid JSON' } })
+    const clientStatus = expressClientErrorStatus(err)
+    if (clientStatus !== undefined)
+      return void res
+        .status(clientStatus)
+        .json({ error: { code: 'invalid_request', message: expressClientErrorMessage(err, clientStatus) } })
     deps.onUnexpected(err)
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } })
   }

@@ -40,3 +40,13 @@ export function query(req: Request, key: string): string | undefined {
   if (v.length > MAX) throw badRequest(`query parameter '${key}' is too long`)
   return v
 }
+
+/** A whole-number query parameter within [min, max]; absent → undefined; anything else is a 400. */
+export function queryInt(req: Request, key: string, min: number, max: number): number | undefined {
+  const v = query(req, key)
+  if (v === undefined) return undefined
+  const n = /^-?\d{1,16}$/.test(v) ? Number(v) : NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw badRequest(`query parameter '${key}' must be a whole number from ${min} to ${max}`)
+  return n
+}

@@ -17,7 +17,8 @@ import { createFlowTracker } from './flows/tracker.js'
 import { FLOW_STEPS } from './flows/types.js'
 import { createHostControls } from './host-controls.js'
 import { createHostSignIn } from './host-signin.js'
-import { query } from './input.js'
+import { query, queryInt } from './input.js'
+import { guard } from '../kernel/guard.js'
 import { createStreamHub, type StreamFrame, type StreamHub } from './stream.js'
 
 export interface UiService {
@@ -85,12 +86,13 @@ export function createUiService(deps: UiDeps): UiService {
   let queue: SimEvent[] = []
   let scheduled = false
   let closed = false
-  const flush = () => {
+  // Runs from setImmediate, outside any request: a throw here would be an uncaught exception.
+  const flush = guard(deps.onUnexpected, () => {
     scheduled = false
     const batch = queue
     queue = []
     if (!closed) for (const e of batch) tracker.ingest(e)
-  }
+  })
   const unsubscribeEvents = deps.events.subscribe((e) => {
     queue.push(e)
     if (queue.length > MAX_QUEUED_EVENTS) queue.shift()
@@ -136,8 +138,7 @@ export function createUiService(deps: UiDeps): UiService {
     })
   })
   api.get('/flows', (req, res) => {
-    const limit = Number(query(req, 'limit') ?? 200)
-    res.json({ seq: flows.seq(), value: flows.list(Number.isInteger(limit) && limit > 0 ? limit : 200) })
+    res.json({ seq: flows.seq(), value: flows.list(queryInt(req, 'limit', 1, 5000) ?? 200) })
   })
   api.get('/flows/:id', (req, res) => {
     const flow = flows.get(req.params.id)
