@@ -213,6 +213,8 @@ export function adminTarget(sim: Simulator): FuzzTarget {
   const { user, group } = ids(sim)
   return {
     url: sim.endpoints.admin,
+    // The admin token (docs/security.md): without it every request stops at the 401.
+    credentials: [{ authorization: `Bearer ${sim.adminToken}` }],
     routes: [
       '/health',
       '/endpoints',
