@@ -1,6 +1,6 @@
 /**
  * The shared kernel every service is built over, created once per simulator: the clock, the event bus,
- * the fault registry, the PKI (one local CA) and Entra's signing keys, and where errors no renderer
+ * the fault registry, the metrics registry, the PKI (one local CA) and Entra's signing keys, and where errors no renderer
  * knew (bugs) go.
  */
 import { join, resolve } from 'node:path'
@@ -9,6 +9,7 @@ import { createClock, type Clock } from '../kernel/clock.js'
 import { createEventBus, type EventBus } from '../kernel/events.js'
 import { createFaultRegistry, type FaultRegistry } from '../kernel/faults.js'
 import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
+import { createMetrics, type Metrics } from '../kernel/metrics.js'
 import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
 
 export interface Kernel {
@@ -17,6 +18,8 @@ export interface Kernel {
   faults: FaultRegistry
   pki: Pki
   keys: KeyStore
+  /** The one Prometheus registry, fed from the event bus. */
+  metrics: Metrics
   onUnexpected: (err: unknown) => void
 }
 
@@ -31,6 +34,8 @@ export async function createKernel(o: {
   const clock = createClock()
   const events = createEventBus(() => clock.now())
   const faults = createFaultRegistry()
+  const metrics = createMetrics()
+  events.subscribe((e) => metrics.record(e))
   // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
   const [pki, keys] = await Promise.all([
     loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki'))),
@@ -46,5 +51,5 @@ export async function createKernel(o: {
       events.emit('server_error', 'simulator', { message: String((err as Error)?.message ?? err) })
       console.error('aks-auth-sim: unexpected error:', err)
     })
-  return { clock, events, faults, pki, keys, onUnexpected }
+  return { clock, events, faults, pki, keys, metrics, onUnexpected }
 }

@@ -115,7 +115,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     lock.release()
     throw err
   })
-  const { clock, events, faults, pki, keys, onUnexpected } = kernel
+  const { clock, events, faults, pki, keys, metrics, onUnexpected } = kernel
 
   let closeListeners = async () => {}
   try {
@@ -268,6 +268,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       events,
       faults,
       endpoints: refreshEndpoints,
+      metrics: () => metrics.scrape(),
+    })
+    metrics.deviceCodeStates(() => {
+      const states: Record<string, number> = {}
+      for (const d of entra.deviceCodes.list()) states[d.state] = (states[d.state] ?? 0) + 1
+      return states
     })
     listeners.admin.serve(
       createAdminApp(controls, onUnexpected, [
