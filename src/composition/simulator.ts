@@ -27,6 +27,7 @@ import {
   type EntraDeps,
 } from '../entra/index.js'
 import { createGraphApp } from '../graph/index.js'
+import { requestLogLine } from '../http/index.js'
 import { createDirectory, type Directory } from '../kernel/directory.js'
 import type { Clock } from '../kernel/clock.js'
 import { ConfigError } from '../kernel/errors.js'
@@ -82,6 +83,8 @@ export interface StartOptions extends SimulatorOptions {
   pkiDir?: string
   /** Called with errors that no renderer knew (bugs). Default: print to stderr. */
   onUnexpectedError?: (err: unknown) => void
+  /** Where the request log (`logFormat` text or json) goes, one line per call. Default: stderr. */
+  logSink?: (line: string) => void
 }
 
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
@@ -116,6 +119,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     throw err
   })
   const { clock, events, faults, pki, keys, metrics, onUnexpected } = kernel
+  const logFormat = config.logFormat
+  if (logFormat !== 'none') {
+    const sink = options.logSink ?? ((line: string) => void process.stderr.write(`${line}\n`))
+    events.subscribe((e) => {
+      const line = requestLogLine(e, logFormat)
+      if (line !== undefined) sink(line)
+    })
+  }
 
   let closeListeners = async () => {}
   try {
