@@ -57,6 +57,13 @@ function call(url: string, opts: { method?: string; form?: Record<string, string
   })
 }
 
+/** The simulator's own view of its heap, from its /metrics (prom-client's default metrics). */
+async function heapUsedMb(): Promise<number> {
+  const text = (await call(`${info.admin}/metrics`)).body
+  const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)
+  return Math.round(Number(m?.[1] ?? NaN) / 1024 / 1024)
+}
+
 const base = `${info.authority}/${info.tenantId}/oauth2/v2.0`
 async function signIn(): Promise<{ ms: number; token?: string; error?: string }> {
   const started = performance.now()
@@ -90,6 +97,7 @@ const figures: Record<string, unknown> = {
     .join(' '),
 }
 figures.rssStartMb = rssMb()
+figures.heapUsedStartMb = await heapUsedMb()
 
 const t0 = performance.now()
 const results = await Promise.all(Array.from({ length: signIns }, () => signIn()))
@@ -107,6 +115,7 @@ figures.signInP99Ms = pct(
 )
 figures.signInWallMs = Math.round(performance.now() - t0)
 figures.rssAfterSignInsMb = rssMb()
+figures.heapUsedAfterSignInsMb = await heapUsedMb()
 
 const token = ok[0]!.token!
 const targets = [
@@ -137,9 +146,11 @@ figures.requestSeconds = Math.round((performance.now() - t1) / 100) / 10
 figures.requestStatuses = Object.fromEntries(statuses)
 figures.requestTransportFailures = failures
 figures.rssAfterRequestsMb = rssMb()
-agent.destroy()
+figures.heapUsedAfterRequestsMb = await heapUsedMb()
 await new Promise((r) => setTimeout(r, idleSeconds * 1000))
 figures.rssAfterIdleMb = rssMb()
+figures.heapUsedAfterIdleMb = await heapUsedMb()
+agent.destroy()
 figures.idleSeconds = idleSeconds
 figures.loadavgAtEnd = loadavg()
   .map((x) => x.toFixed(2))
