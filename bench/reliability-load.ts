@@ -2,7 +2,8 @@
  * Load figures for docs/reliability.md: 500 concurrent device-code sign-ins (errors, p50/p99 of a whole
  * sign-in: POST /devicecode then POST /token), then 50,000 requests at 64 in flight across Entra
  * metadata, the API server (bearer token → TokenReview webhook → RBAC) and /metrics, and the
- * simulator's RSS at start, after the sign-ins, after the 50,000 requests and after 30 s idle.
+ * simulator's RSS (and heap used) at start, after the sign-ins, after the 50,000 requests, after 30 s idle and
+ * after a forced full GC in the simulator (SIGUSR2).
  * Usage: npx tsx bench/reliability-load.ts [sign-ins] [requests] [idle seconds]
  */
 import { readFileSync } from 'node:fs'
@@ -150,6 +151,11 @@ figures.heapUsedAfterRequestsMb = await heapUsedMb()
 await new Promise((r) => setTimeout(r, idleSeconds * 1000))
 figures.rssAfterIdleMb = rssMb()
 figures.heapUsedAfterIdleMb = await heapUsedMb()
+// A full GC in the simulator (bench/servers/reliability-sim.ts): what is left is live memory.
+process.kill(info.pid, 'SIGUSR2')
+await new Promise((r) => setTimeout(r, 2000))
+figures.rssAfterFullGcMb = rssMb()
+figures.heapUsedAfterFullGcMb = await heapUsedMb()
 agent.destroy()
 figures.idleSeconds = idleSeconds
 figures.loadavgAtEnd = loadavg()

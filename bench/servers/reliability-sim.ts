@@ -3,7 +3,14 @@
  * every device code is approved as bob at once (autoApprove), and the device codes live long enough
  * for 500 concurrent sign-ins.
  */
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { startSimulator } from '../../src/index.js'
+
+// SIGUSR2 runs a full garbage collection, so the benchmark can tell live memory from garbage not yet collected.
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+process.on('SIGUSR2', () => gc())
 
 const sim = await startSimulator({
   pkiDir: process.env.BENCH_PKI_DIR!,
