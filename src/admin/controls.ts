@@ -21,6 +21,7 @@ export function createControls(a: {
   events: EventBus
   faults: FaultRegistry
   endpoints: () => Endpoints
+  metrics: SimulatorControls['metrics']
 }): SimulatorControls {
   const { directory, clock, keys, events } = a
   const view = (userCode: string): DeviceCodeView => {
@@ -63,6 +64,7 @@ export function createControls(a: {
     events,
     faults: a.faults,
     endpoints: a.endpoints,
+    metrics: a.metrics,
     deviceCodes: () =>
       a.entra.deviceCodes
         .list()

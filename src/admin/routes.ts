@@ -103,6 +103,10 @@ export function createAdminApp(
   const r = Router()
   r.get('/health', (_req, res) => void res.json({ status: 'ok' }))
   r.get('/endpoints', (_req, res) => void res.json(controls.endpoints()))
+  r.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await controls.metrics()
+    res.type(contentType).send(body)
+  })
   r.get('/device-codes', (_req, res) => void res.json({ value: controls.deviceCodes() }))
   r.post('/device-codes/:userCode/approve', (req, res) => {
     const b = body(req)

@@ -34,4 +34,6 @@ export interface SimulatorControls {
   ): { id: string; userPrincipalName: string; accountEnabled: boolean }
   addGroupMember(group: string, member: string): { group: string; member: string }
   removeGroupMember(group: string, member: string): void
+  /** The Prometheus text exposition of the simulator's metrics. */
+  metrics(): Promise<{ contentType: string; body: string }>
 }

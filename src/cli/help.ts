@@ -187,6 +187,7 @@ Options:
   --auto-approve UPN    approve every device code as this user
   --device-code-interval S   polling interval in seconds (default: 5)
   --real-issuers        issue tokens with https://sts.windows.net/<tid>/ issuers
+  --log-format FORMAT   request log on stderr: none, text or json (default: none); never a token or secret
   -h, --help            this help
 
 Exit codes: 0 stopped by a signal or 'stop'; 1 failure; 2 bad options or scenario, a port in use, or

@@ -1,6 +1,6 @@
 /**
  * The shared kernel every service is built over, created once per simulator: the clock, the event bus,
- * the fault registry, the PKI (one local CA) and Entra's signing keys, and where errors no renderer
+ * the fault registry, the metrics registry, the PKI (one local CA) and Entra's signing keys, and where errors no renderer
  * knew (bugs) go.
  */
 import { join, resolve } from 'node:path'
@@ -12,6 +12,7 @@ import { createFaultRegistry, type ActiveFault, type FaultRegistry } from '../ke
 import { describeError, report } from '../kernel/guard.js'
 import { jsonStateFile } from '../kernel/state-file.js'
 import { loadOrCreateKeyStore, type KeyStore } from '../kernel/keys.js'
+import { createMetrics, type Metrics } from '../kernel/metrics.js'
 import { loadOrCreatePki, type Pki } from '../kernel/tls.js'
 
 export interface Kernel {
@@ -20,6 +21,8 @@ export interface Kernel {
   faults: FaultRegistry
   pki: Pki
   keys: KeyStore
+  /** The one Prometheus registry, fed from the event bus. */
+  metrics: Metrics
   onUnexpected: (err: unknown) => void
 }
 
@@ -48,6 +51,8 @@ export async function createKernel(o: {
     (err) => onUnexpected(err),
   )
   const faults = createFaultRegistry(jsonStateFile<ActiveFault[]>(join(o.stateDir, 'faults.json'), 0o600))
+  const metrics = createMetrics()
+  events.subscribe((e) => metrics.record(e))
   // Side by side: on a first start both generate keys, which node:crypto does off the main thread.
   const [pki, keys] = await Promise.all([
     loadOrCreatePki(resolve(o.pkiDir ?? join(o.stateDir, 'pki')), o.config.publicHosts),
@@ -66,5 +71,5 @@ export async function createKernel(o: {
     })
   // Never throws, so a renderer, a timer or a 'finish' handler that reports a bug cannot fail with it.
   const onUnexpected = (err: unknown) => report(sink, err)
-  return { clock, events, faults, pki, keys, onUnexpected }
+  return { clock, events, faults, pki, keys, metrics, onUnexpected }
 }

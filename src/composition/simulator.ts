@@ -27,6 +27,7 @@ import {
   type EntraDeps,
 } from '../entra/index.js'
 import { createGraphApp } from '../graph/index.js'
+import { requestLogLine } from '../http/index.js'
 import { loadOrCreateAdminToken } from '../kernel/admin-token.js'
 import { createDirectory, type Directory, type DirectoryChanges } from '../kernel/directory.js'
 import { jsonStateFile } from '../kernel/state-file.js'
@@ -87,6 +88,8 @@ export interface StartOptions extends SimulatorOptions {
   pkiDir?: string
   /** Called with errors that no renderer knew (bugs). Default: print to stderr. */
   onUnexpectedError?: (err: unknown) => void
+  /** Where the request log (`logFormat` text or json) goes, one line per call. Default: stderr. */
+  logSink?: (line: string) => void
 }
 
 /**
@@ -144,8 +147,16 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     lock.release()
     throw err
   })
-  const { clock, events, faults, pki, keys, onUnexpected } = kernel
+  const { clock, events, faults, pki, keys, metrics, onUnexpected } = kernel
   const adminToken = loadOrCreateAdminToken(stateDir)
+  const logFormat = config.logFormat
+  if (logFormat !== 'none') {
+    const sink = options.logSink ?? ((line: string) => void process.stderr.write(`${line}\n`))
+    events.subscribe((e) => {
+      const line = requestLogLine(e, logFormat)
+      if (line !== undefined) sink(line)
+    })
+  }
 
   let closeListeners = async () => {}
   try {
@@ -299,6 +310,12 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       events,
       faults,
       endpoints: refreshEndpoints,
+      metrics: () => metrics.scrape(),
+    })
+    metrics.deviceCodeStates(() => {
+      const states: Record<string, number> = {}
+      for (const d of entra.deviceCodes.list()) states[d.state] = (states[d.state] ?? 0) + 1
+      return states
     })
     listeners.admin.serve(
       createAdminApp(

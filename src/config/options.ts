@@ -19,6 +19,8 @@ export interface ConfigOptions {
   portBase?: number
   /** Approve every device code as this user as soon as it is issued (workshops, CI). */
   autoApprove?: string
+  /** Request log on stderr: `none` (default), `text` or `json` (one object per line). */
+  logFormat?: 'none' | 'text' | 'json'
   deviceCode?: {
     /** Seconds until a device code expires (`expires_in`). Azure: 900. */
     expiresIn?: number

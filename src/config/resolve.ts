@@ -25,6 +25,7 @@ export function resolveConfig(opts: ConfigOptions): ResolvedConfig {
     portBase: opts.portBase ?? defaults.portBase,
     stateDir: opts.stateDir,
     autoApprove: opts.autoApprove,
+    logFormat: opts.logFormat ?? defaults.logFormat,
     deviceCode: { ...defaults.deviceCode, ...defined(opts.deviceCode) },
     tokens: { ...defaults.tokens, ...defined(opts.tokens) },
     keys: { ...defaults.keys, ...defined(opts.keys) },

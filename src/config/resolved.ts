@@ -10,6 +10,7 @@ export interface ResolvedConfig {
   portBase: number
   stateDir: string | undefined
   autoApprove: string | undefined
+  logFormat: 'none' | 'text' | 'json'
   deviceCode: { expiresIn: number; interval: number }
   tokens: { accessTokenLifetime: number; refreshTokenLifetime: number; realIssuers: boolean }
   keys: { rotationGraceSeconds: number }
@@ -55,6 +56,7 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
   host: '127.0.0.1',
   publicHosts: [],
   portBase: 0,
+  logFormat: 'none',
   deviceCode: { expiresIn: 900, interval: 5 },
   tokens: { accessTokenLifetime: 3600, refreshTokenLifetime: 90 * 86_400, realIssuers: false },
   keys: { rotationGraceSeconds: 86_400 },

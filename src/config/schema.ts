@@ -39,6 +39,12 @@ export const configOptionsSchema = {
       maximum: 65_520,
     }),
     autoApprove: string('Approve every device code as this user (UPN) as soon as it is issued.'),
+    logFormat: {
+      type: 'string',
+      enum: ['none', 'text', 'json'],
+      description:
+        'Request log on stderr: none (default), text (one line per request) or json (one JSON object per line). Never carries a token or secret.',
+    },
     deviceCode: {
       type: 'object',
       additionalProperties: false,

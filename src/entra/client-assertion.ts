@@ -9,13 +9,8 @@
  * A replayed `jti` is accepted, as Entra does: msal-node reuses its signed assertion for ten minutes.
  */
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto'
-import {
-  compactVerify,
-  decodeJwt,
-  decodeProtectedHeader,
-  type JWTPayload,
-  type ProtectedHeaderParameters,
-} from 'jose'
+import { compactVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose'
+import { parseCompactJws } from '../kernel/jws.js'
 import type { Application } from '../kernel/directory.js'
 import {
   AssertionAudienceInvalid,
@@ -64,7 +59,8 @@ interface RegisteredCert {
 
 function parseAssertion(jwt: string): ParsedAssertion {
   try {
-    return { jwt, header: decodeProtectedHeader(jwt), payload: decodeJwt(jwt) }
+    const { header, payload } = parseCompactJws(jwt)
+    return { jwt, header: header as ProtectedHeaderParameters, payload: payload }
   } catch {
     throw new AssertionMalformed()
   }

@@ -4,7 +4,8 @@
  * Used where Entra or a resource reads its own tokens back: the on-behalf-of grant and mock Graph.
  * Returns a reason instead of throwing, so each surface maps it to its own wire error.
  */
-import { compactVerify, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { compactVerify, type JWTPayload } from 'jose'
+import { parseCompactJws, type CompactJws } from '../kernel/jws.js'
 import type { Clock } from '../kernel/clock.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { Issuers } from './claims.js'
@@ -25,8 +26,6 @@ export interface VerifierDeps {
 
 /** Microsoft.IdentityModel's default clock skew: five minutes either side. */
 export const DEFAULT_SKEW_SECONDS = 300
-
-const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
 type Payload = JWTPayload & Record<string, unknown>
 
@@ -54,27 +53,22 @@ async function verifySignature(
   jwt: string,
   deps: VerifierDeps,
 ): Promise<{ ok: true; payload: Payload; kid: string } | { ok: false; reason: VerifyFailure; kid?: string }> {
-  if (!JWS_SHAPE.test(jwt)) return { ok: false, reason: 'malformed' }
-  let kid: string
+  let parsed: CompactJws
   try {
-    const header = decodeProtectedHeader(jwt)
-    if (header.alg !== 'RS256' || typeof header.kid !== 'string') return { ok: false, reason: 'malformed' }
-    kid = header.kid
+    parsed = parseCompactJws(jwt)
   } catch {
     return { ok: false, reason: 'malformed' }
   }
+  const kid = parsed.header.kid
+  if (parsed.header.alg !== 'RS256' || typeof kid !== 'string') return { ok: false, reason: 'malformed' }
   const key = deps.keys.published().find((k) => k.kid === kid)
   if (!key) return { ok: false, reason: 'key_not_found', kid }
   try {
-    const { payload: bytes } = await compactVerify(jwt, key.publicKey, { algorithms: ['RS256'] })
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes))
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return { ok: false, reason: 'malformed', kid }
-    return { ok: true, payload: parsed as Payload, kid }
-  } catch (err) {
-    // A payload that is not JSON fails after the signature check; anything else is the signature.
-    return { ok: false, reason: err instanceof SyntaxError ? 'malformed' : 'signature', kid }
+    await compactVerify(jwt, key.publicKey, { algorithms: ['RS256'] })
+  } catch {
+    return { ok: false, reason: 'signature', kid }
   }
+  return { ok: true, payload: parsed.payload, kid }
 }
 
 export async function verifyIssuedToken(

@@ -5,7 +5,7 @@ export { jsonErrorHandler, type JsonErrorOptions } from './json-errors.js'
 export { formBody, readFormBody, FORM_LIMIT, type FormFields } from './form.js'
 export { delay, jsonBody, rawBody } from './json.js'
 export { listen, type Handler, type Listener, type ListenOptions } from './listen.js'
-export { logRequest, requestLog, type RequestRecord } from './request-log.js'
+export { logRequest, requestLog, requestLogLine, type RequestRecord } from './request-log.js'
 export { mediaTypeAsSent, mediaTypeOf, parseAccept, type MediaType } from './media-type.js'
 export {
   BodyAborted,

@@ -6,7 +6,8 @@
  * is refused by the API server), the time window, and the service account and bound pod / secret still
  * existing with the same uid. The user gets the SA's name, uid, groups and the pod / node extras.
  */
-import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { compactVerify, type JWTPayload } from 'jose'
+import { parseCompactJws } from '../kernel/jws.js'
 import type { Clock } from '../kernel/clock.js'
 import type { ClusterKind, ClusterObjects } from './cluster-objects.js'
 import { IN_CLUSTER_ISSUER } from './constants.js'
@@ -70,8 +71,9 @@ export function createServiceAccountAuthenticator(deps: {
     let payload: JWTPayload
     let kid: string | undefined
     try {
-      payload = decodeJwt(token)
-      kid = decodeProtectedHeader(token).kid
+      const parsed = parseCompactJws(token)
+      payload = parsed.payload
+      kid = typeof parsed.header.kid === 'string' ? parsed.header.kid : undefined
     } catch {
       return undefined
     }

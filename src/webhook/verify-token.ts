@@ -4,7 +4,8 @@
  * the RS256 signature against the tenant's JWKS. Stricter than guard where it costs nothing: `none`,
  * HMAC and header-supplied keys are refused outright, and the tenant must be this cluster's.
  */
-import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose'
+import { compactVerify, type JWTPayload } from 'jose'
+import { JwsMalformed, parseCompactJws } from '../kernel/jws.js'
 import { TokenRejected } from './errors.js'
 import type { KeySource } from './key-source.js'
 
@@ -33,20 +34,18 @@ const reject = (reason: string, message: string) => new TokenRejected(reason, PR
 export async function verifyAzureToken(token: string, o: VerifyOptions): Promise<JWTPayload> {
   if (token.length > MAX_TOKEN_BYTES)
     throw reject('malformed', `oidc: malformed jwt: token is larger than ${MAX_TOKEN_BYTES} bytes`)
-  if (token.split('.').length !== 3)
-    throw reject('malformed', 'oidc: malformed jwt: square/go-jose: compact JWS format must have three parts')
-  let header: ReturnType<typeof decodeProtectedHeader>
+  let header: Record<string, unknown>
   let claims: JWTPayload
   try {
-    header = decodeProtectedHeader(token)
-    claims = decodeJwt(token)
+    ;({ header, payload: claims } = parseCompactJws(token))
   } catch (err) {
-    throw reject('malformed', `oidc: malformed jwt: ${(err as Error).message}`)
+    if (err instanceof JwsMalformed) throw reject(err.reason, `oidc: malformed jwt: ${err.message}`)
+    throw err
   }
   if (header.alg !== 'RS256')
     throw reject(
       'bad_algorithm',
-      `oidc: id token signed with unsupported algorithm, expected ["RS256"] got ${JSON.stringify(header.alg ?? '')}`,
+      `oidc: id token signed with unsupported algorithm, expected ["RS256"] got ${JSON.stringify(header.alg)}`,
     )
   for (const field of ['jwk', 'jku', 'x5u', 'x5c'] as const) {
     if (header[field] !== undefined)

@@ -30,6 +30,7 @@ export async function startCommand(args: string[]): Promise<void> {
       'auto-approve': { type: 'string' },
       'device-code-interval': { type: 'string' },
       'real-issuers': { type: 'boolean' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -45,6 +46,9 @@ export async function startCommand(args: string[]): Promise<void> {
   const portBase =
     intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? file.portBase ?? DEFAULT_PORT_BASE
   const interval = intOption(values['device-code-interval'], '--device-code-interval', 1, 3600)
+  const logFormat = values['log-format']
+  if (logFormat !== undefined && logFormat !== 'none' && logFormat !== 'text' && logFormat !== 'json')
+    throw usageError(`--log-format must be none, text or json (got '${logFormat}')`, 'aks-auth-sim start')
   const stateDir = values['state-dir'] ?? file.stateDir ?? DEFAULT_STATE_DIR
   const shutdown = signalShutdown()
   const sim = await startSimulator({
@@ -57,6 +61,7 @@ export async function startCommand(args: string[]): Promise<void> {
     ...(values['auto-approve'] !== undefined && { autoApprove: values['auto-approve'] }),
     ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
     ...(values['real-issuers'] && { tokens: { ...file.tokens, realIssuers: true } }),
+    ...(logFormat !== undefined && { logFormat }),
   })
   const ep = sim.endpoints
   const extra = ep as Record<string, unknown>
