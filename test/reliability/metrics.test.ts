@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { kubectl, tokenKubeconfig } from '../helpers/kubectl.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
-import { BOB, startTestSimulator } from '../helpers/sim.js'
+import { adminAuthorization, BOB, startTestSimulator } from '../helpers/sim.js'
 import { callWebhook, tokenReview } from '../helpers/webhook.js'
 
 let sim: Simulator
 
 function get(url: string): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
-    request(url, { ca: sim.caPem }, (res) => {
+    // The admin API's token (docs/security.md), as a Prometheus scrape config's bearer_token_file gives it.
+    request(url, { ca: sim.caPem, headers: adminAuthorization(sim) }, (res) => {
       let text = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => (text += c))
