@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { azDescribe, json, simAz } from '../helpers/azure-cli.js'
-import { kubectl } from '../helpers/kubectl.js'
+import { kubectl, kubectlSkipReason } from '../helpers/kubectl.js'
 import { ALICE, BOB, FRANK, startTestSimulator } from '../helpers/sim.js'
 
 const SUB = '00000000-0000-0000-0000-000000000001'
@@ -94,7 +94,7 @@ azDescribe('the real Azure CLI against the simulator (aks-auth-sim az)', () => {
     })
   }, 60_000)
 
-  it('az aks get-credentials --admin, then kubectl with the kubeconfig az wrote', async () => {
+  it('az aks get-credentials --admin, then kubectl with the kubeconfig az wrote', async (ctx) => {
     const file = join(scratch, 'admin.kubeconfig')
     const r = await simAz(sim, [
       'aks',
@@ -109,6 +109,8 @@ azDescribe('the real Azure CLI against the simulator (aks-auth-sim az)', () => {
     ])
     expect(r.code, r.stderr).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('clusterAdmin_rg-aks-demo_aks-demo')
+    const skip = kubectlSkipReason()
+    if (skip) return ctx.skip(skip)
     const k = await kubectl(file, ['get', 'namespaces', '-o', 'name'])
     expect(k.stdout).toContain('namespace/dev')
   }, 60_000)
