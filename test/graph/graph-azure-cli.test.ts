@@ -4,7 +4,10 @@
  * accepts it, and the `$filter` lookups az sends find objects by name (users by UPN, groups by
  * display name, service principals by appId) — and refuses what it cannot evaluate.
  */
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BadRequest, RequestUnsupportedQuery } from '../../src/graph/errors.js'
+import { parseFilter } from '../../src/graph/filter.js'
 import type { Simulator } from '../../src/index.js'
 import { AZURE_CLI_APP_ID } from '../../src/kernel/first-party.js'
 import { BOB, startTestSimulator } from '../helpers/sim.js'
@@ -88,6 +91,39 @@ describe('Graph as the Azure CLI uses it', () => {
       await graphFetch(sim, `/v1.0/users/${BOB}/memberOf${q("displayName eq 'sre'")}`, { token: reader }),
       400,
       'Request_UnsupportedQuery',
+    )
+  })
+})
+
+describe('parseFilter under random input', () => {
+  it('answers any clause with a filter or a Graph 400, never another error', () => {
+    const piece = fc.constantFrom(
+      "displayName eq 'a'",
+      ' and ',
+      "'",
+      'startswith(',
+      ')',
+      ',',
+      'x/any(c:c eq ',
+      "''",
+      ' ',
+    )
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 40 }),
+          fc.array(piece, { maxLength: 8 }).map((p) => p.join('')),
+        ),
+        (raw) => {
+          try {
+            const keep = parseFilter(raw, ['displayName', 'x'], 'Group')
+            expect(typeof keep({ displayName: 'a', x: ['a'] })).toBe('boolean')
+          } catch (err) {
+            expect(err instanceof BadRequest || err instanceof RequestUnsupportedQuery).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 500 },
     )
   })
 })
