@@ -131,7 +131,7 @@ export function parseArmPath(path: string): ArmRoute {
   const [type, name, action, child, ...rest] = segs.slice(i + 2)
   if (type === undefined || rest.length > 0) throw new NoRouteFound(path)
   if (eq(namespace, 'Microsoft.ContainerService') && eq(type, 'locations'))
-    return aksLocationRoute(segs.slice(i + 3), subscriptionId, resourceGroup, path)
+    return aksLocationRoute(segs.slice(i + 2), subscriptionId, resourceGroup, path)
   if (!eq(namespace, 'Microsoft.ContainerService') || !eq(type, 'managedClusters'))
     return { kind: 'unknownType', namespace, type }
   if (name === undefined)
