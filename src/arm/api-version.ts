@@ -76,9 +76,28 @@ export function requireApiVersion(
   type: ArmResourceType,
   location = 'global',
 ): string {
+  return requirePublishedApiVersion(query, { name: type, ...VERSIONS[type] }, location)
+}
+
+/** The versions a resource type publishes (newest first), as its provider lists them. */
+export const publishedApiVersions = (type: ArmResourceType): string[] => [...VERSIONS[type].listed]
+
+/** A type's versions: the first accepted, the ones listed (newest first), its name in errors. */
+export interface PublishedVersions {
+  first: string
+  listed: string[]
+  name: string
+}
+
+/** `requireApiVersion` for a type declared elsewhere (Microsoft.Resources' own types). */
+export function requirePublishedApiVersion(
+  query: Record<string, unknown>,
+  versions: PublishedVersions,
+  location = 'global',
+): string {
   const raw = query['api-version']
   if (raw === undefined || raw === '') throw new MissingApiVersionParameter()
-  const { first, listed, name = type } = VERSIONS[type]
+  const { first, listed, name } = versions
   // A repeated parameter is one ARM cannot pick from.
   if (typeof raw !== 'string') throw new InvalidApiVersionParameter(JSON.stringify(raw), listed)
   const m = SHAPE.exec(raw)

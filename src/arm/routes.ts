@@ -32,6 +32,7 @@ import {
   putCredential,
   refuseIdentityChange,
 } from './managed-identities.js'
+import { parseResourcesPath, serveResources } from './microsoft-resources.js'
 import { armErrorHandler, setArmHeaders } from './render-error.js'
 import { parseArmPath } from './resource-path.js'
 import {
@@ -89,6 +90,11 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
 
   app.use(async (req, res) => {
     const caller = await authenticateArm(req.headers.authorization, deps, tokenCache)
+    const resources = parseResourcesPath(req.path)
+    if (resources) {
+      const out = serveResources(resources, { method: req.method, query: req.query }, caller, deps)
+      return send(req, res, out.status, out.body)
+    }
     const route = parseArmPath(req.path)
     const query = req.query as Record<string, unknown>
     switch (route.kind) {

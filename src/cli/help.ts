@@ -80,6 +80,17 @@ export const COMMANDS: readonly CommandInfo[] = [
     subcommands: ['federated-credential'],
   },
   {
+    name: 'az',
+    side: 'user',
+    summary: 'run your own Azure CLI against the simulator (its own config dir; ~/.azure untouched)',
+  },
+  {
+    name: 'az-interception',
+    side: 'user',
+    summary: 'switch your global Azure CLI configuration to the simulator and back',
+    subcommands: ['start', 'stop'],
+  },
+  {
     name: 'pod-env',
     side: 'user',
     summary: 'print the environment a simulated pod gets (workload identity), to run a process as that pod',

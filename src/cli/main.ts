@@ -49,6 +49,10 @@ async function run(command: string, rest: string[]): Promise<number> {
     case 'identity':
       await (await import('./commands/identity.js')).identityCommand(rest)
       return 0
+    case 'az':
+      return (await import('./commands/az.js')).azCommand(rest)
+    case 'az-interception':
+      return (await import('./commands/az.js')).azInterceptionCommand(rest)
     default:
       throw new Error(`command '${command}' is in the table but has no handler`)
   }

@@ -24,11 +24,11 @@ export function startDeviceAuthorization(
   let oidcScopes: string[]
   if (protocol === 'v1') {
     if (!params.resource) throw InvalidRequest.missing('resource')
-    resource = parseV1Resource(params.resource, client, deps.directory)
+    resource = parseV1Resource(params.resource, client, deps.directory, deps.graphHost())
     oidcScopes = ['openid', 'offline_access']
   } else {
     if (!params.scope) throw InvalidRequest.missing('scope')
-    const parsed = parseScopes(params.scope, client, deps.directory)
+    const parsed = parseScopes(params.scope, client, deps.directory, deps.graphHost())
     resource = parsed.resource
     oidcScopes = parsed.oidc
   }

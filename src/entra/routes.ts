@@ -67,6 +67,14 @@ export function createEntraApp(
       typeof req.query.authorization_endpoint === 'string' ? req.query.authorization_endpoint : undefined
     sendJson(res, req, instanceDiscovery(deps, endpoint))
   })
+  // The AD FS discovery path. MSAL skips instance discovery (a call to login.microsoftonline.com) for an
+  // authority ending in /adfs, which is how an Azure CLI older than 2.54 — without the
+  // core.instance_discovery switch — signs in here offline (docs/entra.md). The document is the demo
+  // tenant's v2 one, so every endpoint and token after it is the tenant's.
+  r.get('/adfs/.well-known/openid-configuration', async (req, res) => {
+    await applyEntraFault(deps.faults, 'entra.discovery')
+    sendJson(res, req, v2OpenIdConfiguration(deps, deps.directory.tenant.id, false))
+  })
   r.get('/:tenant/v2.0/.well-known/openid-configuration', async (req, res) => {
     const t = tenantOf(req, deps)
     await applyEntraFault(deps.faults, 'entra.discovery')

@@ -40,7 +40,31 @@ function defaultPermissions(client: Application, resource: Application): string[
   return resource.exposedScopes
 }
 
-export function parseScopes(scope: string, client: Application, directory: Directory): ParsedScopes {
+const trimSlash = (s: string) => s.replace(/\/+$/, '')
+
+/**
+ * The application a resource name means: an appId or identifier URI, or — as Microsoft Graph — the
+ * simulator's own Graph URL (`https://<graphHost>`): guard builds its Graph scope from the discovery
+ * document's `msgraph_host`, and a custom cloud's `microsoftGraphResourceId` (the Azure CLI) is that URL.
+ */
+export function findResource(
+  named: string,
+  directory: Directory,
+  graphHost?: string,
+): Application | undefined {
+  const app = directory.resource(named)
+  if (app || graphHost === undefined) return app
+  return trimSlash(named.toLowerCase()) === `https://${graphHost.toLowerCase()}`
+    ? directory.application(GRAPH_APP_ID)
+    : undefined
+}
+
+export function parseScopes(
+  scope: string,
+  client: Application,
+  directory: Directory,
+  graphHost?: string,
+): ParsedScopes {
   const items = [...new Set(scope.split(/\s+/).filter(Boolean))]
   const oidc = items.filter((s) => OIDC_SCOPES.has(s.toLowerCase()))
   const others = items.filter((s) => !OIDC_SCOPES.has(s.toLowerCase()))
@@ -60,11 +84,11 @@ export function parseScopes(scope: string, client: Application, directory: Direc
   }
   const parts = others.map(splitScope)
   const resources = new Set(
-    parts.map((p) => directory.resource(p.resource)?.appId ?? p.resource.toLowerCase()),
+    parts.map((p) => findResource(p.resource, directory, graphHost)?.appId ?? p.resource.toLowerCase()),
   )
   if (resources.size > 1) throw new MultipleResources(others.join(' '))
   const first = parts[0]!
-  const app = directory.resource(first.resource)
+  const app = findResource(first.resource, directory, graphHost)
   if (!app) throw new InvalidResource(first.resource, directory.tenant.domain)
   const isDefault = parts.some((p) => p.permission === '.default')
   if (isDefault && parts.length > 1)
@@ -93,8 +117,9 @@ export function parseV1Resource(
   resource: string,
   client: Application,
   directory: Directory,
+  graphHost?: string,
 ): ResourceRequest {
-  const app = directory.resource(resource)
+  const app = findResource(resource, directory, graphHost)
   if (!app) throw new InvalidResource(resource, directory.tenant.domain)
   return {
     app,

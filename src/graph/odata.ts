@@ -1,6 +1,6 @@
 /**
  * The OData query options the membership endpoints support, with Graph's rules and errors
- * (Graph API reference, query parameters): `$select`, `$top` (1–999, default 100), `$skiptoken` (opaque,
+ * (Graph API reference, query parameters): `$filter` on the entity-set lists (filter.ts), `$select`, `$top` (1–999, default 100), `$skiptoken` (opaque,
  * minted here), `$count` (only with `ConsistencyLevel: eventual`), absolute `@odata.nextLink`s that
  * keep the request's options, and `@odata.context` URLs.
  */
@@ -23,6 +23,8 @@ export interface QueryOptions {
   count: boolean
   /** The options as sent, to carry into `@odata.nextLink`. */
   carry: string[]
+  /** `$filter` as sent, where the collection supports it (filter.ts). */
+  filter?: string
 }
 
 const UNSUPPORTED = new Set(['$filter', '$search', '$orderby', '$expand', '$skip', '$format', '$levels'])
@@ -62,11 +64,20 @@ function parseSelect(raw: string): string[] {
  * Reads the query string of a GET. `eventual` is whether `ConsistencyLevel: eventual` was sent, which
  * Graph requires for `$count` on directory objects.
  */
-export function parseQueryOptions(query: Record<string, unknown>, eventual: boolean): QueryOptions {
+export function parseQueryOptions(
+  query: Record<string, unknown>,
+  eventual: boolean,
+  opts: { filter?: boolean } = {},
+): QueryOptions {
   const out: QueryOptions = { select: undefined, top: DEFAULT_PAGE, offset: 0, count: false, carry: [] }
   for (const [rawKey, rawValue] of Object.entries(query)) {
     const key = rawKey.toLowerCase()
     if (!key.startsWith('$')) continue
+    if (key === '$filter' && opts.filter) {
+      out.filter = one(rawKey, rawValue)
+      out.carry.push(`${key}=${encodeURIComponent(out.filter)}`)
+      continue
+    }
     if (UNSUPPORTED.has(key))
       throw new RequestUnsupportedQuery(`The query option '${rawKey}' is not supported by this simulator.`)
     if (!KNOWN.has(key)) throw new BadRequest(`The query parameter '${rawKey}' is not supported.`)

@@ -15,10 +15,17 @@ import {
   RequestBadRequest,
 } from './errors.js'
 import { MEMBER_GROUPS_LIMIT, type MembershipView } from './membership.js'
-import { ENTITY_SET, renderObject, selectableProperties, type ObjectKind } from './objects.js'
+import { parseFilter } from './filter.js'
+import { ENTITY_SET, propertiesOf, renderObject, selectableProperties, type ObjectKind } from './objects.js'
 import { contextUrl, nextLink, pageOf, parseQueryOptions, type QueryOptions } from './odata.js'
-import { canListUsers, canReadDirectory, canReadGroups, canReadObject } from './permissions.js'
-import type { CastType, MemberAction, Navigation } from './route.js'
+import {
+  canListUsers,
+  canReadDirectory,
+  canReadGroups,
+  canReadObject,
+  canReadServicePrincipals,
+} from './permissions.js'
+import type { CastType, ListableSet, MemberAction, Navigation } from './route.js'
 
 export interface GraphContext {
   deps: GraphDeps
@@ -102,13 +109,47 @@ export function getEntity(
   }
 }
 
-export function list(ctx: GraphContext, set: 'users' | 'groups'): GraphResult {
-  allow(set === 'users' ? canListUsers(ctx.caller) : canReadGroups(ctx.caller))
-  const q = parseQueryOptions(ctx.query, ctx.eventual)
-  const kind: ObjectKind = set === 'users' ? 'user' : 'group'
+/** What `$filter` may name on each list (the properties the Azure CLI looks objects up by). */
+const FILTERABLE: Record<ListableSet, { kind: ObjectKind; type: string; properties: string[] }> = {
+  users: {
+    kind: 'user',
+    type: 'User',
+    properties: ['id', 'userPrincipalName', 'displayName', 'mail', 'mailNickname'],
+  },
+  groups: { kind: 'group', type: 'Group', properties: ['id', 'displayName', 'mailNickname'] },
+  servicePrincipals: {
+    kind: 'servicePrincipal',
+    type: 'ServicePrincipal',
+    properties: ['id', 'appId', 'displayName', 'servicePrincipalNames'],
+  },
+}
+
+export function list(ctx: GraphContext, set: ListableSet): GraphResult {
+  allow(
+    set === 'users'
+      ? canListUsers(ctx.caller)
+      : set === 'groups'
+        ? canReadGroups(ctx.caller)
+        : canReadServicePrincipals(ctx.caller),
+  )
+  const q = parseQueryOptions(ctx.query, ctx.eventual, { filter: true })
+  const { kind, type, properties } = FILTERABLE[set]
   const select = selectFor(q, [kind], kind)
-  const all: DirectoryObject[] = set === 'users' ? ctx.deps.directory.users() : ctx.deps.directory.groups()
-  const tenantId = ctx.deps.directory.tenant.id
+  const directory = ctx.deps.directory
+  const tenantId = directory.tenant.id
+  let all: DirectoryObject[] =
+    set === 'users'
+      ? directory.users()
+      : set === 'groups'
+        ? directory.groups()
+        : directory.applications().flatMap((a) => {
+            const sp = directory.object(a.servicePrincipalId)
+            return sp ? [sp] : []
+          })
+  if (q.filter !== undefined) {
+    const keep = parseFilter(q.filter, properties, type)
+    all = all.filter((o) => keep(propertiesOf(o, tenantId)))
+  }
   return collection(ctx, all, q, `${set}${selectSuffix(select)}`, (o) =>
     renderObject(o, tenantId, { select, withType: false, limited: false }),
   )

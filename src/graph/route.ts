@@ -11,6 +11,7 @@ import type { ObjectKind } from './objects.js'
 export const VERSIONS = new Set(['v1.0', 'beta'])
 
 export type EntitySet = 'users' | 'groups' | 'servicePrincipals' | 'directoryObjects'
+export type ListableSet = Exclude<EntitySet, 'directoryObjects'>
 export type MemberAction = 'getMemberGroups' | 'getMemberObjects' | 'checkMemberGroups' | 'checkMemberObjects'
 export type Navigation = 'memberOf' | 'transitiveMemberOf' | 'members' | 'transitiveMembers'
 
@@ -23,7 +24,7 @@ export interface TargetRef {
 
 export type GraphRoute =
   | { op: 'getEntity'; target: TargetRef }
-  | { op: 'list'; set: 'users' | 'groups' }
+  | { op: 'list'; set: ListableSet }
   | { op: 'action'; action: MemberAction; target: TargetRef }
   | { op: 'navigation'; nav: Navigation; target: TargetRef; cast: CastType | undefined; count: boolean }
   | { op: 'getByIds' }
@@ -118,7 +119,7 @@ export function resolveRoute(method: string, segments: string[]): GraphRoute {
   const set = SETS[first.toLowerCase()]
   if (!set) throw BadRequest.segment(first)
   if (second === undefined || second === '') {
-    if (set !== 'users' && set !== 'groups') throw new MethodNotAllowed()
+    if (set === 'directoryObjects') throw new MethodNotAllowed()
     expect(method, 'GET')
     return { op: 'list', set }
   }
@@ -141,7 +142,9 @@ export function operationName(route: GraphRoute): GraphFaultOperation {
     case 'getByIds':
       return 'getByIds'
     case 'list':
-      return route.set === 'users' ? 'listUsers' : 'listGroups'
+      return (
+        { users: 'listUsers', groups: 'listGroups', servicePrincipals: 'listServicePrincipals' } as const
+      )[route.set]
     case 'action':
       return route.action
     case 'navigation':

@@ -22,6 +22,7 @@ export const FAULT_ENDPOINTS = [
   'graph.getByIds',
   'graph.listUsers',
   'graph.listGroups',
+  'graph.listServicePrincipals',
   'graph.getMemberGroups',
   'graph.getMemberObjects',
   'graph.checkMemberGroups',

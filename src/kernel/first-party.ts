@@ -32,6 +32,20 @@ const GRAPH_DELEGATED_SCOPES = [
   'offline_access',
 ]
 
+/** The Azure CLI's delegated Graph permissions (a real `az ad` token's `scp`). */
+const AZURE_CLI_GRAPH_SCOPES = [
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'AuditLog.Read.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
+  'Directory.AccessAsUser.All',
+  'email',
+  'Group.ReadWrite.All',
+  'openid',
+  'profile',
+  'User.ReadWrite.All',
+]
+
 export const firstPartyApplications: ApplicationInput[] = [
   {
     name: 'Azure Kubernetes Service AAD Server',
@@ -42,7 +56,13 @@ export const firstPartyApplications: ApplicationInput[] = [
     exposedScopes: ['user.read'],
   },
   { name: 'Azure Kubernetes Service AAD Client', appId: AKS_CLIENT_APP_ID, publicClient: true },
-  { name: 'Microsoft Azure CLI', appId: AZURE_CLI_APP_ID, publicClient: true },
+  {
+    name: 'Microsoft Azure CLI',
+    appId: AZURE_CLI_APP_ID,
+    publicClient: true,
+    // What Microsoft pre-consents for the CLI's `az ad …` commands: the `scp` of its Graph tokens.
+    permissions: [{ resource: GRAPH_APP_ID, delegatedPermissions: AZURE_CLI_GRAPH_SCOPES }],
+  },
   {
     name: 'Microsoft Graph',
     appId: GRAPH_APP_ID,

@@ -7,26 +7,11 @@ import { ClientCredentialsScopeInvalid } from '../app-errors.js'
 import { issueAppTokens, grantedAppRoles } from '../app-tokens.js'
 import type { EntraDeps } from '../deps.js'
 import { InvalidRequest, InvalidResource, InvalidScope } from '../errors.js'
-import type { ResourceRequest } from '../scopes.js'
+import { findResource, type ResourceRequest } from '../scopes.js'
 import type { Application } from '../../kernel/directory.js'
-import { GRAPH_APP_ID } from '../../kernel/first-party.js'
 import type { GrantHandler, TokenRequest } from './types.js'
 
 const DEFAULT_SUFFIX = '/.default'
-const trimSlash = (s: string) => s.replace(/\/+$/, '')
-
-/**
- * The resource a client names. Besides appIds and identifier URIs, the simulator's own Graph URL means
- * Microsoft Graph: guard builds its Graph scope from the `msgraph_host` the discovery document gives.
- */
-function findResource(named: string, deps: EntraDeps): Application | undefined {
-  const app = deps.directory.resource(named)
-  if (app) return app
-  return trimSlash(named.toLowerCase()) === `https://${deps.graphHost().toLowerCase()}`
-    ? deps.directory.application(GRAPH_APP_ID)
-    : undefined
-}
-
 function appResource(
   client: Application,
   app: Application,
@@ -55,7 +40,7 @@ export function parseAppScope(
   if (other !== undefined) throw new ClientCredentialsScopeInvalid(other)
   if (items.length > 1) throw new InvalidScope(items.join(' '), 'Only one resource may be requested.')
   const named = items[0]!.slice(0, -DEFAULT_SUFFIX.length)
-  const app = findResource(named, deps)
+  const app = findResource(named, deps.directory, deps.graphHost())
   if (!app) throw new InvalidResource(named, deps.directory.tenant.domain)
   return appResource(client, app, named, items)
 }
@@ -64,7 +49,7 @@ function resourceFor(req: TokenRequest, deps: EntraDeps): ResourceRequest {
   if (req.protocol === 'v2') return parseAppScope(req.params.scope, req.client, deps)
   const named = req.params.resource
   if (!named) throw InvalidRequest.missing('resource')
-  const app = findResource(named, deps)
+  const app = findResource(named, deps.directory, deps.graphHost())
   if (!app) throw new InvalidResource(named, deps.directory.tenant.domain)
   return appResource(req.client, app, named, [])
 }

@@ -64,10 +64,13 @@ async function verifyUserAssertion(jwt: string, client: Application, deps: Entra
 function resourceFor(req: TokenRequest, deps: EntraDeps): { resource: ResourceRequest; oidc: string[] } {
   if (req.protocol === 'v1') {
     if (!req.params.resource) throw InvalidRequest.missing('resource')
-    return { resource: parseV1Resource(req.params.resource, req.client, deps.directory), oidc: [] }
+    return {
+      resource: parseV1Resource(req.params.resource, req.client, deps.directory, deps.graphHost()),
+      oidc: [],
+    }
   }
   if (!req.params.scope) throw InvalidRequest.missing('scope')
-  const parsed = parseScopes(req.params.scope, req.client, deps.directory)
+  const parsed = parseScopes(req.params.scope, req.client, deps.directory, deps.graphHost())
   return { resource: parsed.resource, oidc: parsed.oidc }
 }
 

@@ -15,12 +15,12 @@ function resourceFor(req: TokenRequest, deps: EntraDeps): { resource: ResourceRe
   if (req.protocol === 'v1') {
     if (!req.params.resource) throw InvalidRequest.missing('resource')
     return {
-      resource: parseV1Resource(req.params.resource, req.client, deps.directory),
+      resource: parseV1Resource(req.params.resource, req.client, deps.directory, deps.graphHost()),
       oidc: ['openid', 'offline_access'],
     }
   }
   if (!req.params.scope) throw InvalidRequest.missing('scope')
-  const parsed = parseScopes(req.params.scope, req.client, deps.directory)
+  const parsed = parseScopes(req.params.scope, req.client, deps.directory, deps.graphHost())
   return { resource: parsed.resource, oidc: parsed.oidc }
 }
 
