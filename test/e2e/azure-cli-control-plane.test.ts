@@ -63,7 +63,7 @@ async function login(upn: string): Promise<void> {
     authority: e.authority,
     arm: e.arm as string,
     graph: e.graph as string,
-    caFile: e.caFile as string,
+    caFile: e.caFile,
   })
   configDirs.set(upn, dir)
   let approved = false
@@ -86,15 +86,12 @@ const nodes = () =>
 const azRequests = (pattern: RegExp) =>
   sim.eventBus
     .recent({ service: 'arm', type: 'request.completed', limit: 5000 })
-    .filter((e) => pattern.test(String(e.data.path ?? e.data.url ?? '')))
+    .filter((e) => typeof e.data.path === 'string' && pattern.test(e.data.path))
 
 describe.skipIf(skip)(skip ? `az aks control plane [skipped: ${skip}]` : 'az aks control plane', () => {
   beforeAll(async () => {
     sim = await startTestSimulator({ arm: { operationSeconds: OPERATION_SECONDS, retryAfterSeconds: 1 } })
-    bundle = writeCaBundle(
-      join(mkdtempSync(join(tmpdir(), 'aks-az-ca-')), 'ca.pem'),
-      sim.endpoints.caFile as string,
-    )
+    bundle = writeCaBundle(join(mkdtempSync(join(tmpdir(), 'aks-az-ca-')), 'ca.pem'), sim.endpoints.caFile)
     sim.eventBus.subscribe((e) => {
       if (e.type === 'operation.started' && finishOperations)
         setImmediate(() => sim.advanceClock(OPERATION_SECONDS))
