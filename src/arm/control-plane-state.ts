@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { ResolvedCluster } from './deps.js'
+import type { ResolvedCluster } from '../azure-rbac/index.js'
 
 export type PowerCode = 'Running' | 'Stopped'
 

@@ -19,7 +19,7 @@ import {
   type OperationKind,
   type OperationRecord,
 } from './control-plane-state.js'
-import type { ResolvedAzure, ResolvedCluster } from './deps.js'
+import type { ResolvedAzure, ResolvedCluster } from '../azure-rbac/index.js'
 
 export interface ControlPlaneOptions {
   azure: ResolvedAzure | undefined
