@@ -5,7 +5,7 @@
  * without the helper.
  */
 import { execFile } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -67,6 +67,32 @@ describe('child processes cannot reach a real cloud CLI', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(/az: not found/)
     expect(guardedCalls().slice(before)).toEqual(['az account get-access-token --output json'])
+  })
+
+  it('lets a child run the real az only when a test asks, with a private AZURE_CONFIG_DIR; other CLIs stay guarded', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'aks-sim-az-config-'))
+    const env = isolatedEnv({}, { allowAzureCli: { configDir } })
+    expect(env.AZURE_CONFIG_DIR).toBe(configDir)
+    const { dir } = cloudCliGuard()
+    // az is whatever the machine has (or nothing), never the guard; every other guarded CLI is the guard.
+    const machineAz = which('az', process.env.PATH ?? '')
+    expect(which('az', env.PATH!)).toBe(machineAz)
+    for (const c of GUARDED_COMMANDS.filter((x) => x !== 'az')) {
+      const found = which(c, env.PATH!)
+      expect(found?.endsWith(`/${c}`) && found.startsWith(tmpdir())).toBe(true)
+      expect(found).not.toBe(join(dir, c))
+    }
+    const before = guardedCalls().length
+    const r = await sh('gcloud auth print-access-token', env)
+    expect(r.code).toBe(127)
+    expect(guardedCalls().slice(before)).toEqual(['gcloud auth print-access-token'])
+    // Without the option, az is guarded again (also when the env is passed back in).
+    expect(which('az', isolatedEnv(env).PATH!)).toBe(join(dir, 'az'))
+    // The developer's ~/.azure, or anything outside the temp dir, is refused.
+    expect(() => isolatedEnv({}, { allowAzureCli: { configDir: join(homedir(), '.azure') } })).toThrow(
+      /not a private directory/,
+    )
+    expect(() => isolatedEnv({}, { allowAzureCli: { configDir: '/etc' } })).toThrow(/not a private directory/)
   })
 
   it('gives the child a private HOME and KUBECONFIG, and none of the caller credential variables', async () => {
