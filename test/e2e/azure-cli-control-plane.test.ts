@@ -6,80 +6,36 @@
  * managedClusters/write), `--no-wait`, then `az aks update --disable-local-accounts` and
  * `az aks get-credentials --admin` refused with AKS's message.
  */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeCaBundle, writeCloudConfig } from '../../src/cli/commands/az-config.js'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
-import { isolatedEnv } from '../helpers/isolation.js'
+import { azDescribe, json as parsed, privateAz, type Run } from '../helpers/azure-cli.js'
 import { ALICE, BOB, startTestSimulator } from '../helpers/sim.js'
 
-const AZ = '/usr/bin/az'
-const skip = existsSync(AZ) ? undefined : `${AZ} is not installed (.ci/run installs Debian's azure-cli)`
 /** Long enough that only the simulator clock can finish an operation while az polls. */
 const OPERATION_SECONDS = 600
 
-interface AzResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
 let sim: Simulator
-let bundle: string
-const configDirs = new Map<string, string>()
+const runners = new Map<string, (args: string[], approveAs?: string) => Promise<Run>>()
 /** While set, every operation az starts is finished by advancing the simulator clock. */
 let finishOperations = true
 
-function az(upn: string, args: string[], onStderr?: (text: string) => void): Promise<AzResult> {
-  const env = isolatedEnv(
-    { AZURE_CONFIG_DIR: configDirs.get(upn)!, REQUESTS_CA_BUNDLE: bundle },
-    { base: 'inherit' },
-  )
-  return new Promise((resolve) => {
-    const child = spawn(AZ, [...args, '--only-show-errors'], { env })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      onStderr?.(stderr)
-    })
-    const timer = setTimeout(() => child.kill(), 120_000)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout, stderr })
-    })
-  })
-}
+/** az as `upn`, in that user's private AZURE_CONFIG_DIR. */
+const az = (upn: string, args: string[]) => runners.get(upn)!([...args, '--only-show-errors'])
 
 /** `az login --use-device-code`, the code approved on the simulator as `upn`. */
 async function login(upn: string): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'aks-az-'))
-  const e = sim.endpoints
-  writeCloudConfig(dir, {
-    authority: e.authority,
-    arm: e.arm as string,
-    graph: e.graph as string,
-    caFile: e.caFile,
-  })
-  configDirs.set(upn, dir)
-  let approved = false
-  const out = await az(upn, ['login', '--use-device-code', '-o', 'json'], (text) => {
-    const code = /enter the code (\S+) to authenticate/.exec(text)?.[1]
-    if (code && !approved) {
-      approved = true
-      sim.approveDeviceCode(code, upn)
-    }
-  })
+  const { az: run } = privateAz(sim)
+  runners.set(upn, run)
+  const out = await run(['login', '--use-device-code', '-o', 'json'], upn)
   expect(out.code, out.stderr).toBe(0)
 }
 
-const json = (r: AzResult) => {
+const json = (r: Run) => {
   expect(r.code, r.stderr).toBe(0)
-  return JSON.parse(r.stdout)
+  return parsed<any>(r)
 }
 const nodes = () =>
   sim.kube.server.store.list(sim.kube.server.registry.byResource('', 'nodes')!).map((n) => n.metadata.name)
@@ -88,10 +44,9 @@ const azRequests = (pattern: RegExp) =>
     .recent({ service: 'arm', type: 'request.completed', limit: 5000 })
     .filter((e) => typeof e.data.path === 'string' && pattern.test(e.data.path))
 
-describe.skipIf(skip)(skip ? `az aks control plane [skipped: ${skip}]` : 'az aks control plane', () => {
+azDescribe('az aks control plane', () => {
   beforeAll(async () => {
     sim = await startTestSimulator({ arm: { operationSeconds: OPERATION_SECONDS, retryAfterSeconds: 1 } })
-    bundle = writeCaBundle(join(mkdtempSync(join(tmpdir(), 'aks-az-ca-')), 'ca.pem'), sim.endpoints.caFile)
     sim.eventBus.subscribe((e) => {
       if (e.type === 'operation.started' && finishOperations)
         setImmediate(() => sim.advanceClock(OPERATION_SECONDS))
