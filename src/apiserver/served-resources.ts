@@ -78,6 +78,18 @@ export function servedResources(minor = 32): ResourceDef[] {
       returnDeletedObject: true,
       fieldLabels: { 'status.phase': (o) => str(at(o, 'status', 'phase')) },
     }),
+    // The agent pools' nodes (ARM's control plane keeps them; docs/arm.md "Control plane").
+    def({
+      group: '',
+      resource: 'nodes',
+      kind: 'Node',
+      singular: 'node',
+      namespaced: false,
+      proto: `${CORE}Node`,
+      shortNames: ['no'],
+      subresources: [STATUS('Node')],
+      fieldLabels: { 'spec.unschedulable': (o) => String(at(o, 'spec', 'unschedulable') === true) },
+    }),
     def({
       group: '',
       resource: 'pods',

@@ -5,6 +5,7 @@
  * the user kubeconfig runs), and Microsoft.ManagedIdentity's resource provider.
  */
 import type { AzureRbac, ResolvedAzure, ResolvedCluster } from '../azure-rbac/index.js'
+import type { ControlPlane } from './control-plane.js'
 import type { Issuers } from '../entra/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
@@ -59,6 +60,8 @@ export interface ArmDeps {
    * credentials: the pod-identity slice's `arm`). Without it the namespace is unknown, as before.
    */
   managedIdentities?: ManagedIdentityProvider
+  /** The clusters' control-plane state and long-running operations (createControlPlane). */
+  controlPlane: ControlPlane
 }
 
-export type { ResolvedCluster }
+export type { ResolvedAzure, ResolvedCluster }

@@ -21,3 +21,10 @@ export type {
   PageQuery,
   UserAssignedIdentity,
 } from './managed-identity-provider.js'
+export {
+  createControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type DesiredNode,
+} from './control-plane.js'
+export { nodeResourceGroupOf, NODE_IMAGE_VERSION } from './managed-clusters.js'

@@ -6,7 +6,9 @@
  * cluster exist, then what AKS itself refuses.
  */
 import { createHash } from 'node:crypto'
+import { stableGuid } from '../kernel/ids.js'
 import type { ArmCaller } from './authenticate.js'
+import type { AgentPoolState } from './control-plane-state.js'
 import type { ArmDeps, ResolvedCluster } from './deps.js'
 import {
   AuthorizationFailed,
@@ -59,57 +61,138 @@ export function clusterFqdn(c: ResolvedCluster): string {
   return `${c.dnsPrefix.toLowerCase()}-${hash}.hcp.${c.location}.azmk8s.io`
 }
 
+/** The cluster's system-assigned identity and its kubelet identity (`<cluster>-agentpool` in the node group). */
+function identities(deps: ArmDeps, c: ResolvedCluster) {
+  const nodeResourceGroup = nodeResourceGroupOf(c)
+  const name = `${c.name}-agentpool`
+  const declared = deps.managedIdentities
+    ?.inGroup(c.subscriptionId, nodeResourceGroup)
+    .find((mi) => lower(mi.name) === lower(name))
+  return {
+    principalId: stableGuid('aks-auth-sim/managed-cluster', `principal:${lower(c.resourceId)}`),
+    kubelet: {
+      resourceId:
+        declared?.resourceId ??
+        `/subscriptions/${c.subscriptionId}/resourcegroups/${nodeResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`,
+      clientId:
+        declared?.clientId ?? stableGuid('aks-auth-sim/managed-cluster', `client:${lower(c.resourceId)}`),
+      objectId:
+        declared?.principalId ?? stableGuid('aks-auth-sim/managed-cluster', `kubelet:${lower(c.resourceId)}`),
+    },
+  }
+}
+
+export const nodeResourceGroupOf = (c: ResolvedCluster) => `MC_${c.resourceGroup}_${c.name}_${c.location}`
+
+/** A node pool as AKS returns it (agentPoolProfiles[] and, with `properties`, the agentPools resource). */
+export function toAgentPoolProperties(p: AgentPoolState): Record<string, unknown> {
+  return {
+    count: p.count,
+    vmSize: p.vmSize,
+    osDiskSizeGB: 128,
+    osDiskType: 'Managed',
+    kubeletDiskType: 'OS',
+    maxPods: 250,
+    type: 'VirtualMachineScaleSets',
+    enableAutoScaling: false,
+    scaleDownMode: 'Delete',
+    provisioningState: p.provisioningState,
+    powerState: { code: p.powerState },
+    orchestratorVersion: p.orchestratorVersion,
+    currentOrchestratorVersion: p.currentOrchestratorVersion,
+    enableNodePublicIP: false,
+    mode: p.mode,
+    enableEncryptionAtHost: false,
+    enableUltraSSD: false,
+    osType: 'Linux',
+    osSKU: 'Ubuntu',
+    nodeImageVersion: NODE_IMAGE_VERSION,
+    upgradeSettings: { maxSurge: '10%' },
+    enableFIPS: false,
+    securityProfile: { enableVTPM: false, enableSecureBoot: false },
+  }
+}
+
+/** AKS's Ubuntu 22.04 node image (the simulator's fixed one). */
+export const NODE_IMAGE_VERSION = 'AKSUbuntu-2204gen2containerd-202505.14.0'
+
 /**
- * The managed cluster resource, in the REST API's field names (ManagedClusterAADProfile: …IDs,
- * tenantID; oidcIssuerProfile.issuerURL). Workload identity needs the OIDC issuer on AKS, and the
- * simulator's webhook always runs, so `securityProfile.workloadIdentity.enabled` follows the issuer.
+ * The managed cluster resource as a current API version returns it for an AAD-integrated, Azure
+ * RBAC-enabled, managed-identity cluster (ManagedClustersGet.json and az aks show of such a cluster), in
+ * the REST API's field names (ManagedClusterAADProfile: …IDs, tenantID; oidcIssuerProfile.issuerURL).
+ * Workload identity needs the OIDC issuer on AKS, and the simulator's webhook always runs, so
+ * `securityProfile.workloadIdentity.enabled` follows the issuer.
  */
-export function toManagedCluster(
-  c: ResolvedCluster,
-  oidc?: { enabled: boolean; issuerUrl: string },
-): Record<string, unknown> {
+export function toManagedCluster(deps: ArmDeps, c: ResolvedCluster): Record<string, unknown> {
+  const s = deps.controlPlane.state(c)
+  const oidc = deps.oidcIssuer?.(c.name)
   const fqdn = clusterFqdn(c)
+  const nodeResourceGroup = nodeResourceGroupOf(c)
+  const ids = identities(deps, c)
   return {
     id: `/subscriptions/${c.subscriptionId}/resourcegroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`,
     location: c.location,
     name: c.name,
+    ...(Object.keys(s.tags).length > 0 && { tags: s.tags }),
     type: 'Microsoft.ContainerService/ManagedClusters',
+    eTag: createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 8),
     sku: { name: 'Base', tier: 'Free' },
+    identity: { type: 'SystemAssigned', principalId: ids.principalId, tenantId: c.aadProfile.tenantId },
     properties: {
-      provisioningState: 'Succeeded',
-      powerState: { code: 'Running' },
-      kubernetesVersion: c.kubernetesVersion,
-      currentKubernetesVersion: c.kubernetesVersion,
+      provisioningState: s.provisioningState,
+      powerState: { code: s.powerState },
+      kubernetesVersion: s.kubernetesVersion,
+      currentKubernetesVersion: s.currentKubernetesVersion,
       dnsPrefix: c.dnsPrefix,
       fqdn,
       azurePortalFQDN: fqdn.replace('.hcp.', '.portal.hcp.'),
-      agentPoolProfiles: [
-        {
-          name: 'nodepool1',
-          count: 1,
-          vmSize: 'Standard_DS2_v2',
-          osType: 'Linux',
-          mode: 'System',
-          provisioningState: 'Succeeded',
-          powerState: { code: 'Running' },
-          orchestratorVersion: c.kubernetesVersion,
-          currentOrchestratorVersion: c.kubernetesVersion,
-        },
-      ],
-      nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
+      agentPoolProfiles: s.agentPools.map((p) => ({ name: p.name, ...toAgentPoolProperties(p) })),
+      servicePrincipalProfile: { clientId: 'msi' },
+      nodeResourceGroup,
       enableRBAC: true,
+      supportPlan: 'KubernetesOfficial',
+      networkProfile: {
+        networkPlugin: 'azure',
+        networkPluginMode: 'overlay',
+        networkDataplane: 'azure',
+        loadBalancerSku: 'standard',
+        loadBalancerProfile: {
+          managedOutboundIPs: { count: 1 },
+          effectiveOutboundIPs: [
+            {
+              id: `/subscriptions/${c.subscriptionId}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Network/publicIPAddresses/${stableGuid('aks-auth-sim/managed-cluster', `outbound-ip:${lower(c.resourceId)}`)}`,
+            },
+          ],
+          backendPoolType: 'nodeIPConfiguration',
+        },
+        podCidr: '10.244.0.0/16',
+        serviceCidr: '10.0.0.0/16',
+        dnsServiceIP: '10.0.0.10',
+        outboundType: 'loadBalancer',
+        podCidrs: ['10.244.0.0/16'],
+        serviceCidrs: ['10.0.0.0/16'],
+        ipFamilies: ['IPv4'],
+      },
       aadProfile: {
         managed: true,
-        enableAzureRBAC: c.aadProfile.enableAzureRbac,
-        adminGroupObjectIDs: c.aadProfile.adminGroupObjectIds,
+        adminGroupObjectIDs: s.adminGroupObjectIds,
+        enableAzureRBAC: s.enableAzureRbac,
         tenantID: c.aadProfile.tenantId,
       },
-      disableLocalAccounts: c.disableLocalAccounts,
+      maxAgentPools: 100,
+      identityProfile: { kubeletidentity: ids.kubelet },
+      autoUpgradeProfile: { nodeOSUpgradeChannel: 'NodeImage' },
+      disableLocalAccounts: s.disableLocalAccounts,
+      securityProfile: oidc ? { workloadIdentity: { enabled: oidc.enabled } } : {},
+      storageProfile: {
+        diskCSIDriver: { enabled: true },
+        fileCSIDriver: { enabled: true },
+        snapshotController: { enabled: true },
+      },
       ...(oidc && {
         oidcIssuerProfile: oidc.enabled ? { enabled: true, issuerURL: oidc.issuerUrl } : { enabled: false },
-        securityProfile: { workloadIdentity: { enabled: oidc.enabled } },
       }),
-      maxAgentPools: 100,
+      workloadAutoScalerProfile: {},
     },
   }
 }
@@ -122,7 +205,7 @@ export function getManagedCluster(
   subscriptionOf(deps, r.subscriptionId)
   authorize(caller, deps, ACTIONS.read, r.id)
   const c = findCluster(deps, r)
-  return toManagedCluster(c, deps.oidcIssuer?.(c.name))
+  return toManagedCluster(deps, c)
 }
 
 /** The clusters of a subscription or resource group the caller may read (ARM filters lists by access). */
@@ -139,7 +222,7 @@ export function listManagedClusters(
       (!r.resourceGroup || lower(c.resourceGroup) === lower(r.resourceGroup)) &&
       deps.rbac?.hasAction(caller.objectId, caller.groupIds, ACTIONS.read, c.resourceId),
   )
-  return { value: readable.map((c) => toManagedCluster(c, deps.oidcIssuer?.(c.name))) }
+  return { value: readable.map((c) => toManagedCluster(deps, c)) }
 }
 
 function serverOf(deps: ArmDeps, c: ResolvedCluster): string {

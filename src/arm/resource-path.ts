@@ -40,6 +40,41 @@ export type ArmRoute =
       /** The credential's id as requested (or the list's path). */
       id: string
     }
+  | {
+      kind: 'agentPools'
+      subscriptionId: string
+      resourceGroup: string
+      name: string
+      id: string
+      /** The pool; undefined for the list. */
+      pool?: string
+      /** The pool's id as requested. */
+      poolId: string
+    }
+  | {
+      kind: 'upgradeProfile'
+      subscriptionId: string
+      resourceGroup: string
+      name: string
+      id: string
+      profileId: string
+    }
+  | {
+      /** `…/locations/{l}/operations/{id}` (status) or `…/operationresults/{id}` (result). */
+      kind: 'aksOperation'
+      subscriptionId: string
+      location: string
+      operationId: string
+      result: boolean
+      id: string
+    }
+  | {
+      kind: 'aksVersions'
+      subscriptionId: string
+      location: string
+      type: 'kubernetesVersions' | 'orchestrators'
+      id: string
+    }
   | { kind: 'unknownType'; namespace: string; type: string }
 
 const KNOWN_NAMESPACES = [
@@ -93,8 +128,10 @@ export function parseArmPath(path: string): ArmRoute {
   if (!KNOWN_NAMESPACES.includes(namespace.toLowerCase())) throw new InvalidResourceNamespace(namespace)
   if (eq(namespace, 'Microsoft.ManagedIdentity'))
     return managedIdentityRoute(segs, i, { subscriptionId, resourceGroup }, path)
-  const [type, name, action, ...rest] = segs.slice(i + 2)
+  const [type, name, action, child, ...rest] = segs.slice(i + 2)
   if (type === undefined || rest.length > 0) throw new NoRouteFound(path)
+  if (eq(namespace, 'Microsoft.ContainerService') && eq(type, 'locations'))
+    return aksLocationRoute(segs.slice(i + 2), subscriptionId, resourceGroup, path)
   if (!eq(namespace, 'Microsoft.ContainerService') || !eq(type, 'managedClusters'))
     return { kind: 'unknownType', namespace, type }
   if (name === undefined)
@@ -102,6 +139,21 @@ export function parseArmPath(path: string): ArmRoute {
   if (!resourceGroup) throw new NoRouteFound(path)
   // The id exactly as requested: ARM echoes the caller's casing in AuthorizationFailed.
   const id = `/${segs.slice(0, i + 4).join('/')}`
+  const at = { subscriptionId, resourceGroup, name, id }
+  if (eq(action, 'agentPools')) {
+    if (child === '') throw new NoRouteFound(path)
+    return {
+      kind: 'agentPools',
+      ...at,
+      ...(child !== undefined && { pool: child }),
+      poolId: `/${segs.slice(0, i + (child === undefined ? 5 : 6)).join('/')}`,
+    }
+  }
+  if (eq(action, 'upgradeProfiles')) {
+    if (!eq(child, 'default')) return { kind: 'unknownType', namespace, type: `${type}/upgradeProfiles` }
+    return { kind: 'upgradeProfile', ...at, profileId: `/${segs.slice(0, i + 6).join('/')}` }
+  }
+  if (child !== undefined) throw new NoRouteFound(path)
   return {
     kind: 'cluster',
     subscriptionId,
@@ -110,6 +162,36 @@ export function parseArmPath(path: string): ArmRoute {
     id,
     ...(action !== undefined && { action }),
   }
+}
+
+/** `segs` from `locations` on: `locations/{l}/operations|operationresults/{id}`, `…/kubernetesVersions|orchestrators`. */
+function aksLocationRoute(
+  segs: string[],
+  subscriptionId: string,
+  resourceGroup: string | undefined,
+  path: string,
+): ArmRoute {
+  const [, location, type, operationId, ...rest] = segs
+  if (resourceGroup || !location || !type || rest.length > 0) throw new NoRouteFound(path)
+  const id = `/subscriptions/${subscriptionId}/providers/Microsoft.ContainerService/${segs.slice(0, 4).join('/')}`
+  if ((eq(type, 'operations') || eq(type, 'operationresults')) && operationId)
+    return {
+      kind: 'aksOperation',
+      subscriptionId,
+      location,
+      operationId,
+      result: eq(type, 'operationresults'),
+      id,
+    }
+  if (operationId === undefined && (eq(type, 'kubernetesVersions') || eq(type, 'orchestrators')))
+    return {
+      kind: 'aksVersions',
+      subscriptionId,
+      location,
+      type: eq(type, 'orchestrators') ? 'orchestrators' : 'kubernetesVersions',
+      id,
+    }
+  return { kind: 'unknownType', namespace: 'Microsoft.ContainerService', type: `locations/${type}` }
 }
 
 /** `segs[i]` is `providers`, `segs[i + 1]` Microsoft.ManagedIdentity. */

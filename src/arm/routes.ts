@@ -1,8 +1,8 @@
 /**
  * The mock Azure Resource Manager's HTTP surface. One catch-all handler: authenticate the bearer
  * token, route the path (resource-path.ts), check `api-version`, apply injected faults, call the
- * protocol function (managed clusters, role assignments and definitions, managed identities and their
- * federated credentials) and render; every error goes to the one ARM error renderer.
+ * protocol function (managed clusters and their control plane — cluster-routes.ts —, role assignments
+ * and definitions, managed identities and their federated credentials) and render; every error goes to the one ARM error renderer.
  */
 import type { FaultPoint } from '../kernel/faults.js'
 import express, { type Request, type Response } from 'express'
@@ -20,12 +20,8 @@ import {
   TooManyRequests,
   UnsupportedMediaType,
 } from './errors.js'
-import {
-  getManagedCluster,
-  listClusterAdminCredential,
-  listClusterUserCredential,
-  listManagedClusters,
-} from './managed-clusters.js'
+import { serveControlPlane } from './cluster-routes.js'
+import { listManagedClusters } from './managed-clusters.js'
 import {
   deleteCredential,
   getCredential,
@@ -102,28 +98,22 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
     const route = parseArmPath(req.path)
     const query = req.query as Record<string, unknown>
     switch (route.kind) {
-      case 'cluster': {
-        const version = requireApiVersion(query, 'managedClusters', location(deps))
-        if (route.action === undefined) {
-          only(req, 'GET')
-          await applyArmFault(deps, 'arm.managedClusters')
-          return send(req, res, 200, getManagedCluster(caller, deps, route))
-        }
-        only(req, 'POST')
-        if (route.action.toLowerCase() === 'listclusterusercredential') {
-          await applyArmFault(deps, 'arm.listClusterUserCredential')
-          return send(req, res, 200, listClusterUserCredential(caller, deps, route, query))
-        }
-        if (route.action.toLowerCase() === 'listclusteradmincredential') {
-          await applyArmFault(deps, 'arm.listClusterAdminCredential')
-          return send(req, res, 200, await listClusterAdminCredential(caller, deps, route))
-        }
-        throw new InvalidResourceType(
-          `managedClusters/${route.action}`,
-          'Microsoft.ContainerService',
-          version,
-        )
-      }
+      case 'cluster':
+      case 'agentPools':
+      case 'upgradeProfile':
+      case 'aksOperation':
+      case 'aksVersions':
+        // Microsoft.ContainerService: reads, writes with ARM's operation protocol, credentials.
+        return serveControlPlane(route, {
+          req,
+          res,
+          caller,
+          deps,
+          query,
+          apiVersion: requireApiVersion(query, 'managedClusters', location(deps)),
+          send: (status, body) => send(req, res, status, body),
+          fault: (endpoint) => applyArmFault(deps, endpoint),
+        })
       case 'clusterList':
         requireApiVersion(query, 'managedClusters', location(deps))
         only(req, 'GET')

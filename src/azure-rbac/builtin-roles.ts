@@ -2,7 +2,7 @@
  * Built-in Azure role definitions the simulator knows, copied field for field from the generated
  * Microsoft documentation (MicrosoftDocs/azure-docs, `articles/role-based-access-control/built-in-roles/`):
  * containers.md at commit 0088bfa7 (ms.date 06/30/2025) for the Azure Kubernetes Service roles,
- * privileged.md at 0b8729ea for Owner and Contributor, general.md at 03e5750a for Reader, identity.md at
+ * privileged.md at 0b8729ea for Owner, Contributor and User Access Administrator, general.md at 03e5750a for Reader, identity.md at
  * 1b4e136a (ms.date 07/01/2026) for the Managed Identity roles (the docs list no separate role for
  * federated identity credentials: Managed Identity Contributor carries their actions).
  */
@@ -226,6 +226,15 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
         'Microsoft.Subscription/cancel/action',
         'Microsoft.Subscription/enable/action',
       ],
+    },
+  ),
+  role(
+    '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+    'User Access Administrator',
+    'Lets you manage user access to Azure resources.',
+    'azure-docs built-in-roles/privileged.md @0b8729ea',
+    {
+      actions: ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'],
     },
   ),
   role(

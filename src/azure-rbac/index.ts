@@ -12,7 +12,12 @@ export {
   type RoleAssignmentInput,
 } from './store.js'
 export { azureDirectoryFrom } from './directory.js'
-export { resolveAzureScenario, type ResolvedAzure, type ResolvedCluster } from './scenario-resolve.js'
+export {
+  defaultDnsPrefix,
+  resolveAzureScenario,
+  type ResolvedAzure,
+  type ResolvedCluster,
+} from './scenario-resolve.js'
 export { createDecisionCache, type DecisionCache } from './decision-cache.js'
 export {
   authorizeWithAzureRbac,

@@ -30,6 +30,8 @@ export interface ResolvedCluster {
   resourceId: string
   aadProfile: { managed: true; enableAzureRbac: boolean; adminGroupObjectIds: string[]; tenantId: string }
   disableLocalAccounts: boolean
+  /** The scenario's node pools, defaults filled in (ARM's control plane changes them at run time). */
+  agentPools: { name: string; count: number; vmSize: string; mode: 'System' | 'User' }[]
 }
 
 export interface ResolvedAzure {
@@ -106,7 +108,20 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
         tenantId,
       },
       disableLocalAccounts: c.disableLocalAccounts,
+      agentPools: (c.agentPools ?? [{ name: 'nodepool1', count: 3 }]).map((p, k) => ({
+        name: p.name,
+        count: p.count,
+        vmSize: p.vmSize ?? 'Standard_DS2_v2',
+        mode: p.mode ?? (k === 0 ? 'System' : 'User'),
+      })),
     })
+    const pools = c.agentPools ?? []
+    pools.forEach((p, k) => {
+      if (pools.findIndex((q) => q.name === p.name) !== k)
+        problems.push(`${at}.agentPools[${k}].name: pool '${p.name}' appears more than once`)
+    })
+    if (pools.length > 0 && !pools.some((p) => (p.mode ?? (pools[0] === p ? 'System' : 'User')) === 'System'))
+      problems.push(`${at}.agentPools: a cluster needs at least one System pool`)
   })
   const findCluster = (name: string, rg?: string) =>
     clusters.find(

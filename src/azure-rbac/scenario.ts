@@ -41,6 +41,18 @@ export interface ManagedClusterSpec {
   }
   /** true makes `listClusterAdminCredential` fail (HTTP 400), as `--disable-local-accounts` does. */
   disableLocalAccounts: boolean
+  /** Node pools (`agentPoolProfiles`); each node is a `Node` in the API server. Default: az aks create's `nodepool1`, 3 × Standard_DS2_v2. */
+  agentPools?: AgentPoolSpec[]
+}
+
+export interface AgentPoolSpec {
+  /** 1–12 lower-case letters and digits, starting with a letter (AKS's rule for Linux pools). */
+  name: string
+  count: number
+  /** Default `Standard_DS2_v2`. */
+  vmSize?: string
+  /** Default `System` for the first pool, `User` for the others. */
+  mode?: 'System' | 'User'
 }
 
 export interface CustomRoleSpec {
@@ -129,6 +141,21 @@ export const azureScenarioSchema = {
             },
           },
           disableLocalAccounts: { type: 'boolean' },
+          agentPools: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'count'],
+              properties: {
+                name: { type: 'string', pattern: '^[a-z][a-z0-9]{0,11}$' },
+                count: { type: 'integer', minimum: 0, maximum: 1000 },
+                vmSize: { type: 'string', pattern: '^[A-Za-z0-9_]+$' },
+                mode: { enum: ['System', 'User'] },
+              },
+            },
+          },
         },
       },
     },
@@ -235,6 +262,13 @@ export function demoAzure(ids: DemoAzureIds): AzureScenario {
       {
         principal: ids.userId('alice'),
         role: 'Managed Identity Contributor',
+        scope: `resourceGroup:${DEMO_RESOURCE_GROUP}`,
+      },
+      // The control plane (scale, upgrade, stop/start, access toggles): "control scaling or upgrading
+      // your cluster using the AKS APIs, for example with the Azure Kubernetes Service Contributor role".
+      {
+        principal: ids.userId('alice'),
+        role: 'Azure Kubernetes Service Contributor Role',
         scope: `resourceGroup:${DEMO_RESOURCE_GROUP}`,
       },
     ],

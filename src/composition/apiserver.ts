@@ -101,8 +101,12 @@ export function composeApiServer(o: {
   /** Service-account tokens, the workload identity webhook and TokenRequest (the pod-identity slice). */
   extensions: Pick<ApiServerDeps, 'tokenAuthenticators' | 'podAdmission' | 'subresources'>
   kubeconfigs: WebhookKubeconfigs
-  /** Azure RBAC for Kubernetes is enabled on the cluster (the SAR webhook joins the chain). */
-  azureRbac: boolean
+  /**
+   * Azure RBAC for Kubernetes is enabled on the cluster (the SAR webhook is in the chain). Read on every
+   * request: `aadProfile.enableAzureRBAC` changes through ARM's control plane take effect when their
+   * operation completes. Undefined: the cluster has no Azure side, never a webhook authorizer.
+   */
+  azureRbac: (() => boolean) | undefined
   disableLocalAccounts: () => boolean
   serverAddress: () => string
   onUnexpected: (err: unknown) => void
@@ -133,13 +137,19 @@ export function composeApiServer(o: {
       }
     },
   }
+  const webhookOn = () => sar !== undefined && o.azureRbac?.() === true
   const byName: Record<string, NamedAuthorizer | undefined> = {
     RBAC: rbacAuthorizer,
     Webhook: sar && { name: 'Webhook', authorize: sar },
   }
-  const chain = o.config.apiServer.authorizationOrder
-    .map((n) => byName[n])
-    .filter((a): a is NamedAuthorizer => a !== undefined)
+  const chainOf = (withWebhook: boolean) =>
+    unionAuthorizer(
+      o.config.apiServer.authorizationOrder
+        .filter((n) => withWebhook || n !== 'Webhook')
+        .map((n) => byName[n])
+        .filter((a): a is NamedAuthorizer => a !== undefined),
+    )
+  const [withWebhook, withoutWebhook] = [chainOf(true), chainOf(false)]
   const staticToken = loadStaticToken(o.stateDir)
   const server = createApiServer({
     clock: o.clock,
@@ -155,11 +165,11 @@ export function composeApiServer(o: {
     ...o.extensions,
     authenticateToken: authn,
     apiAudiences: o.config.apiServer.apiAudiences,
-    authorize: unionAuthorizer(chain),
+    authorize: (attrs) => (webhookOn() ? withWebhook : withoutWebhook)(attrs),
     rulesFor: (user: UserInfo, namespace: string): RulesResult => {
       const r = rbac.rulesFor({ name: user.username, groups: user.groups }, namespace)
       // A webhook authorizer cannot list rules: kube-apiserver marks the answer incomplete.
-      return sar
+      return webhookOn()
         ? {
             ...r,
             incomplete: true,

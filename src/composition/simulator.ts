@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
-import { createArmApp } from '../arm/index.js'
+import { createArmApp, createControlPlane, type ControlPlane } from '../arm/index.js'
 import type { AzureRbac, RoleAssignmentChanges } from '../azure-rbac/index.js'
 import { resolveConfig } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
@@ -52,6 +52,7 @@ import { createUiService, kubernetesFromApiServer } from '../ui/index.js'
 import { composeApiServer, composeApiServerStorage, type ComposedApiServer } from './apiserver.js'
 import { azureSide, uiAzure } from './azure.js'
 import { clusterCredentials } from './arm-credentials.js'
+import { syncClusterNodes } from './cluster-nodes.js'
 import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints } from './endpoints.js'
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
@@ -77,6 +78,8 @@ export interface Simulator extends Omit<SimulatorControls, 'endpoints'> {
   readonly kube: ComposedApiServer
   /** Azure role definitions and assignments (when the scenario has an `azure` section). */
   readonly azureRbac: AzureRbac | undefined
+  /** The AKS control plane: clusters' state and ARM's long-running operations (docs/arm.md). */
+  readonly controlPlane: ControlPlane
   /** Workload identity (issuer, webhook, token exchange), managed identity (IMDS) and simulated pods. */
   readonly podIdentity: PodIdentity
   stop(): Promise<void>
@@ -157,6 +160,18 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       if (line !== undefined) sink(line)
     })
   }
+  // The control plane's saved state (scale, versions, access toggles) applies before any service reads it.
+  const controlPlane = createControlPlane({
+    azure: azure.azure,
+    clock,
+    events,
+    stateFile: join(stateDir, 'control-plane.json'),
+    operationMs: config.arm.operationSeconds * 1000,
+    retryAfterSeconds: config.arm.retryAfterSeconds,
+    // The served cluster keeps the node name its pods have always been scheduled on.
+    scaleSetNumber: (c) => (c === cluster ? '12345678' : undefined),
+  })
+  controlPlane.applyAll()
 
   let closeListeners = async () => {}
   try {
@@ -262,12 +277,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       // Service-account tokens, TokenRequest and the workload identity webhook join the API server.
       extensions: podIdentityCluster.apiServer,
       kubeconfigs,
-      azureRbac: Boolean(azure.rbac && cluster?.aadProfile.enableAzureRbac),
+      azureRbac: azure.rbac && cluster ? () => cluster.aadProfile.enableAzureRbac : undefined,
       disableLocalAccounts: () => cluster?.disableLocalAccounts ?? false,
       serverAddress: () => new URL(url.apiServer).host,
       onUnexpected,
     })
     listeners.apiServer.serve(kube.server.handler)
+    const stopNodeSync = cluster
+      ? syncClusterNodes({ server: kube.server, controlPlane, cluster, clock, onUnexpected })
+      : () => {}
     const podWorkloads = createPodWorkloads(podIdentityCore, podIdentityCluster, {
       api: kube.server.writer,
       entra,
@@ -360,6 +378,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           // Microsoft.ManagedIdentity: the pod-identity slice's identities and federated credentials.
           managedIdentities: podIdentityCore.arm,
           oidcIssuer: podIdentityCore.oidcIssuer,
+          controlPlane,
         },
         { onUnexpected },
       ),
@@ -373,6 +392,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       if (stopped) return
       stopped = true
       await closeListeners()
+      stopNodeSync()
+      controlPlane.close()
       webhook.close()
       podWorkloads.close()
       podIdentityCluster.close()
@@ -396,6 +417,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       pki,
       adminToken,
       azureRbac: azure.rbac,
+      controlPlane,
       kube,
       podIdentity,
       stop,
@@ -403,6 +425,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     }
   } catch (err) {
     await closeListeners()
+    controlPlane.close()
     lock.release()
     if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
     const e = err as NodeJS.ErrnoException

@@ -41,4 +41,5 @@ export interface ConfigOptions {
   }
   webhook?: Partial<ResolvedConfig['webhook']>
   apiServer?: Partial<ResolvedConfig['apiServer']>
+  arm?: Partial<ResolvedConfig['arm']>
 }

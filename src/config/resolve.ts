@@ -31,6 +31,7 @@ export function resolveConfig(opts: ConfigOptions): ResolvedConfig {
     keys: { ...defaults.keys, ...defined(opts.keys) },
     webhook: { ...defaults.webhook, ...defined(opts.webhook) },
     apiServer: { ...defaults.apiServer, ...defined(opts.apiServer) },
+    arm: { ...defaults.arm, ...defined(opts.arm) },
   }
 }
 

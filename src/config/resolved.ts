@@ -50,6 +50,12 @@ export interface ResolvedConfig {
     /** Authorizers after the system:masters shortcut, in order: `RBAC`, `Webhook` (Azure RBAC). */
     authorizationOrder: ('RBAC' | 'Webhook')[]
   }
+  arm: {
+    /** Simulated seconds a control-plane operation (scale, upgrade, stop, …) runs. Default 20. */
+    operationSeconds: number
+    /** `Retry-After` (seconds) on a running operation: how long az and the SDKs wait between polls. Default 5. */
+    retryAfterSeconds: number
+  }
 }
 
 export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
@@ -85,4 +91,5 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
     anonymousAuth: true,
     authorizationOrder: ['RBAC', 'Webhook'],
   },
+  arm: { operationSeconds: 20, retryAfterSeconds: 5 },
 }

@@ -128,6 +128,20 @@ export const configOptionsSchema = {
         },
       },
     },
+    arm: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        operationSeconds: integer(
+          'Simulated seconds a control-plane operation (scale, upgrade, stop, start, update) runs. Default 20.',
+          { minimum: 0, maximum: 86_400 },
+        ),
+        retryAfterSeconds: integer('Retry-After (seconds) on a running operation. Default 5.', {
+          minimum: 0,
+          maximum: 3600,
+        }),
+      },
+    },
   },
 } as const
 

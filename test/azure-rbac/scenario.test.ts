@@ -57,7 +57,7 @@ describe('azure scenario schema', () => {
         expect.stringMatching(/^s\.yaml: azure\.managedClusters\[0\]\.name: must match pattern/),
         "s.yaml: azure.managedClusters[0]: missing required key 'disableLocalAccounts'",
         's.yaml: azure.roleAssignments[0].principalType: must be one of ["User","Group","ServicePrincipal"]',
-        "s.yaml: azure.roleAssignments[6]: missing required key 'scope'",
+        "s.yaml: azure.roleAssignments[7]: missing required key 'scope'",
       ]),
     )
   })
@@ -87,6 +87,7 @@ describe('demoAzure', () => {
           tenantId: s.tenant.id,
         },
         disableLocalAccounts: false,
+        agentPools: [{ name: 'nodepool1', count: 3, vmSize: 'Standard_DS2_v2', mode: 'System' }],
       },
     ])
   })
@@ -119,6 +120,11 @@ describe('demoAzure', () => {
       [
         'alice',
         'Managed Identity Contributor',
+        `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo`,
+      ],
+      [
+        'alice',
+        'Azure Kubernetes Service Contributor Role',
         `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo`,
       ],
     ])
@@ -174,14 +180,14 @@ describe('resolveAzureScenario problems', () => {
       `azure.managedClusters[1].aadProfile.tenantId: must be the scenario's tenant ${demoScenario().tenant.id} (Azure RBAC needs the subscription's tenant)`,
       "azure.roleDefinitions[0].roleName: a role named 'Reader' already exists",
       "azure.roleDefinitions[1].assignableScopes[0]: no managed cluster 'nowhere'",
-      "azure.roleAssignments[6].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
-      "azure.roleAssignments[7].role: no role definition 'No Such Role'",
-      "azure.roleAssignments[8].scope: no managed cluster 'nowhere'",
-      "azure.roleAssignments[9].scope: 'Bad_NS' is not a valid namespace name",
-      "azure.roleAssignments[10].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
-      "azure.roleAssignments[11]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
-      expect.stringMatching(/^azure\.roleAssignments\[12\]: UnmatchedPrincipalType: /),
-      'azure.roleAssignments[13]: RoleAssignmentExists: The role assignment already exists.',
+      "azure.roleAssignments[7].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
+      "azure.roleAssignments[8].role: no role definition 'No Such Role'",
+      "azure.roleAssignments[9].scope: no managed cluster 'nowhere'",
+      "azure.roleAssignments[10].scope: 'Bad_NS' is not a valid namespace name",
+      "azure.roleAssignments[11].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
+      "azure.roleAssignments[12]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
+      expect.stringMatching(/^azure\.roleAssignments\[13\]: UnmatchedPrincipalType: /),
+      'azure.roleAssignments[14]: RoleAssignmentExists: The role assignment already exists.',
     ])
     // The application's service principal is a valid principal.
     expect(r.roleAssignments.at(-1)).toMatchObject({
@@ -210,9 +216,9 @@ describe('resolveAzureScenario problems', () => {
     expect(r.problems).toEqual([
       // Mine is assignable at the subscription only, not at the management group above it.
       expect.stringMatching(
-        /^azure\.roleAssignments\[7\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
+        /^azure\.roleAssignments\[8\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
       ),
-      "azure.roleAssignments[8]: InvalidScope: The management group 'elsewhere' could not be found.",
+      "azure.roleAssignments[9]: InvalidScope: The management group 'elsewhere' could not be found.",
     ])
     expect(r.hierarchy.managementGroupOf(DEMO_SUBSCRIPTION_ID)).toBe('platform')
   })

@@ -24,12 +24,16 @@ const give = (w: World, principalId: string, role: string, scope = w.cluster) =>
   w.rbac.createRoleAssignment({ principalId, roleDefinitionId: w.rbac.roleDefinition(role)!.id, scope })
 
 describe('hasAction (control-plane actions, for the ARM credential APIs)', () => {
-  it('demo tenant: alice may list admin credentials, bob/carol/dave-via-sre user credentials, frank nothing', () => {
+  it('demo tenant: alice may list both credentials and write the cluster, bob/carol/dave-via-sre user credentials, frank nothing', () => {
     const w = demoWorld()
     const has = (name: string, groups: string[], action: string) =>
       w.rbac.hasAction(w.user(name).oid, groups, action, w.cluster)
     expect(has('alice', [w.group('aks-admins')], ADMIN_CRED)).toBe(true)
-    expect(has('alice', [], USER_CRED)).toBe(false)
+    // Issue 16: alice also holds Azure Kubernetes Service Contributor Role on rg-aks-demo, whose
+    // managedClusters/* includes the user credential and every control-plane write; bob holds neither.
+    expect(has('alice', [], USER_CRED)).toBe(true)
+    expect(has('alice', [], `${CS}/write`)).toBe(true)
+    expect(has('bob', [], `${CS}/write`)).toBe(false)
     expect(has('bob', [], USER_CRED)).toBe(true)
     expect(has('bob', [], ADMIN_CRED)).toBe(false)
     expect(has('carol', [], USER_CRED)).toBe(true)

@@ -70,7 +70,11 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 export async function authenticate(req: IncomingMessage, cfg: AuthnConfig): Promise<AuthnOutcome> {
   const steps: AuthnStep[] = []
   const cert = fromCertificate(req)
-  if (cert?.user) {
+  // AKS's local accounts are the admin kubeconfig's client certificate (O=system:masters) and the static
+  // token: with disableLocalAccounts the API server no longer accepts either.
+  if (cert?.user && cert.user.groups.includes('system:masters') && cfg.disableLocalAccounts()) {
+    steps.push({ authenticator: 'x509', outcome: 'refused', reason: 'local accounts are disabled' })
+  } else if (cert?.user) {
     steps.push({
       authenticator: 'x509',
       outcome: 'authenticated',

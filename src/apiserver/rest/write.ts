@@ -104,8 +104,9 @@ export function create(
   ])
     delete system[k]
   let obj: KubeObject = { ...body, apiVersion: apiVersionOf(def), kind: def.kind, metadata: system }
-  // PrepareForCreate: status is the system's to write, whatever the client sent.
-  if (def.subresources.some((s) => s.name === 'status')) delete obj.status
+  // PrepareForCreate: status is the system's to write, whatever the client sent — except a Node's:
+  // "Nodes allow *all* fields, including status, to be set on create" (pkg/registry/core/node/strategy.go).
+  if (def.kind !== 'Node' && def.subresources.some((s) => s.name === 'status')) delete obj.status
   obj = applyDefaults(def.kind, obj, ctx.defaulting, true)
   // Mutating admission runs after defaulting and before validation.
   if (def.kind === 'Pod' && ctx.admitPod)

@@ -86,7 +86,73 @@ const rbacBinding: TablePrinter = {
   },
 }
 
+/** kubectl's ROLES: `node-role.kubernetes.io/<role>` label names and `kubernetes.io/role` values. */
+function nodeRoles(labels: Record<string, unknown>): string {
+  const roles = new Set<string>()
+  for (const [k, v] of Object.entries(labels)) {
+    if (k.startsWith('node-role.kubernetes.io/')) roles.add(k.slice('node-role.kubernetes.io/'.length))
+    else if (k === 'kubernetes.io/role' && str(v)) roles.add(str(v))
+  }
+  return roles.size ? [...roles].sort().join(',') : '<none>'
+}
+
+/** printNode's STATUS: the Ready condition (`Ready`, `NotReady`, `Unknown`), `,SchedulingDisabled`. */
+function nodeStatus(o: KubeObject): string {
+  const ready = arr(obj(o.status).conditions).find((c) => c.type === 'Ready')
+  const parts = [!ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady']
+  if (obj(o.spec).unschedulable === true) parts.push('SchedulingDisabled')
+  return parts.join(',')
+}
+
+const nodeAddress = (o: KubeObject, type: string) =>
+  str(arr(obj(o.status).addresses).find((a) => a.type === type)?.address) || '<none>'
+
 export const PRINTERS: Record<string, TablePrinter> = {
+  Node: {
+    columns: [
+      NAME,
+      col('Status', 'The status of the node'),
+      col('Roles', 'The roles of the node'),
+      AGE,
+      col('Version', 'Kubelet Version reported by the node.'),
+      col('Internal-IP', 'List of addresses reachable to the node.', { priority: 1 }),
+      col('External-IP', 'List of addresses reachable to the node.', { priority: 1 }),
+      col(
+        'OS-Image',
+        'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).',
+        {
+          priority: 1,
+        },
+      ),
+      col(
+        'Kernel-Version',
+        "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+        {
+          priority: 1,
+        },
+      ),
+      col(
+        'Container-Runtime',
+        'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+        { priority: 1 },
+      ),
+    ],
+    cells: (o, now) => {
+      const info = obj(obj(o.status).nodeInfo)
+      return [
+        o.metadata.name ?? '',
+        nodeStatus(o),
+        nodeRoles(o.metadata.labels ?? {}),
+        since(o.metadata.creationTimestamp, now),
+        str(info.kubeletVersion),
+        nodeAddress(o, 'InternalIP'),
+        nodeAddress(o, 'ExternalIP'),
+        str(info.osImage) || '<unknown>',
+        str(info.kernelVersion) || '<unknown>',
+        str(info.containerRuntimeVersion) || '<unknown>',
+      ]
+    },
+  },
   Pod: {
     columns: [
       NAME,
