@@ -24,6 +24,7 @@ import { loadOrCreatePki } from '../../src/kernel/tls.js'
 import { demoScenario } from '../../src/scenario/demo.js'
 import { validateScenario } from '../../src/scenario/load.js'
 import { startSimulator, type Simulator } from '../../src/index.js'
+import { adminAuthorization } from '../helpers/sim.js'
 
 interface Answer {
   status: number
@@ -49,7 +50,12 @@ function raw(
     port: u.port,
     path: u.pathname + u.search,
     method: o.method ?? 'POST',
-    headers: { ...o.headers, ...(body && { 'content-length': String(body.length) }) },
+    headers: {
+      // The admin API's token (docs/security.md), as the CLI sends it.
+      ...(url.startsWith(`${sim.endpoints.admin}/`) && adminAuthorization(sim)),
+      ...o.headers,
+      ...(body && { 'content-length': String(body.length) }),
+    },
     ...(o.localAddress && { localAddress: o.localAddress }),
   }
   return new Promise((resolve, reject) => {
