@@ -11,7 +11,12 @@ export {
   type RoleAssignmentInput,
 } from './store.js'
 export { azureDirectoryFrom } from './directory.js'
-export { resolveAzureScenario, type ResolvedAzure, type ResolvedCluster } from './scenario-resolve.js'
+export {
+  resolveAzureScenario,
+  type ResolvedAzure,
+  type ResolvedCluster,
+  type ResolvedRegistry,
+} from './scenario-resolve.js'
 export { createDecisionCache, type DecisionCache } from './decision-cache.js'
 export {
   authorizeWithAzureRbac,
@@ -29,7 +34,14 @@ export {
   type RoleAssignment,
   type RoleDefinition,
 } from './model.js'
-export { azureScenarioSchema, demoAzure, type AzureScenario } from './scenario.js'
+export {
+  azureScenarioSchema,
+  demoAzure,
+  DEMO_PARTNER_TOKEN_PASSWORD,
+  type AzureScenario,
+  type ContainerRegistrySpec,
+  type RoleAssignmentMode,
+} from './scenario.js'
 export {
   ArmError,
   AuthorizationFailed,
