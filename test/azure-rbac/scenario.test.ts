@@ -57,11 +57,13 @@ describe('azure scenario schema', () => {
         expect.stringMatching(/^s\.yaml: azure\.managedClusters\[0\]\.name: must match pattern/),
         "s.yaml: azure.managedClusters[0]: missing required key 'disableLocalAccounts'",
         's.yaml: azure.roleAssignments[0].principalType: must be one of ["User","Group","ServicePrincipal"]',
-        "s.yaml: azure.roleAssignments[6]: missing required key 'scope'",
+        "s.yaml: azure.roleAssignments[11]: missing required key 'scope'",
       ]),
     )
   })
 })
+
+const REGISTRIES = `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo/providers/Microsoft.ContainerRegistry/registries`
 
 describe('demoAzure', () => {
   it('has the demo subscription, resource group and cluster', () => {
@@ -121,6 +123,12 @@ describe('demoAzure', () => {
         'Managed Identity Contributor',
         `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo`,
       ],
+      // Issue 17: the registries' assignments (docs/acr.md).
+      ['group engineering', 'AcrPush', `${REGISTRIES}/contosoacr`],
+      ['sp', 'AcrPush', `${REGISTRIES}/contosoacr`],
+      ['group all-employees', 'Container Registry Repository Reader', `${REGISTRIES}/contosoteams`],
+      ['alice', 'Container Registry Repository Contributor', `${REGISTRIES}/contosoteams`],
+      ['alice', 'Container Registry Repository Catalog Lister', `${REGISTRIES}/contosoteams`],
     ])
   })
 
@@ -174,14 +182,14 @@ describe('resolveAzureScenario problems', () => {
       `azure.managedClusters[1].aadProfile.tenantId: must be the scenario's tenant ${demoScenario().tenant.id} (Azure RBAC needs the subscription's tenant)`,
       "azure.roleDefinitions[0].roleName: a role named 'Reader' already exists",
       "azure.roleDefinitions[1].assignableScopes[0]: no managed cluster 'nowhere'",
-      "azure.roleAssignments[6].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
-      "azure.roleAssignments[7].role: no role definition 'No Such Role'",
-      "azure.roleAssignments[8].scope: no managed cluster 'nowhere'",
-      "azure.roleAssignments[9].scope: 'Bad_NS' is not a valid namespace name",
-      "azure.roleAssignments[10].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
-      "azure.roleAssignments[11]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
-      expect.stringMatching(/^azure\.roleAssignments\[12\]: UnmatchedPrincipalType: /),
-      'azure.roleAssignments[13]: RoleAssignmentExists: The role assignment already exists.',
+      "azure.roleAssignments[11].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
+      "azure.roleAssignments[12].role: no role definition 'No Such Role'",
+      "azure.roleAssignments[13].scope: no managed cluster 'nowhere'",
+      "azure.roleAssignments[14].scope: 'Bad_NS' is not a valid namespace name",
+      "azure.roleAssignments[15].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>, registry:<name>",
+      "azure.roleAssignments[16]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
+      expect.stringMatching(/^azure\.roleAssignments\[17\]: UnmatchedPrincipalType: /),
+      'azure.roleAssignments[18]: RoleAssignmentExists: The role assignment already exists.',
     ])
     // The application's service principal is a valid principal.
     expect(r.roleAssignments.at(-1)).toMatchObject({
@@ -210,9 +218,9 @@ describe('resolveAzureScenario problems', () => {
     expect(r.problems).toEqual([
       // Mine is assignable at the subscription only, not at the management group above it.
       expect.stringMatching(
-        /^azure\.roleAssignments\[7\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
+        /^azure\.roleAssignments\[12\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
       ),
-      "azure.roleAssignments[8]: InvalidScope: The management group 'elsewhere' could not be found.",
+      "azure.roleAssignments[13]: InvalidScope: The management group 'elsewhere' could not be found.",
     ])
     expect(r.hierarchy.managementGroupOf(DEMO_SUBSCRIPTION_ID)).toBe('platform')
   })
