@@ -3,7 +3,12 @@
  * flow with ClientSecretCredential (the demo CI application, AcrPush on contosoacr) and with a user's
  * device-code token, the /acr/v1 metadata API, locks and deletes, and ABAC repository conditions.
  */
-import { ContainerRegistryClient, KnownContainerRegistryAudience } from '@azure/container-registry'
+import {
+  ContainerRegistryClient,
+  ContainerRegistryContentClient,
+  KnownContainerRegistryAudience,
+} from '@azure/container-registry'
+import { createHash, randomBytes } from 'node:crypto'
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
@@ -69,9 +74,46 @@ describe('@azure/container-registry against the registry', () => {
     expect(manifests.every((m) => m.architecture === 'amd64' && m.operatingSystem === 'linux')).toBe(true)
   }, 60_000)
 
+  it('uploads a blob in 4 MiB chunks, sets a manifest with a tag, reads both back (content client)', async () => {
+    const content = new ContainerRegistryContentClient(registry(sim, 'contosoacr').url, 'ci/chunked', ci)
+    const layer = randomBytes(9 * 1024 * 1024)
+    const config = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux' }))
+    const up = await content.uploadBlob(layer)
+    expect(up).toEqual({
+      digest: `sha256:${createHash('sha256').update(layer).digest('hex')}`,
+      sizeInBytes: layer.length,
+    })
+    const cfg = await content.uploadBlob(config)
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: cfg.digest,
+        size: config.length,
+      },
+      layers: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: up.digest, size: layer.length },
+      ],
+    }
+    const set = await content.setManifest(manifest, { tag: 'v1' })
+    const got = await content.getManifest('v1')
+    expect(got.digest).toBe(set.digest)
+    expect(got.mediaType).toBe('application/vnd.oci.image.manifest.v1+json')
+    const blob = await content.downloadBlob(up.digest)
+    const chunks: Buffer[] = []
+    for await (const c of blob.content) chunks.push(c as Buffer)
+    expect(Buffer.concat(chunks).equals(layer)).toBe(true)
+    const props = await acr.getArtifact('ci/chunked', 'v1').getManifestProperties()
+    expect(props).toMatchObject({ architecture: 'arm64', operatingSystem: 'linux', tags: ['v1'] })
+  }, 60_000)
+
   it('pages the catalog with n and Link', async () => {
     const pages = await collect(acr.listRepositoryNames().byPage({ maxPageSize: 2 }))
-    expect(pages.map((p) => [...p])).toEqual([['billing/worker', 'orders/api'], ['samples/nginx']])
+    expect(pages.map((p) => [...p])).toEqual([
+      ['billing/worker', 'ci/chunked'],
+      ['orders/api', 'samples/nginx'],
+    ])
   }, 30_000)
 
   it('locks a manifest, refuses its delete with REGISTRY_DISALLOWED_OPERATION, unlocks and deletes', async () => {
