@@ -9,7 +9,12 @@ import {
   KnownContainerRegistryAudience,
 } from '@azure/container-registry'
 import { createHash, randomBytes } from 'node:crypto'
-import { ClientSecretCredential, type AccessToken, type TokenCredential } from '@azure/identity'
+import {
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  type AccessToken,
+  type TokenCredential,
+} from '@azure/identity'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_CI_SECRET } from '../../src/scenario/index.js'
@@ -142,6 +147,30 @@ describe('@azure/container-registry against the registry', () => {
     )
     expect(repoErr?.statusCode).toBe(405)
   }, 60_000)
+
+  it('works with DefaultAzureCredential (EnvironmentCredential: the CI pipeline’s AZURE_* variables)', async () => {
+    const app = sim.directory.application('ci-pipeline')!
+    const vars = {
+      AZURE_TENANT_ID: sim.endpoints.tenantId,
+      AZURE_CLIENT_ID: app.appId,
+      AZURE_CLIENT_SECRET: DEMO_CI_SECRET,
+      AZURE_AUTHORITY_HOST: sim.endpoints.authority,
+    }
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]))
+    Object.assign(process.env, vars)
+    try {
+      const client = new ContainerRegistryClient(
+        registry(sim, 'contosoacr').url,
+        new DefaultAzureCredential({ disableInstanceDiscovery: true }),
+      )
+      expect((await client.getRepository('samples/nginx').getProperties()).tagCount).toBe(3)
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+  }, 30_000)
 
   it('accepts an ARM-audience token while authentication-as-ARM is enabled', async () => {
     const armClient = new ContainerRegistryClient(registry(sim, 'contosoacr').url, ci, {
