@@ -15,6 +15,7 @@ import type { Issuers } from '../entra/index.js'
 import { openListener, type OpenListener } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
+import { ConfigError } from '../kernel/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { Pki } from '../kernel/tls.js'
@@ -58,9 +59,14 @@ export async function composeRegistries(o: {
   const services: RegistryService[] = []
   try {
     for (const [i, spec] of (o.azure?.registries ?? []).entries()) {
+      const port = o.config.portBase === 0 ? 0 : o.config.portBase + REGISTRY_PORT_OFFSET + i
+      if (port > 65535)
+        throw new ConfigError([
+          `port-base ${o.config.portBase}: registry '${spec.name}' would listen on port ${port}, above 65535; choose a lower --port-base`,
+        ])
       const listener = await openListener({
         host: o.config.host,
-        port: o.config.portBase === 0 ? 0 : o.config.portBase + REGISTRY_PORT_OFFSET + i,
+        port,
         tls: { cert: o.pki.server.certPem, key: o.pki.server.keyPem, ca: o.pki.ca.certPem },
       })
       opened.push(listener)
