@@ -20,8 +20,7 @@ import {
 } from './errors.js'
 import { OCI_INDEX, OCI_MANIFEST, parseManifest } from './manifests.js'
 import { isDigest, isTag } from './names.js'
-import type {
-  RegistryStorage} from './storage.js';
+import type { RegistryStorage } from './storage.js'
 import {
   OPEN,
   sha256,
@@ -78,7 +77,10 @@ export class RegistryContent {
     if (accept.length > 0 && !accept.includes('*/*') && !accept.includes(manifest.mediaType)) {
       const oci = manifest.mediaType === OCI_MANIFEST || manifest.mediaType === OCI_INDEX
       throw new ManifestUnknown(
-        oci ? `OCI manifest found, but accept header does not support OCI manifests` : reference,
+        reference,
+        oci
+          ? 'OCI manifest found, but accept header does not support OCI manifests'
+          : `manifest of media type ${manifest.mediaType} found, but the accept header does not allow it`,
       )
     }
     return { record: manifest, content: this.storage.readBlob(manifest.digest) }

@@ -68,8 +68,16 @@ export class NameInvalid extends AcrError {
 }
 
 export class ManifestUnknown extends AcrError {
-  constructor(reference: string) {
-    super(404, 'MANIFEST_UNKNOWN', 'manifest tagged by "' + reference + '" is not found', { Tag: reference })
+  /** ACR: `manifest tagged by "<tag>" is not found` with `{"Tag"}`; a digest reads `manifest <digest> is not found`. */
+  constructor(reference: string, message?: string) {
+    const digest = reference.startsWith('sha256:')
+    super(
+      404,
+      'MANIFEST_UNKNOWN',
+      message ??
+        (digest ? `manifest ${reference} is not found` : `manifest tagged by "${reference}" is not found`),
+      digest ? { Digest: reference } : { Tag: reference },
+    )
   }
 }
 

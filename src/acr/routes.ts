@@ -420,13 +420,11 @@ async function handle(req: Request, res: Response, deps: RegistryAppDeps): Promi
               ...(order && { orderby: order }),
             }),
           )
-        res
-          .status(200)
-          .json({
-            registry: loginServer,
-            imageName: repo.name,
-            manifests: p.items.map((m) => manifestAttributes(repo, m)),
-          })
+        res.status(200).json({
+          registry: loginServer,
+          imageName: repo.name,
+          manifests: p.items.map((m) => manifestAttributes(repo, m)),
+        })
         return
       }
       if (!isDigest(route.digest)) throw new BadRequest(`'${route.digest}' is not a digest`)
@@ -505,13 +503,7 @@ async function manifestRoute(
   else res.end(m.content)
 }
 
-function blobRoute(
-  req: Request,
-  res: Response,
-  deps: RegistryAppDeps,
-  name: string,
-  digest: string,
-): void {
+function blobRoute(req: Request, res: Response, deps: RegistryAppDeps, name: string, digest: string): void {
   if (req.method === 'DELETE') {
     deps.content.deleteBlob(name, digest)
     res.status(202).end()
