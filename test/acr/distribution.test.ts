@@ -56,7 +56,7 @@ describe('distribution API', () => {
           'content-range': `${at}-${at + chunk.length - 1}`,
           'content-type': 'application/octet-stream',
         },
-        body: chunk,
+        body: new Uint8Array(chunk),
       })
       expect(res.status).toBe(202)
       expect(res.headers.get('range')).toBe(`0-${at + chunk.length - 1}`)

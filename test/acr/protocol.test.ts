@@ -7,7 +7,7 @@ import { generateImage } from '../../src/acr/images.js'
 import { parseManifest, OCI_INDEX } from '../../src/acr/manifests.js'
 import { page } from '../../src/acr/metadata.js'
 import { isRepositoryName, isTag } from '../../src/acr/names.js'
-import { parseRegistryPath, requiredAction } from '../../src/acr/routes.js'
+import { parseRegistryPath, requiredAction } from '../../src/acr/paths.js'
 import { parseScopes } from '../../src/acr/scopes.js'
 import { scopeMapProblems, SYSTEM_SCOPE_MAPS } from '../../src/acr/settings.js'
 
