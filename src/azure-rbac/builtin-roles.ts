@@ -115,6 +115,62 @@ const WRITER_DATA_ACTIONS = [
   'services/*',
 ].map((a) => `${CS}/${a}`)
 
+// ---- Azure Container Registry roles (issue 17; containers.md @0088bfa7) --------------------------
+// Legacy mode honours the AcrPull/AcrPush/AcrDelete control-plane actions; ABAC mode the
+// "Container Registry Repository …" dataActions (docs/acr.md). Kept as one block so other role
+// additions merge beside it.
+const ACR = 'Microsoft.ContainerRegistry/registries'
+const REPO_READ = [`${ACR}/repositories/metadata/read`, `${ACR}/repositories/content/read`]
+const REPO_WRITE = [...REPO_READ, `${ACR}/repositories/metadata/write`, `${ACR}/repositories/content/write`]
+const REPO_DELETE = [
+  ...REPO_WRITE,
+  `${ACR}/repositories/metadata/delete`,
+  `${ACR}/repositories/content/delete`,
+]
+const CONTAINER_REGISTRY_ROLES: readonly RoleDefinition[] = [
+  role('7f951dda-4ed3-4680-a7ca-43fe172d538d', 'AcrPull', 'acr pull', CONTAINERS, {
+    actions: [`${ACR}/pull/read`],
+  }),
+  role('8311e382-0749-4cb8-b61a-304f252e45ec', 'AcrPush', 'acr push', CONTAINERS, {
+    actions: [`${ACR}/pull/read`, `${ACR}/push/write`],
+  }),
+  role('c2f4ef07-c644-48eb-af81-4b1b4947fb11', 'AcrDelete', 'acr delete', CONTAINERS, {
+    actions: [`${ACR}/artifacts/delete`],
+  }),
+  role('6cef56e8-d556-48e5-a04f-b8e64114680f', 'AcrImageSigner', 'acr image signer', CONTAINERS, {
+    actions: [`${ACR}/sign/write`],
+    dataActions: [`${ACR}/trustedCollections/write`],
+  }),
+  role(
+    'b93aa761-3e63-49ed-ac28-beffa264f7ac',
+    'Container Registry Repository Reader',
+    'Allows for read access to Azure Container Registry repositories, but excluding catalog listing.',
+    CONTAINERS,
+    { dataActions: REPO_READ },
+  ),
+  role(
+    '2a1e307c-b015-4ebd-883e-5b7698a07328',
+    'Container Registry Repository Writer',
+    'Allows for read and write access to Azure Container Registry repositories, but excluding catalog listing.',
+    CONTAINERS,
+    { dataActions: REPO_WRITE },
+  ),
+  role(
+    '2efddaa5-3f1f-4df3-97df-af3f13818f4c',
+    'Container Registry Repository Contributor',
+    'Allows for read, write, and delete access to Azure Container Registry repositories, but excluding catalog listing.',
+    CONTAINERS,
+    { dataActions: REPO_DELETE },
+  ),
+  role(
+    'bfdb9389-c9a5-478a-bb2f-ba9ca092c3c7',
+    'Container Registry Repository Catalog Lister',
+    'Allows for listing all repositories in an Azure Container Registry.',
+    CONTAINERS,
+    { dataActions: [`${ACR}/catalog/read`] },
+  ),
+]
+
 export const BUILTIN_ROLES: readonly RoleDefinition[] = [
   role(
     '0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8',
@@ -285,4 +341,5 @@ export const BUILTIN_ROLES: readonly RoleDefinition[] = [
       ],
     },
   ),
+  ...CONTAINER_REGISTRY_ROLES,
 ]

@@ -17,6 +17,7 @@ export {
   resolveAzureScenario,
   type ResolvedAzure,
   type ResolvedCluster,
+  type ResolvedRegistry,
 } from './scenario-resolve.js'
 export { createDecisionCache, type DecisionCache } from './decision-cache.js'
 export {
@@ -35,7 +36,14 @@ export {
   type RoleAssignment,
   type RoleDefinition,
 } from './model.js'
-export { azureScenarioSchema, demoAzure, type AzureScenario } from './scenario.js'
+export {
+  azureScenarioSchema,
+  demoAzure,
+  DEMO_PARTNER_TOKEN_PASSWORD,
+  type AzureScenario,
+  type ContainerRegistrySpec,
+  type RoleAssignmentMode,
+} from './scenario.js'
 export {
   ArmError,
   AuthorizationFailed,

@@ -35,6 +35,12 @@ export interface RoleAssignment {
   roleDefinitionId: string
   /** ARM scope the assignment was made at (management group … namespace). */
   scope: string
+  /**
+   * ABAC condition (version 2.0), e.g. on `@Request[Microsoft.ContainerRegistry/registries/repositories:name]`.
+   * Only the registry's data plane evaluates it (src/acr); other surfaces ignore conditions.
+   */
+  condition?: string
+  conditionVersion?: string
 }
 
 /** A directory object that can hold role assignments. */

@@ -15,7 +15,7 @@ import {
   SubscriptionNotFound,
 } from './errors.js'
 import type { AzureDirectory, RoleAssignment, RoleDefinition } from './model.js'
-import type { AzureScenario } from './scenario.js'
+import type { AzureScenario, ContainerRegistrySpec, RoleAssignmentMode } from './scenario.js'
 import { managedClusterId, type ParsedScope, type ScopeHierarchy } from './scope.js'
 import { createAzureRbac } from './store.js'
 
@@ -34,11 +34,21 @@ export interface ResolvedCluster {
   agentPools: { name: string; count: number; vmSize: string; mode: 'System' | 'User' }[]
 }
 
+/** A registry with its ARM id and defaults applied (the acr slice serves its data plane). */
+export interface ResolvedRegistry extends ContainerRegistrySpec {
+  subscriptionId: string
+  /** `/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerRegistry/registries/<name>`. */
+  resourceId: string
+  roleAssignmentMode: RoleAssignmentMode
+  azureADAuthenticationAsArmPolicy: 'enabled' | 'disabled'
+}
+
 export interface ResolvedAzure {
   subscriptionId: string
   managementGroupId: string | undefined
   resourceGroups: { name: string; location: string | undefined }[]
   clusters: ResolvedCluster[]
+  registries: ResolvedRegistry[]
   /** Built-in roles followed by the scenario's custom roles. */
   roleDefinitions: RoleDefinition[]
   roleAssignments: RoleAssignment[]
@@ -128,6 +138,27 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
       (c) => lower(c.name) === lower(name) && (rg === undefined || lower(c.resourceGroup) === lower(rg)),
     )
 
+  const registries: ResolvedRegistry[] = []
+  ;(section.containerRegistries ?? []).forEach((r, i) => {
+    const at = `azure.containerRegistries[${i}]`
+    if (!rgNames.has(lower(r.resourceGroup)))
+      problems.push(`${at}.resourceGroup: no resource group '${r.resourceGroup}'`)
+    // Registry names are global (they are DNS names): unique regardless of resource group.
+    if (registries.some((x) => lower(x.name) === lower(r.name)))
+      problems.push(`${at}.name: registry '${r.name}' appears more than once`)
+    registries.push({
+      ...r,
+      subscriptionId: sub,
+      resourceId: `/subscriptions/${sub}/resourceGroups/${r.resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${r.name}`,
+      roleAssignmentMode: r.roleAssignmentMode ?? 'LegacyRegistryPermissions',
+      azureADAuthenticationAsArmPolicy: r.azureADAuthenticationAsArmPolicy ?? 'enabled',
+    })
+  })
+  const findRegistry = (name: string, rg?: string) =>
+    registries.find(
+      (r) => lower(r.name) === lower(name) && (rg === undefined || lower(r.resourceGroup) === lower(rg)),
+    )
+
   const checkScope = (scope: ParsedScope): void => {
     if (scope.kind === 'root') return
     if (scope.kind === 'managementGroup') {
@@ -145,6 +176,8 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
     if (scope.kind === 'resourceGroup') return
     // Known resources: managed clusters, and their namespaces (which ARM does not check).
     const [ns, type, name] = [parts[6] ?? '', parts[7] ?? '', parts[8] ?? '']
+    const isRegistry = lower(ns) === 'microsoft.containerregistry' && lower(type) === 'registries'
+    if (isRegistry && findRegistry(name, rg) && parts.length === 9) return
     const isCluster = lower(ns) === 'microsoft.containerservice' && lower(type) === 'managedclusters'
     if (!isCluster || !findCluster(name, rg)) throw new ResourceNotFound(`${ns}/${type}`, name, rg)
     const child = parts.slice(9)
@@ -171,6 +204,12 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
       problems.push(`${at}: no managed cluster '${arg}'`)
       return undefined
     }
+    if (form === 'registry' && arg) {
+      const r = findRegistry(arg)
+      if (r) return r.resourceId
+      problems.push(`${at}: no container registry '${arg}'`)
+      return undefined
+    }
     if (form === 'namespace' && arg.includes('/')) {
       const [clusterName, ns] = [arg.slice(0, arg.indexOf('/')), arg.slice(arg.indexOf('/') + 1)]
       const c = findCluster(clusterName)
@@ -180,7 +219,7 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
       return undefined
     }
     problems.push(
-      `${at}: '${scope}' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>`,
+      `${at}: '${scope}' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>, registry:<name>`,
     )
     return undefined
   }
@@ -233,6 +272,10 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
         roleDefinitionId: role.id,
         scope,
         ...(a.principalType && { principalType: a.principalType }),
+        ...(a.condition !== undefined && {
+          condition: a.condition,
+          conditionVersion: a.conditionVersion ?? '2.0',
+        }),
       })
     } catch (err) {
       if (!(err instanceof ArmError)) throw err
@@ -249,6 +292,7 @@ export function resolveAzureScenario(section: AzureScenario, directory: AzureDir
     managementGroupId: mg,
     resourceGroups,
     clusters,
+    registries,
     roleDefinitions,
     roleAssignments: store.roleAssignments(),
     hierarchy,

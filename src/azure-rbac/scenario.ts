@@ -12,6 +12,8 @@ export interface AzureScenario {
   /** Resource groups; when left out, the clusters' resource groups exist implicitly. */
   resourceGroups?: AzureResourceGroupSpec[]
   managedClusters: ManagedClusterSpec[]
+  /** Azure Container Registries (Microsoft.ContainerRegistry/registries); docs/acr.md. */
+  containerRegistries?: ContainerRegistrySpec[]
   /** Custom roles, next to the built-in ones (docs/azure-rbac.md lists those). */
   roleDefinitions?: CustomRoleSpec[]
   roleAssignments: RoleAssignmentSpec[]
@@ -55,6 +57,39 @@ export interface AgentPoolSpec {
   mode?: 'System' | 'User'
 }
 
+export const ROLE_ASSIGNMENT_MODES = ['LegacyRegistryPermissions', 'AbacRepositoryPermissions'] as const
+export type RoleAssignmentMode = (typeof ROLE_ASSIGNMENT_MODES)[number]
+
+/** A registry as ARM holds it, plus seeded content; the data plane is the acr slice's. */
+export interface ContainerRegistrySpec {
+  /** 5–50 letters and digits; the login server is derived from it (lowercase). */
+  name: string
+  resourceGroup: string
+  location?: string
+  sku?: 'Basic' | 'Standard' | 'Premium'
+  /** Default LegacyRegistryPermissions. */
+  roleAssignmentMode?: RoleAssignmentMode
+  adminUserEnabled?: boolean
+  anonymousPullEnabled?: boolean
+  /** `policies.azureADAuthenticationAsArmPolicy.status`; default enabled (ARM-audience tokens accepted). */
+  azureADAuthenticationAsArmPolicy?: 'enabled' | 'disabled'
+  /** User-defined scope maps (the five system ones always exist). Actions: `repositories/<repo>/<action>`. */
+  scopeMaps?: { name: string; description?: string; actions: string[] }[]
+  /** Repository-scoped tokens: username = token name, password = one of its passwords. */
+  tokens?: {
+    name: string
+    /** Scope map name (user-defined or `_repositories_*`). */
+    scopeMap: string
+    status?: 'enabled' | 'disabled'
+    passwords: { name: 'password1' | 'password2'; value: string; expiry?: string }[]
+  }[]
+  /** Seeded images: each is a small generated OCI image (config + one layer), deterministic. */
+  repositories?: {
+    name: string
+    images: { tags: string[]; ageDays: number; locked?: boolean }[]
+  }[]
+}
+
 export interface CustomRoleSpec {
   /** Default: a GUID derived from the role name. */
   id?: string
@@ -80,9 +115,12 @@ export interface RoleAssignmentSpec {
   role: string
   /**
    * An ARM scope id, or a short form: `subscription`, `managementGroup`, `resourceGroup:<rg>`,
-   * `cluster:<name>`, `namespace:<cluster>/<namespace>`.
+   * `cluster:<name>`, `namespace:<cluster>/<namespace>`, `registry:<name>`.
    */
   scope: string
+  /** ABAC condition (version 2.0), honoured by registries in AbacRepositoryPermissions mode. */
+  condition?: string
+  conditionVersion?: '2.0'
 }
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
@@ -199,6 +237,93 @@ export const azureScenarioSchema = {
           principalType: { enum: [...PRINCIPAL_TYPES] },
           role: nonEmpty,
           scope: nonEmpty,
+          condition: nonEmpty,
+          conditionVersion: { const: '2.0' },
+        },
+      },
+    },
+    containerRegistries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'resourceGroup'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-zA-Z0-9]{5,50}$' },
+          resourceGroup: resourceGroupName,
+          location: { type: 'string', pattern: '^[a-z0-9]+$' },
+          sku: { enum: ['Basic', 'Standard', 'Premium'] },
+          roleAssignmentMode: { enum: [...ROLE_ASSIGNMENT_MODES] },
+          adminUserEnabled: { type: 'boolean' },
+          anonymousPullEnabled: { type: 'boolean' },
+          azureADAuthenticationAsArmPolicy: { enum: ['enabled', 'disabled'] },
+          scopeMaps: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'actions'],
+              properties: {
+                name: { type: 'string', pattern: '^[a-zA-Z0-9-]{5,50}$' },
+                description: { type: 'string' },
+                actions: { ...strings, minItems: 1 },
+              },
+            },
+          },
+          tokens: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'scopeMap', 'passwords'],
+              properties: {
+                name: { type: 'string', pattern: '^[a-zA-Z0-9-]{5,50}$' },
+                scopeMap: nonEmpty,
+                status: { enum: ['enabled', 'disabled'] },
+                passwords: {
+                  type: 'array',
+                  maxItems: 2,
+                  items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['name', 'value'],
+                    properties: {
+                      name: { enum: ['password1', 'password2'] },
+                      value: { type: 'string', minLength: 8 },
+                      expiry: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          repositories: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'images'],
+              properties: {
+                name: {
+                  type: 'string',
+                  pattern: '^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$',
+                },
+                images: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['tags', 'ageDays'],
+                    properties: {
+                      tags: { type: 'array', items: { type: 'string', pattern: '^[\\w][\\w.-]{0,127}$' } },
+                      ageDays: { type: 'integer', minimum: 0, maximum: 3650 },
+                      locked: { type: 'boolean' },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },
@@ -238,6 +363,7 @@ export function demoAzure(ids: DemoAzureIds): AzureScenario {
         disableLocalAccounts: false,
       },
     ],
+    containerRegistries: demoRegistries(),
     roleAssignments: [
       {
         principal: ids.userId('alice'),
@@ -271,6 +397,105 @@ export function demoAzure(ids: DemoAzureIds): AzureScenario {
         role: 'Azure Kubernetes Service Contributor Role',
         scope: `resourceGroup:${DEMO_RESOURCE_GROUP}`,
       },
+      ...demoRegistryAssignments(ids),
     ],
   }
+}
+
+/** Password of the demo registry's partner token (scope map `samples-read`), documented in docs/demo-tenant.md. */
+export const DEMO_PARTNER_TOKEN_PASSWORD = 'Partner-Samples-Token-0001'
+/** The repository prefix the ABAC registry's `all-employees` assignment is conditioned on. */
+const ABAC_READ_PREFIX = 'orders/'
+const readOnlyIn = (prefix: string) =>
+  "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND " +
+  "!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR " +
+  `(@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase '${prefix}'))`
+
+/** contosoacr (legacy permissions, seeded images, a partner token) and contosoteams (ABAC). */
+function demoRegistries(): ContainerRegistrySpec[] {
+  return [
+    {
+      name: 'contosoacr',
+      resourceGroup: DEMO_RESOURCE_GROUP,
+      location: 'eastus',
+      sku: 'Premium',
+      roleAssignmentMode: 'LegacyRegistryPermissions',
+      scopeMaps: [
+        {
+          name: 'samples-read',
+          description: 'Partner access: pull and list samples/*',
+          actions: ['repositories/samples/*/content/read', 'repositories/samples/*/metadata/read'],
+        },
+      ],
+      tokens: [
+        {
+          name: 'partner-token',
+          scopeMap: 'samples-read',
+          passwords: [{ name: 'password1', value: DEMO_PARTNER_TOKEN_PASSWORD }],
+        },
+      ],
+      repositories: [
+        {
+          name: 'orders/api',
+          images: [
+            { tags: ['1.0.0'], ageDays: 120 },
+            { tags: ['1.1.0'], ageDays: 45 },
+            { tags: [], ageDays: 30 },
+            { tags: ['1.2.0', 'latest'], ageDays: 2 },
+          ],
+        },
+        {
+          name: 'billing/worker',
+          images: [
+            { tags: ['2024.11'], ageDays: 400 },
+            { tags: [], ageDays: 90 },
+            { tags: ['2025.06', 'stable'], ageDays: 10, locked: true },
+          ],
+        },
+        {
+          name: 'samples/nginx',
+          images: [
+            { tags: ['1.25'], ageDays: 200 },
+            { tags: ['1.27', 'latest'], ageDays: 7 },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'contosoteams',
+      resourceGroup: DEMO_RESOURCE_GROUP,
+      location: 'eastus',
+      sku: 'Standard',
+      roleAssignmentMode: 'AbacRepositoryPermissions',
+      repositories: [
+        { name: 'orders/api', images: [{ tags: ['1.2.0'], ageDays: 3 }] },
+        { name: 'billing/worker', images: [{ tags: ['2025.06'], ageDays: 10 }] },
+      ],
+    },
+  ]
+}
+
+function demoRegistryAssignments(ids: DemoAzureIds): RoleAssignmentSpec[] {
+  return [
+    { principal: ids.groupId('engineering'), role: 'AcrPush', scope: 'registry:contosoacr' },
+    { principal: 'ci-pipeline', role: 'AcrPush', scope: 'registry:contosoacr' },
+    // ABAC: everyone may read orders/* only; alice may do everything and list the catalog.
+    {
+      principal: ids.groupId('all-employees'),
+      role: 'Container Registry Repository Reader',
+      scope: 'registry:contosoteams',
+      condition: readOnlyIn(ABAC_READ_PREFIX),
+      conditionVersion: '2.0',
+    },
+    {
+      principal: ids.userId('alice'),
+      role: 'Container Registry Repository Contributor',
+      scope: 'registry:contosoteams',
+    },
+    {
+      principal: ids.userId('alice'),
+      role: 'Container Registry Repository Catalog Lister',
+      scope: 'registry:contosoteams',
+    },
+  ]
 }

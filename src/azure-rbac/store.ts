@@ -59,6 +59,9 @@ export interface RoleAssignmentInput {
   /** GUID, or the ARM id `…/providers/Microsoft.Authorization/roleDefinitions/<guid>`. */
   roleDefinitionId: string
   scope: string
+  /** ABAC condition (version 2.0) restricting the assignment. */
+  condition?: string
+  conditionVersion?: string
 }
 
 export interface AzureRbac {
@@ -147,6 +150,10 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
       principalType: principal.type,
       roleDefinitionId: role.id,
       scope: parsed.id,
+      ...(input.condition !== undefined && {
+        condition: input.condition,
+        conditionVersion: input.conditionVersion ?? '2.0',
+      }),
     }
   }
 

@@ -57,6 +57,7 @@ import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints 
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
 import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listeners.js'
+import { composeRegistries, type ComposedRegistries } from './registries.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
 import { composeWebhook } from './webhook.js'
@@ -299,6 +300,23 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     })
     await podWorkloads.start()
     listeners.imds.serve(podWorkloads.imdsHandler)
+    const registries: ComposedRegistries = await composeRegistries({
+      config,
+      pki,
+      azure: azure.azure,
+      rbac: azure.rbac,
+      directory,
+      clock,
+      keys,
+      events,
+      issuers: () => issuers,
+      stateDir,
+      onUnexpected,
+    })
+    const closeServiceListeners = closeListeners
+    closeListeners = async () => {
+      await Promise.all([closeServiceListeners(), registries.close()])
+    }
     const podIdentity = podIdentityOf(podIdentityCore, podIdentityCluster, podWorkloads, {
       oidc: url.oidcIssuer,
       imds: url.imds,
@@ -316,6 +334,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       publicHosts: config.publicHosts,
       podIdentity: { ...podIdentity.endpoints() },
     })
+    if (registries.endpoints.length > 0) endpoints = { ...endpoints, registries: registries.endpoints }
     const refreshEndpoints = () => {
       endpoints = { ...endpoints, directory: directorySummary(directory) }
       return endpoints

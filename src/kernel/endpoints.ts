@@ -19,5 +19,13 @@ export interface Endpoints {
     groups: { name: string; oid: string }[]
     applications: { name: string; appId: string; servicePrincipalId: string; secret?: string }[]
   }
+  /** Container registries (docs/acr.md): `loginServer` is what clients put in `service` and tokens' `aud`. */
+  registries?: {
+    name: string
+    loginServer: string
+    url: string
+    resourceId: string
+    roleAssignmentMode: string
+  }[]
   [service: string]: unknown
 }

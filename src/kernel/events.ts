@@ -30,6 +30,7 @@ export const REQUEST_LOG_SERVICES = [
   'oidc-issuer',
   'workload-identity-webhook',
   'admin',
+  'acr',
 ] as const
 
 export type EventListener = (event: SimEvent) => void

@@ -9,6 +9,11 @@ export const AKS_CLIENT_APP_ID = '80faf920-1908-4b52-b5ef-a8e7bedfc67a'
 export const AZURE_CLI_APP_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
 export const ARM_APP_ID = '797f4846-ba00-4fd7-ba43-dac1f8f63013'
+/**
+ * The resource `https://containerregistry.azure.net` (ACR's data-plane audience). Its real appId is not
+ * in the public sources we have (docs/differences.md); this one is fixed and marked as the simulator's.
+ */
+export const CONTAINER_REGISTRY_APP_ID = '2b9c7c3b-5b1e-4c0a-9a6c-000000000017'
 
 const GRAPH_APP_ROLES = [
   'User.Read.All',
@@ -75,6 +80,13 @@ export const firstPartyApplications: ApplicationInput[] = [
     name: 'Windows Azure Service Management API',
     appId: ARM_APP_ID,
     identifierUris: ['https://management.azure.com/', 'https://management.core.windows.net/'],
+    accessTokenVersion: 1,
+    exposedScopes: ['user_impersonation'],
+  },
+  {
+    name: 'Azure Container Registry',
+    appId: CONTAINER_REGISTRY_APP_ID,
+    identifierUris: ['https://containerregistry.azure.net', 'https://containerregistry.azure.net/'],
     accessTokenVersion: 1,
     exposedScopes: ['user_impersonation'],
   },

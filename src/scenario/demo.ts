@@ -23,6 +23,8 @@ export interface DemoIds {
 /** Password every demo user can sign in with on the device login page. */
 export const DEMO_PASSWORD = 'Workshop-2026!'
 export const DEMO_WEBHOOK_SECRET = 'aks-webhook-demo-secret-value-0001'
+/** The CI application's client secret (AcrPush on contosoacr; docs/demo-tenant.md). */
+export const DEMO_CI_SECRET = 'ci-pipeline-demo-secret-value-0001'
 /** dave's extra groups: with `sre` they make 250, above the 200-group limit of a JWT. */
 const DAVE_EXTRA_GROUPS = 249
 
@@ -117,6 +119,13 @@ export function demoScenario(): Scenario {
             applicationPermissions: ['GroupMember.Read.All', 'User.Read.All'],
           },
         ],
+      },
+      {
+        // A CI pipeline's service principal: it pushes images to contosoacr (AcrPush).
+        name: 'ci-pipeline',
+        appId: id('app', 'ci-pipeline'),
+        servicePrincipalId: id('sp', 'ci-pipeline'),
+        secrets: [{ value: DEMO_CI_SECRET, displayName: 'ci' }],
       },
     ],
     azure: demoAzure(ids),

@@ -57,11 +57,13 @@ describe('azure scenario schema', () => {
         expect.stringMatching(/^s\.yaml: azure\.managedClusters\[0\]\.name: must match pattern/),
         "s.yaml: azure.managedClusters[0]: missing required key 'disableLocalAccounts'",
         's.yaml: azure.roleAssignments[0].principalType: must be one of ["User","Group","ServicePrincipal"]',
-        "s.yaml: azure.roleAssignments[7]: missing required key 'scope'",
+        "s.yaml: azure.roleAssignments[12]: missing required key 'scope'",
       ]),
     )
   })
 })
+
+const REGISTRIES = `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo/providers/Microsoft.ContainerRegistry/registries`
 
 describe('demoAzure', () => {
   it('has the demo subscription, resource group and cluster', () => {
@@ -127,6 +129,12 @@ describe('demoAzure', () => {
         'Azure Kubernetes Service Contributor Role',
         `/subscriptions/${DEMO_SUBSCRIPTION_ID}/resourceGroups/rg-aks-demo`,
       ],
+      // Issue 17: the registries' assignments (docs/acr.md).
+      ['group engineering', 'AcrPush', `${REGISTRIES}/contosoacr`],
+      ['sp', 'AcrPush', `${REGISTRIES}/contosoacr`],
+      ['group all-employees', 'Container Registry Repository Reader', `${REGISTRIES}/contosoteams`],
+      ['alice', 'Container Registry Repository Contributor', `${REGISTRIES}/contosoteams`],
+      ['alice', 'Container Registry Repository Catalog Lister', `${REGISTRIES}/contosoteams`],
     ])
   })
 
@@ -180,14 +188,14 @@ describe('resolveAzureScenario problems', () => {
       `azure.managedClusters[1].aadProfile.tenantId: must be the scenario's tenant ${demoScenario().tenant.id} (Azure RBAC needs the subscription's tenant)`,
       "azure.roleDefinitions[0].roleName: a role named 'Reader' already exists",
       "azure.roleDefinitions[1].assignableScopes[0]: no managed cluster 'nowhere'",
-      "azure.roleAssignments[7].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
-      "azure.roleAssignments[8].role: no role definition 'No Such Role'",
-      "azure.roleAssignments[9].scope: no managed cluster 'nowhere'",
-      "azure.roleAssignments[10].scope: 'Bad_NS' is not a valid namespace name",
-      "azure.roleAssignments[11].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>",
-      "azure.roleAssignments[12]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
-      expect.stringMatching(/^azure\.roleAssignments\[13\]: UnmatchedPrincipalType: /),
-      'azure.roleAssignments[14]: RoleAssignmentExists: The role assignment already exists.',
+      "azure.roleAssignments[12].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
+      "azure.roleAssignments[13].role: no role definition 'No Such Role'",
+      "azure.roleAssignments[14].scope: no managed cluster 'nowhere'",
+      "azure.roleAssignments[15].scope: 'Bad_NS' is not a valid namespace name",
+      "azure.roleAssignments[16].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>, registry:<name>",
+      "azure.roleAssignments[17]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
+      expect.stringMatching(/^azure\.roleAssignments\[18\]: UnmatchedPrincipalType: /),
+      'azure.roleAssignments[19]: RoleAssignmentExists: The role assignment already exists.',
     ])
     // The application's service principal is a valid principal.
     expect(r.roleAssignments.at(-1)).toMatchObject({
@@ -216,9 +224,9 @@ describe('resolveAzureScenario problems', () => {
     expect(r.problems).toEqual([
       // Mine is assignable at the subscription only, not at the management group above it.
       expect.stringMatching(
-        /^azure\.roleAssignments\[8\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
+        /^azure\.roleAssignments\[13\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
       ),
-      "azure.roleAssignments[9]: InvalidScope: The management group 'elsewhere' could not be found.",
+      "azure.roleAssignments[14]: InvalidScope: The management group 'elsewhere' could not be found.",
     ])
     expect(r.hierarchy.managementGroupOf(DEMO_SUBSCRIPTION_ID)).toBe('platform')
   })
