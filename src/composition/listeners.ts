@@ -63,7 +63,7 @@ export function ownHostNames(config: Pick<ResolvedConfig, 'host' | 'publicHosts'
 const IMDS_ADDRESS = '169.254.169.254'
 
 /** `url` with its host replaced by the first `--public-host`, so other machines can use it. */
-function publicUrl(url: string, publicHosts: readonly string[]): string {
+export function publicUrl(url: string, publicHosts: readonly string[]): string {
   const name = publicHosts[0]
   if (name === undefined) return url
   const u = new URL(url)

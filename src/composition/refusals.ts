@@ -30,6 +30,10 @@ const microsoft: Refuse = (_req, res, r) =>
 /** The simulator's own APIs (admin, UI, the service-account issuer): `{"error":{"code","message"}}`. */
 const own: Refuse = (_req, res, r) => sendJson(res, r.status, { error: { code: r.code, message: r.message } })
 
+/** The distribution API's `{"errors":[{code, message, detail}]}`, as ACR words its refusals: the registries. */
+export const registryRefusal: Refuse = (_req, res, r) =>
+  sendJson(res, r.status, { errors: [{ code: 'DENIED', message: r.message, detail: null }] })
+
 /** Keyed by the service names of listeners.ts (which type-checks the keys where it reads them). */
 export const REFUSALS = {
   entra: oauth,

@@ -12,13 +12,15 @@ import type { AzureRbac, ResolvedAzure } from '../azure-rbac/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import { verifyIssuedToken } from '../entra/index.js'
 import type { Issuers } from '../entra/index.js'
-import { openListener, type OpenListener } from '../http/index.js'
+import { hostGuard, openListener, type OpenListener } from '../http/index.js'
 import type { Clock } from '../kernel/clock.js'
 import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
 import type { EventBus } from '../kernel/events.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { Pki } from '../kernel/tls.js'
+import { ownHostNames, publicUrl } from './listeners.js'
+import { registryRefusal } from './refusals.js'
 
 /** Registries listen after the other services: `portBase + 20 + i`. */
 export const REGISTRY_PORT_OFFSET = 20
@@ -39,7 +41,7 @@ export interface ComposedRegistries {
 }
 
 export async function composeRegistries(o: {
-  config: Pick<ResolvedConfig, 'host' | 'portBase'>
+  config: Pick<ResolvedConfig, 'host' | 'portBase' | 'publicHosts'>
   pki: Pki
   azure: ResolvedAzure | undefined
   rbac: AzureRbac | undefined
@@ -68,9 +70,12 @@ export async function composeRegistries(o: {
         host: o.config.host,
         port,
         tls: { cert: o.pki.server.certPem, key: o.pki.server.keyPem, ca: o.pki.ca.certPem },
+        onUnexpected: o.onUnexpected,
       })
       opened.push(listener)
-      const loginServer = new URL(listener.url).host
+      // The login server other machines use: the first --public-host when there is one (docs/security.md).
+      const url = publicUrl(listener.url, o.config.publicHosts)
+      const loginServer = new URL(url).host
       const dir = join(o.stateDir, 'registries', spec.name.toLowerCase())
       mkdirSync(dir, { recursive: true })
       const service = await createRegistryService(spec, {
@@ -89,12 +94,19 @@ export async function composeRegistries(o: {
           }),
         onUnexpected: o.onUnexpected,
       })
-      listener.serve(service.handler)
+      // The same Host and cross-site checks as every other listener (src/http/host-guard.ts).
+      const guard = {
+        names: ownHostNames(o.config),
+        scheme: 'https' as const,
+        port: listener.port,
+        refuse: registryRefusal,
+      }
+      listener.serve(hostGuard(service.handler, guard))
       services.push(service)
       endpoints.push({
         name: spec.name,
         loginServer,
-        url: listener.url,
+        url,
         resourceId: spec.resourceId,
         roleAssignmentMode: spec.roleAssignmentMode,
       })
