@@ -1,11 +1,13 @@
-/** Atomic file writes for the registry's state (write a sibling, then rename), so a crash never leaves half a file. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+/**
+ * A registry's files: the kernel's atomic writer (temp + fsync + rename), 0600 in 0700 directories like
+ * every file of the state dir (docs/security.md) — the registry's signing key and its tokens' passwords
+ * live here, and the content is the users'.
+ */
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { newGuid } from '../kernel/ids.js'
+import { writeFileAtomic as writeStateFile } from '../kernel/state-file.js'
 
-export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true })
-  const tmp = `${path}.${newGuid()}.tmp`
-  writeFileSync(tmp, content, { mode })
-  renameSync(tmp, path)
+export function writeFileAtomic(path: string, content: string | Uint8Array, mode = 0o600): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  writeStateFile(path, content, mode)
 }

@@ -83,9 +83,9 @@ export class RegistryStorage {
 
   constructor(dir: string) {
     this.dir = dir
-    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true })
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true, mode: 0o700 })
     rmSync(join(dir, 'uploads'), { recursive: true, force: true })
-    mkdirSync(join(dir, 'uploads'), { recursive: true })
+    mkdirSync(join(dir, 'uploads'), { recursive: true, mode: 0o700 })
     const file = join(dir, 'index.json')
     this.index = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Index) : { repositories: {} }
   }
@@ -155,7 +155,7 @@ export class RegistryStorage {
 
   startUpload(id: string, repository: string): Upload {
     const upload = { id, repository, file: join(this.dir, 'uploads', id), size: 0 }
-    writeFileSync(upload.file, '')
+    writeFileSync(upload.file, '', { mode: 0o600 })
     this.uploads.set(id, upload)
     return upload
   }

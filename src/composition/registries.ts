@@ -77,7 +77,7 @@ export async function composeRegistries(o: {
       const url = publicUrl(listener.url, o.config.publicHosts)
       const loginServer = new URL(url).host
       const dir = join(o.stateDir, 'registries', spec.name.toLowerCase())
-      mkdirSync(dir, { recursive: true })
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
       const service = await createRegistryService(spec, {
         dir,
         loginServer,

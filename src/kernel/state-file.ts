@@ -6,7 +6,7 @@
  * `jsonStateFile` is one piece of state (the clock offset, the faults, directory changes…) kept as
  * JSON with it: read once at start, written whole on every change.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { ConfigError } from './errors.js'
 
@@ -20,14 +20,15 @@ const realSteps: AtomicWriteSteps = { rename: renameSync }
 
 export function writeFileAtomic(
   path: string,
-  content: string,
+  content: string | Uint8Array,
   mode = 0o644,
   steps: AtomicWriteSteps = realSteps,
 ): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${tmpCounter++}`)
   const fd = openSync(tmp, 'w', mode)
   try {
-    writeSync(fd, content)
+    // writeFileSync on a descriptor writes it all (writeSync may stop short on a large buffer).
+    writeFileSync(fd, content)
     fsyncSync(fd)
   } finally {
     closeSync(fd)
