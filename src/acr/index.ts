@@ -11,5 +11,6 @@ export {
   type RegistryServiceDeps,
 } from './service.js'
 export type { RegistrySettings, ScopeMap, RegistryToken } from './settings.js'
+export { generatePassword, scopeMapProblems, SYSTEM_SCOPE_MAPS } from './settings.js'
 export { NULL_GUID_USER, type EntraVerification } from './token-server.js'
 export { generateImage, tarOf } from './images.js'

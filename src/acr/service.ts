@@ -36,6 +36,11 @@ export interface RegistryServiceDeps {
 
 export interface RegistryService {
   settings(): RegistrySettings
+  /**
+   * Changes the settings (ARM's writes): the new settings are on disk (atomically) before this
+   * returns, and the token server reads them from the next request on.
+   */
+  updateSettings(change: (current: RegistrySettings) => RegistrySettings): RegistrySettings
   content: RegistryContent
   handler: ReturnType<typeof createRegistryApp>
 }
@@ -67,5 +72,11 @@ export async function createRegistryService(
     lifetimes: DEFAULT_LIFETIMES,
   }
   const handler = createRegistryApp({ tokens, content, events: deps.events, onUnexpected: deps.onUnexpected })
-  return { settings: () => settings, content, handler }
+  const updateSettings = (change: (current: RegistrySettings) => RegistrySettings) => {
+    const next = change(settings)
+    writeFileAtomic(settingsFile, JSON.stringify(next, null, 2), 0o600)
+    settings = next
+    return settings
+  }
+  return { settings: () => settings, updateSettings, content, handler }
 }

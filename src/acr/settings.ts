@@ -13,13 +13,17 @@ export interface ScopeMap {
   type: 'SystemDefined' | 'UserDefined'
   /** ARM form: `repositories/<repo|prefix/*|*>/<content|metadata>/<read|write|delete>`. */
   actions: string[]
+  /** When ARM created it (absent for system and scenario scope maps). */
+  creationDate?: string
 }
 
 export interface RegistryToken {
   name: string
   scopeMap: string
   status: 'enabled' | 'disabled'
-  passwords: { name: 'password1' | 'password2'; value: string; expiry?: string }[]
+  passwords: { name: 'password1' | 'password2'; value: string; expiry?: string; creationTime?: string }[]
+  /** When ARM created it (absent for scenario tokens). */
+  creationDate?: string
 }
 
 export interface RegistrySettings {
@@ -34,6 +38,8 @@ export interface RegistrySettings {
   adminPasswords: { name: 'password' | 'password2'; value: string }[]
   scopeMaps: ScopeMap[]
   tokens: RegistryToken[]
+  /** `policies.retentionPolicy` as ARM last set it (absent: ACR's default, 7 days, disabled). */
+  retentionPolicy?: { days: number; status: 'enabled' | 'disabled'; lastUpdatedTime?: string }
 }
 
 const all = (ops: string[]) => ops.map((o) => `repositories/*/${o}`)
@@ -71,7 +77,7 @@ export const SYSTEM_SCOPE_MAPS: readonly ScopeMap[] = [
   },
 ]
 
-const password = () => randomBytes(39).toString('base64').replace(/[+/=]/g, '').slice(0, 52)
+export const generatePassword = () => randomBytes(39).toString('base64').replace(/[+/=]/g, '').slice(0, 52)
 
 /** First-start settings from the scenario's registry. */
 export function settingsFromSpec(
@@ -87,8 +93,8 @@ export function settingsFromSpec(
     adminUserEnabled: spec.adminUserEnabled ?? false,
     anonymousPullEnabled: spec.anonymousPullEnabled ?? false,
     adminPasswords: [
-      { name: 'password', value: password() },
-      { name: 'password2', value: password() },
+      { name: 'password', value: generatePassword() },
+      { name: 'password2', value: generatePassword() },
     ],
     scopeMaps: [
       ...SYSTEM_SCOPE_MAPS,

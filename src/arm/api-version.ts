@@ -16,6 +16,9 @@ export type ArmResourceType =
   | 'roleDefinitions'
   | 'userAssignedIdentities'
   | 'federatedIdentityCredentials'
+  | 'registries'
+  | 'registryScopeMaps'
+  | 'registryTokens'
 
 // Microsoft.ManagedIdentity's published versions (azure-rest-api-specs specification/msi), newest first.
 const MSI_LISTED = [
@@ -29,6 +32,20 @@ const MSI_LISTED = [
   '2018-11-30',
   '2015-08-31-preview',
 ]
+
+// Microsoft.ContainerRegistry's published versions (azure-rest-api-specs specification/containerregistry),
+// newest first; the Azure CLI 2.45 sends 2022-02-01-preview for scope maps and tokens.
+const ACR_LISTED = [
+  '2025-04-01',
+  '2023-07-01',
+  '2023-01-01-preview',
+  '2022-12-01',
+  '2022-02-01-preview',
+  '2021-09-01',
+  '2019-05-01',
+]
+// Scope maps and tokens arrived with 2019-05-01-preview.
+const ACR_TOKENS_LISTED = ['2025-04-01', '2023-07-01', '2023-01-01-preview', '2022-02-01-preview']
 
 /**
  * First api-version of each type, the versions the error messages list (newest first), and the type's
@@ -62,6 +79,9 @@ const VERSIONS: Record<ArmResourceType, { first: string; listed: string[]; name?
     listed: MSI_LISTED.filter((v) => v >= '2022-01-31'),
     name: 'userAssignedIdentities/federatedIdentityCredentials',
   },
+  registries: { first: '2017-10-01', listed: ACR_LISTED },
+  registryScopeMaps: { first: '2019-05-01', listed: ACR_TOKENS_LISTED, name: 'registries/scopeMaps' },
+  registryTokens: { first: '2019-05-01', listed: ACR_TOKENS_LISTED, name: 'registries/tokens' },
 }
 
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})(-preview|-beta|-alpha)?$/

@@ -13,6 +13,7 @@ import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { ManagedIdentityProvider } from './managed-identity-provider.js'
+import type { RegistrySettingsStore } from './registries.js'
 
 /** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
 export interface ExecPlugin {
@@ -60,6 +61,11 @@ export interface ArmDeps {
    * credentials: the pod-identity slice's `arm`). Without it the namespace is unknown, as before.
    */
   managedIdentities?: ManagedIdentityProvider
+  /**
+   * Microsoft.ContainerRegistry: the registries' settings (the acr slice's services). Without it the
+   * namespace is unknown.
+   */
+  registries?: RegistrySettingsStore
   /** The clusters' control-plane state and long-running operations (createControlPlane). */
   controlPlane: ControlPlane
 }

@@ -73,6 +73,26 @@ function specs(deps: ArmDeps): ProviderSpec[] {
         },
       ],
     })
+  if (deps.registries)
+    out.push({
+      namespace: 'Microsoft.ContainerRegistry',
+      registrationPolicy: 'RegistrationRequired',
+      types: [
+        { resourceType: 'registries', versionsOf: 'registries', located: true, capabilities: TRACKED },
+        {
+          resourceType: 'registries/scopeMaps',
+          versionsOf: 'registryScopeMaps',
+          located: true,
+          capabilities: 'None',
+        },
+        {
+          resourceType: 'registries/tokens',
+          versionsOf: 'registryTokens',
+          located: true,
+          capabilities: 'None',
+        },
+      ],
+    })
   return out
 }
 

@@ -35,6 +35,7 @@ import {
 import { parseResourcesPath, serveResources } from './microsoft-resources.js'
 import { armErrorHandler, setArmHeaders } from './render-error.js'
 import { parseArmPath } from './resource-path.js'
+import { parseRegistryPath, serveRegistries } from './registries-routes.js'
 import {
   createAssignmentMeta,
   deleteRoleAssignment,
@@ -93,6 +94,11 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
     const resources = parseResourcesPath(req.path)
     if (resources) {
       const out = serveResources(resources, { method: req.method, query: req.query }, caller, deps)
+      return send(req, res, out.status, out.body)
+    }
+    const registryRoute = parseRegistryPath(req.path)
+    if (registryRoute) {
+      const out = serveRegistries(registryRoute, req, caller, deps, location(deps))
       return send(req, res, out.status, out.body)
     }
     const route = parseArmPath(req.path)

@@ -397,6 +397,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           // Microsoft.ManagedIdentity: the pod-identity slice's identities and federated credentials.
           managedIdentities: podIdentityCore.arm,
           oidcIssuer: podIdentityCore.oidcIssuer,
+          // Microsoft.ContainerRegistry: the registries' settings, which their token servers read.
+          registries: registries.services,
           controlPlane,
         },
         { onUnexpected },

@@ -1,0 +1,142 @@
+/**
+ * The HTTP side of Microsoft.ContainerRegistry: which registry path a request names and which protocol
+ * function answers it (registries.ts). Writes complete before the answer: PUT is 200 (replaced) or 201
+ * (created) with `provisioningState: Succeeded`, DELETE is 200 (deleted) or 204 (there was nothing).
+ */
+import type { Request } from 'express'
+import { requireApiVersion } from './api-version.js'
+import type { ArmCaller } from './authenticate.js'
+import type { ArmDeps } from './deps.js'
+import { InvalidResourceNamespace, InvalidResourceType, MethodNotAllowed } from './errors.js'
+import {
+  deleteScopeMap,
+  deleteToken,
+  generateCredentials,
+  getRegistry,
+  getScopeMap,
+  getToken,
+  listAdminCredentials,
+  listRegistries,
+  listScopeMaps,
+  listTokens,
+  regenerateAdminCredential,
+  updateRegistry,
+  writeScopeMap,
+  writeToken,
+} from './registries.js'
+
+export type RegistryRoute =
+  | { kind: 'list'; subscriptionId: string; resourceGroup?: string }
+  | { kind: 'registry'; subscriptionId: string; resourceGroup: string; name: string; rest: string[] }
+
+const SEG = '([^/]+)'
+const LIST = new RegExp(
+  `^/subscriptions/${SEG}(?:/resourceGroups/${SEG})?/providers/Microsoft\\.ContainerRegistry/registries/?$`,
+  'i',
+)
+const ONE = new RegExp(
+  `^/subscriptions/${SEG}/resourceGroups/${SEG}/providers/Microsoft\\.ContainerRegistry/registries/${SEG}((?:/[^/]+)*)/?$`,
+  'i',
+)
+
+/** A Microsoft.ContainerRegistry path, or undefined for any other. */
+export function parseRegistryPath(path: string): RegistryRoute | undefined {
+  const d = (s: string) => decodeURIComponent(s)
+  const l = LIST.exec(path)
+  if (l)
+    return { kind: 'list', subscriptionId: d(l[1]!), ...(l[2] !== undefined && { resourceGroup: d(l[2]) }) }
+  const m = ONE.exec(path)
+  if (!m) return undefined
+  const rest = m[4]!
+    .split('/')
+    .filter((x) => x !== '')
+    .map(d)
+  return { kind: 'registry', subscriptionId: d(m[1]!), resourceGroup: d(m[2]!), name: d(m[3]!), rest }
+}
+
+export interface RegistryAnswer {
+  status: number
+  body?: unknown
+}
+
+function only(req: Request, ...methods: string[]): void {
+  if (!methods.includes(req.method)) throw new MethodNotAllowed(req.method)
+}
+
+export function serveRegistries(
+  route: RegistryRoute,
+  req: Request,
+  caller: ArmCaller,
+  deps: ArmDeps,
+  location: string,
+): RegistryAnswer {
+  if (!deps.registries) throw new InvalidResourceNamespace('Microsoft.ContainerRegistry')
+  const query = req.query as Record<string, unknown>
+  if (route.kind === 'list') {
+    requireApiVersion(query, 'registries', location)
+    only(req, 'GET')
+    return { status: 200, body: listRegistries(caller, deps, route) }
+  }
+  const r = { subscriptionId: route.subscriptionId, resourceGroup: route.resourceGroup, name: route.name }
+  const [sub, child, extra] = route.rest
+  const write = (out: { created: boolean; body: unknown }) => ({
+    status: out.created ? 201 : 200,
+    body: out.body,
+  })
+  const unknownType = (type: string, version: string): never => {
+    throw new InvalidResourceType(type, 'Microsoft.ContainerRegistry', version)
+  }
+  if (sub === undefined) {
+    requireApiVersion(query, 'registries', location)
+    only(req, 'GET', 'PATCH')
+    if (req.method === 'PATCH')
+      return { status: 200, body: updateRegistry(caller, deps, r, req.body as unknown) }
+    return { status: 200, body: getRegistry(caller, deps, r) }
+  }
+  const kind = sub.toLowerCase()
+  if (kind === 'scopemaps' || kind === 'tokens') {
+    const version = requireApiVersion(
+      query,
+      kind === 'tokens' ? 'registryTokens' : 'registryScopeMaps',
+      location,
+    )
+    if (extra !== undefined) unknownType(`registries/${sub}/${extra}`, version)
+    if (child === undefined) {
+      only(req, 'GET')
+      return {
+        status: 200,
+        body: kind === 'tokens' ? listTokens(caller, deps, r) : listScopeMaps(caller, deps, r),
+      }
+    }
+    const c = { ...r, child }
+    only(req, 'GET', 'PUT', 'PATCH', 'DELETE')
+    if (req.method === 'GET')
+      return {
+        status: 200,
+        body: kind === 'tokens' ? getToken(caller, deps, c) : getScopeMap(caller, deps, c),
+      }
+    if (req.method === 'DELETE') {
+      const existed = kind === 'tokens' ? deleteToken(caller, deps, c) : deleteScopeMap(caller, deps, c)
+      return { status: existed ? 200 : 204 }
+    }
+    const method = req.method as 'PUT' | 'PATCH'
+    return write(
+      kind === 'tokens'
+        ? writeToken(caller, deps, c, req.body as unknown, method)
+        : writeScopeMap(caller, deps, c, req.body as unknown, method),
+    )
+  }
+  const version = requireApiVersion(
+    query,
+    kind === 'generatecredentials' ? 'registryTokens' : 'registries',
+    location,
+  )
+  if (child !== undefined) unknownType(`registries/${sub}/${child}`, version)
+  only(req, 'POST')
+  if (kind === 'listcredentials') return { status: 200, body: listAdminCredentials(caller, deps, r) }
+  if (kind === 'regeneratecredential')
+    return { status: 200, body: regenerateAdminCredential(caller, deps, r, req.body as unknown) }
+  if (kind === 'generatecredentials')
+    return { status: 200, body: generateCredentials(caller, deps, r, req.body as unknown) }
+  return unknownType(`registries/${sub}`, version)
+}
