@@ -8,6 +8,7 @@
  *   GET  /subscriptions[/{s}]
  *   GET  /subscriptions/{s}/resourcegroups[/{rg}]          (HEAD on one: `az group exists`)
  *   GET  /subscriptions/{s}/providers[/{namespace}]
+ *   GET  /subscriptions/{s}/resources                      (generic-resources.ts)
  *   POST /subscriptions/{s}/providers/{namespace}/register
  */
 import { isGuid } from '../kernel/ids.js'
@@ -15,6 +16,7 @@ import { requirePublishedApiVersion, type PublishedVersions } from './api-versio
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
 import { InvalidSubscriptionId, MethodNotAllowed, NoRouteFound } from './errors.js'
+import { listGenericResources } from './generic-resources.js'
 import { getProvider, listProviders, registerProvider } from './providers.js'
 import { getResourceGroup, listResourceGroups } from './resource-groups.js'
 import { getSubscription, listSubscriptions } from './subscriptions.js'
@@ -25,6 +27,7 @@ type Route =
   | { kind: 'subscriptions'; subscriptionId?: string }
   | { kind: 'resourceGroups'; subscriptionId: string; resourceGroup?: string }
   | { kind: 'providers'; subscriptionId: string; namespace?: string; action?: string }
+  | { kind: 'resources'; subscriptionId: string }
 
 // Microsoft.Resources' published versions (azure-rest-api-specs specification/resources), newest first.
 const RESOURCES_LISTED = [
@@ -51,6 +54,7 @@ const VERSIONS: Record<Route['kind'], PublishedVersions> = {
   subscriptions: { first: '2014-04-01', listed: SUBSCRIPTIONS_LISTED, name: 'subscriptions' },
   resourceGroups: { first: '2014-04-01', listed: RESOURCES_LISTED, name: 'resourceGroups' },
   providers: { first: '2014-04-01', listed: RESOURCES_LISTED, name: 'providers' },
+  resources: { first: '2014-04-01', listed: RESOURCES_LISTED, name: 'resources' },
 }
 
 const eq = (a: string | undefined, b: string) => a?.toLowerCase() === b.toLowerCase()
@@ -73,6 +77,8 @@ export function parseResourcesPath(path: string): Route | undefined {
   const [, s, child, name, action] = segs
   if (s === undefined) return { kind: 'subscriptions' }
   if (child === undefined) return { kind: 'subscriptions', subscriptionId: subscription(s) }
+  if (eq(child, 'resources') && name === undefined)
+    return { kind: 'resources', subscriptionId: subscription(s) }
   if (eq(child, 'resourceGroups') && action === undefined)
     return { kind: 'resourceGroups', subscriptionId: subscription(s), ...(name && { resourceGroup: name }) }
   if (eq(child, 'providers') && (action === undefined || eq(action, 'register')))
@@ -115,6 +121,9 @@ export function serveResources(
         const body = getResourceGroup(caller, deps, { ...route, resourceGroup: route.resourceGroup })
         return req.method === 'HEAD' ? { status: 204 } : { status: 200, body }
       }
+    case 'resources':
+      only('GET')
+      return { status: 200, body: listGenericResources(caller, deps, route.subscriptionId, req.query) }
     case 'providers': {
       const { subscriptionId, namespace } = route
       if (namespace === undefined) {

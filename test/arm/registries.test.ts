@@ -328,6 +328,38 @@ describe('scope maps and tokens', () => {
   })
 })
 
+describe('generic resources', () => {
+  it('GET /subscriptions/{s}/resources filters by resourceType and name and by what the caller may read', async () => {
+    const list = (filter: string) =>
+      arm(
+        sim,
+        'GET',
+        `/subscriptions/${SUB}/resources?api-version=2021-04-01&$filter=${encodeURIComponent(filter)}`,
+        { token },
+      )
+    const filter = "resourceType eq 'Microsoft.ContainerRegistry/registries'"
+    expect((await list(filter)).body).toEqual({ value: [] })
+    await withRole(ROLE.reader, async () => {
+      const all = await list(filter)
+      expect(all.status).toBe(200)
+      expect(all.body.value.map((r: { name: string }) => r.name).sort()).toEqual([
+        'contosoacr',
+        'contosoteams',
+      ])
+      const one = await list(`${filter} and name eq 'CONTOSOACR'`)
+      expect(one.body.value).toEqual([
+        {
+          id: sim.endpoints.registries![0]!.resourceId,
+          name: 'contosoacr',
+          type: 'Microsoft.ContainerRegistry/registries',
+          location: expect.any(String),
+        },
+      ])
+      expectArmError(await list("tagName eq 'x'"), 400, 'BadRequest')
+    })
+  })
+})
+
 describe('providers', () => {
   it('lists Microsoft.ContainerRegistry with its types and api-versions', async () => {
     await withRole(ROLE.reader, async () => {

@@ -99,6 +99,9 @@ export function writeCloudConfig(configDir: string, e: SimEndpoints): void {
         ['endpoint_management', 'https://management.core.windows.net/'],
         ['endpoint_active_directory_graph_resource_id', 'https://graph.windows.net/'],
         ['endpoint_microsoft_graph_resource_id', slash(e.graph)],
+        // `az acr` reads it before anything else; registries are then found over ARM, whose
+        // loginServer (the registry's own host:port) is what az uses.
+        ['suffix_acr_login_server_endpoint', '.azurecr.io'],
         ['profile', 'latest'],
       ]),
     )
