@@ -155,6 +155,7 @@ describe('providers', () => {
       'Microsoft.Authorization',
       'Microsoft.ContainerService',
       'Microsoft.ManagedIdentity',
+      'Microsoft.ContainerRegistry',
     ])
     const aks = await arm(sim, 'GET', `/subscriptions/${SUB}/providers/microsoft.containerservice?${RES}`, {
       token: bob,
