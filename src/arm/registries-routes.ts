@@ -3,11 +3,17 @@
  * function answers it (registries.ts). Writes complete before the answer: PUT is 200 (replaced) or 201
  * (created) with `provisioningState: Succeeded`, DELETE is 200 (deleted) or 204 (there was nothing).
  */
+import { randomUUID } from 'node:crypto'
 import type { Request } from 'express'
 import { requireApiVersion } from './api-version.js'
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
-import { InvalidResourceNamespace, InvalidResourceType, MethodNotAllowed } from './errors.js'
+import {
+  InvalidResourceNamespace,
+  InvalidResourceType,
+  MethodNotAllowed,
+  ResourceNotFound,
+} from './errors.js'
 import {
   deleteScopeMap,
   deleteToken,
@@ -20,6 +26,7 @@ import {
   listScopeMaps,
   listTokens,
   regenerateAdminCredential,
+  REGISTRY_TYPE,
   updateRegistry,
   writeScopeMap,
   writeToken,
@@ -57,6 +64,19 @@ export function parseRegistryPath(path: string): RegistryRoute | undefined {
 export interface RegistryAnswer {
   status: number
   body?: unknown
+  headers?: Record<string, string>
+}
+
+/**
+ * The operations ACR announced with `Azure-AsyncOperation` on a 201 (ScopeMapCreate.json,
+ * TokenCreate.json: `<resource>/operationStatuses/<scopemaps|tokens>-<guid>`). The simulator finishes
+ * the write before answering, so each is Succeeded; an id it never issued is not found.
+ */
+const issuedOperations = new WeakMap<ArmDeps, Set<string>>()
+const issued = (deps: ArmDeps) => {
+  let set = issuedOperations.get(deps)
+  if (!set) issuedOperations.set(deps, (set = new Set()))
+  return set
 }
 
 function only(req: Request, ...methods: string[]): void {
@@ -66,6 +86,7 @@ function only(req: Request, ...methods: string[]): void {
 export function serveRegistries(
   route: RegistryRoute,
   req: Request,
+  origin: string,
   caller: ArmCaller,
   deps: ArmDeps,
   location: string,
@@ -78,11 +99,15 @@ export function serveRegistries(
     return { status: 200, body: listRegistries(caller, deps, route) }
   }
   const r = { subscriptionId: route.subscriptionId, resourceGroup: route.resourceGroup, name: route.name }
-  const [sub, child, extra] = route.rest
-  const write = (out: { created: boolean; body: unknown }) => ({
-    status: out.created ? 201 : 200,
-    body: out.body,
-  })
+  const [sub, child, extra, operation] = route.rest
+  const write = (out: { created: boolean; body: unknown }, version: string): RegistryAnswer => {
+    if (!out.created) return { status: 200, body: out.body }
+    const id = `${kind}-${randomUUID()}`
+    const resource = (out.body as { id: string }).id
+    issued(deps).add(`${resource}/operationStatuses/${id}`.toLowerCase())
+    const url = `${origin}${resource}/operationStatuses/${id}?api-version=${version}`
+    return { status: 201, body: out.body, headers: { 'Azure-AsyncOperation': url } }
+  }
   const unknownType = (type: string, version: string): never => {
     throw new InvalidResourceType(type, 'Microsoft.ContainerRegistry', version)
   }
@@ -100,7 +125,23 @@ export function serveRegistries(
       kind === 'tokens' ? 'registryTokens' : 'registryScopeMaps',
       location,
     )
-    if (extra !== undefined) unknownType(`registries/${sub}/${extra}`, version)
+    if (extra !== undefined) {
+      if (extra.toLowerCase() !== 'operationstatuses' || operation === undefined || route.rest.length > 4)
+        unknownType(`registries/${sub}/${extra}`, version)
+      only(req, 'GET')
+      const c = { ...r, child: child! }
+      // The caller must be able to read the resource the operation wrote.
+      if (kind === 'tokens') getToken(caller, deps, c)
+      else getScopeMap(caller, deps, c)
+      const key = `${req.path.replace(/\/+$/, '')}`.toLowerCase()
+      if (!issued(deps).has(key))
+        throw new ResourceNotFound(
+          `${REGISTRY_TYPE}/${sub}/operationStatuses`,
+          `${route.name}/${child!}/${operation}`,
+          route.resourceGroup,
+        )
+      return { status: 200, body: { status: 'Succeeded' } }
+    }
     if (child === undefined) {
       only(req, 'GET')
       return {
@@ -124,6 +165,7 @@ export function serveRegistries(
       kind === 'tokens'
         ? writeToken(caller, deps, c, req.body as unknown, method)
         : writeScopeMap(caller, deps, c, req.body as unknown, method),
+      version,
     )
   }
   const version = requireApiVersion(

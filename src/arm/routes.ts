@@ -98,7 +98,9 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
     }
     const registryRoute = parseRegistryPath(req.path)
     if (registryRoute) {
-      const out = serveRegistries(registryRoute, req, caller, deps, location(deps))
+      const origin = `${req.protocol}://${req.get('host') ?? ''}`
+      const out = serveRegistries(registryRoute, req, origin, caller, deps, location(deps))
+      if (out.headers) res.set(out.headers)
       return send(req, res, out.status, out.body)
     }
     const route = parseArmPath(req.path)

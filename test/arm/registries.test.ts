@@ -232,6 +232,18 @@ describe('scope maps and tokens', () => {
       const body = { properties: { description: 'team a', actions: ['repositories/orders/*/content/read'] } }
       const created = await call('PUT', `${REG}/scopeMaps/team-a-read`, body)
       expect(created.status).toBe(201)
+      // ScopeMapCreate.json: a 201 names its operation; the write is done, so it is Succeeded.
+      const op = new URL(created.headers.get('azure-asyncoperation')!)
+      expect(op.pathname).toMatch(/\/scopeMaps\/team-a-read\/operationStatuses\/scopemaps-[0-9a-f-]{36}$/)
+      expect(op.searchParams.get('api-version')).toBe('2023-07-01')
+      const status = await arm(sim, 'GET', `${op.pathname}${op.search}`, { token })
+      expect(status.status).toBe(200)
+      expect(status.body).toEqual({ status: 'Succeeded' })
+      const bogus = op.pathname.replace(
+        /scopemaps-[0-9a-f-]{36}$/,
+        'scopemaps-00000000-0000-0000-0000-000000000000',
+      )
+      expectArmError(await call('GET', bogus), 404, 'ResourceNotFound')
       expect(created.body.properties).toMatchObject({
         provisioningState: 'Succeeded',
         type: 'UserDefined',
@@ -244,6 +256,7 @@ describe('scope maps and tokens', () => {
       }
       const replaced = await call('PUT', `${REG}/scopeMaps/team-a-read`, withMeta)
       expect(replaced.status).toBe(200)
+      expect(replaced.headers.get('azure-asyncoperation')).toBeNull()
       expect(replaced.body.properties.actions).toEqual(withMeta.properties.actions)
       expectArmError(
         await call('PUT', `${REG}/scopeMaps/bad-actions`, {
@@ -258,6 +271,9 @@ describe('scope maps and tokens', () => {
         properties: { scopeMapId, status: 'enabled' },
       })
       expect(tok.status).toBe(201)
+      expect(tok.headers.get('azure-asyncoperation')).toMatch(
+        /\/tokens\/team-a-token\/operationStatuses\/tokens-[0-9a-f-]{36}\?api-version=2023-07-01$/,
+      )
       expect(tok.body).toMatchObject({
         name: 'team-a-token',
         type: 'Microsoft.ContainerRegistry/registries/tokens',

@@ -122,6 +122,13 @@ azDescribe('az acr', () => {
       ]),
     )
     expect(token).toMatchObject({ name: 'orders-token', status: 'enabled', provisioningState: 'Succeeded' })
+    // az followed the Azure-AsyncOperation of each 201 (the PUTs of the scope map and the token).
+    const polled = sim.eventBus
+      .recent({ service: 'arm', type: 'request.completed', limit: 5000 })
+      .map((e) => String(e.data.path))
+      .filter((p) => p.includes('/operationStatuses/'))
+    expect(polled.some((p) => /\/scopeMaps\/orders-read\/operationStatuses\/scopemaps-/.test(p))).toBe(true)
+    expect(polled.some((p) => /\/tokens\/orders-token\/operationStatuses\/tokens-/.test(p))).toBe(true)
     const passwords = token.credentials.passwords as { name: string; value: string }[]
     expect(passwords.map((p) => p.name).sort()).toEqual(['password1', 'password2'])
     const env = isolatedEnv({}, { base: 'inherit' })
