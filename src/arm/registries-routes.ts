@@ -12,6 +12,7 @@ import {
   InvalidResourceNamespace,
   InvalidResourceType,
   MethodNotAllowed,
+  NoRouteFound,
   ResourceNotFound,
 } from './errors.js'
 import {
@@ -48,7 +49,14 @@ const ONE = new RegExp(
 
 /** A Microsoft.ContainerRegistry path, or undefined for any other. */
 export function parseRegistryPath(path: string): RegistryRoute | undefined {
-  const d = (s: string) => decodeURIComponent(s)
+  const d = (s: string) => {
+    try {
+      return decodeURIComponent(s)
+    } catch {
+      // A malformed escape (`%zz`) names no resource: ARM's 404, not a crash.
+      throw new NoRouteFound(path)
+    }
+  }
   const l = LIST.exec(path)
   if (l)
     return { kind: 'list', subscriptionId: d(l[1]!), ...(l[2] !== undefined && { resourceGroup: d(l[2]) }) }

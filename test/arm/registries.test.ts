@@ -2,6 +2,7 @@
  * Microsoft.ContainerRegistry/registries on the mock ARM (src/arm/registries.ts): shapes, Azure RBAC
  * refusals with ACR's action names, and writes the registry's token server obeys at once.
  */
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
 import { DEMO_WEBHOOK_SECRET } from '../../src/scenario/index.js'
@@ -130,6 +131,7 @@ describe('registries: get, list, update', () => {
   it('answers ResourceNotFound for a registry that does not exist, and requires api-version', async () => {
     await withRole(ROLE.reader, async () => {
       expectArmError(await call('GET', registryPath('nosuchacr')), 404, 'ResourceNotFound')
+      expectArmError(await call('GET', `${REG}%zz/tokens`), 404, 'NotFound')
       expectArmError(await arm(sim, 'GET', REG, { token }), 400, 'MissingApiVersionParameter')
       expectArmError(
         await call('GET', `${REG}/tokens?api-version=2017-10-01`),
@@ -373,6 +375,72 @@ describe('generic resources', () => {
       ])
       expectArmError(await list("tagName eq 'x'"), 400, 'BadRequest')
     })
+  })
+})
+
+describe('bad input', () => {
+  it('never answers 5xx, and every refusal is in ARM’s error shape', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom(
+        'scopeMaps',
+        'tokens',
+        'listCredentials',
+        'regenerateCredential',
+        'generateCredentials',
+      ),
+      fc.constantFrom(
+        'operationStatuses',
+        '_repositories_admin',
+        'partner-token',
+        'samples-read',
+        '%41b',
+        'x',
+      ),
+      fc.string({ maxLength: 8 }).map(encodeURIComponent),
+    )
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record(
+        {
+          properties: fc.record(
+            {
+              actions: fc.array(fc.string({ maxLength: 30 }), { maxLength: 3 }),
+              scopeMapId: fc.string({ maxLength: 20 }),
+              status: fc.constantFrom('enabled', 'disabled', 'on', 3),
+              adminUserEnabled: fc.constantFrom(true, 'yes', null),
+              policies: fc.jsonValue({ maxDepth: 2 }),
+            },
+            { requiredKeys: [] },
+          ),
+          tokenId: fc.constantFrom(`${REG}/tokens/partner-token`, 'x', 7),
+          name: fc.constantFrom('password', 'password1', 'password2', 4),
+          expiry: fc.constantFrom('2099-01-01T00:00:00Z', 'soon', 0),
+        },
+        { requiredKeys: [] },
+      ),
+    )
+    await withRole(ROLE.contributor, () =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('GET', 'PUT', 'PATCH', 'POST', 'DELETE'),
+          fc.array(segment, { maxLength: 4 }),
+          body,
+          async (method, segs, b) => {
+            const res = await call(
+              method,
+              [REG, ...segs].join('/'),
+              method === 'GET' || method === 'DELETE' ? undefined : b,
+            )
+            expect(res.status, JSON.stringify(res.body)).toBeLessThan(500)
+            if (res.status >= 400) {
+              expect(Object.keys(res.body)).toEqual(['error'])
+              expect(typeof res.body.error.code).toBe('string')
+            }
+          },
+        ),
+        { numRuns: 150 },
+      ),
+    )
   })
 })
 
