@@ -13,7 +13,7 @@ import type { EventBus } from '../kernel/events.js'
 import type { FaultRegistry } from '../kernel/faults.js'
 import type { KeyStore } from '../kernel/keys.js'
 import type { ManagedIdentityProvider } from './managed-identity-provider.js'
-import type { RegistrySettingsStore } from './registries.js'
+import type { RegistryService } from '../acr/index.js'
 
 /** How the user kubeconfig starts the credential plugin (this repo's CLI, by absolute paths). */
 export interface ExecPlugin {
@@ -36,6 +36,9 @@ export interface ClusterCredentialSource {
   adminToken(): string | undefined
   exec: ExecPlugin
 }
+
+/** The registries' settings, from the composition root (one entry per registry listener). */
+export type RegistrySettingsStore = Pick<RegistryService, 'settings' | 'updateSettings'>[]
 
 export interface ArmDeps {
   /** The scenario's `azure` section, resolved; undefined when the scenario has none (no subscription). */

@@ -5,12 +5,7 @@
  * first (ARM authorizes before it looks anything up), then the registry must exist. Writes go to the
  * registry's settings — the data its token server reads — on disk before the answer.
  */
-import {
-  generatePassword,
-  scopeMapProblems,
-  type RegistrySettings,
-  type RegistryService,
-} from '../acr/index.js'
+import { generatePassword, scopeMapProblems, type RegistrySettings } from '../acr/index.js'
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
 import { BadRequest, ResourceGroupNotFound, ResourceNotFound } from './errors.js'
@@ -18,9 +13,6 @@ import { authorize, subscriptionOf } from './managed-clusters.js'
 
 export const REGISTRY_TYPE = 'Microsoft.ContainerRegistry/registries'
 const lower = (s: string) => s.toLowerCase()
-
-/** The registries' settings, from the composition root (one entry per registry listener). */
-export type RegistrySettingsStore = Pick<RegistryService, 'settings' | 'updateSettings'>[]
 
 export interface RegistryRef {
   subscriptionId: string
