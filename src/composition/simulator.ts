@@ -57,6 +57,7 @@ import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints 
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
 import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listeners.js'
+import { registriesAdminExtension } from '../acr/index.js'
 import { composeRegistries, type ComposedRegistries } from './registries.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
@@ -358,7 +359,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       createAdminApp(
         controls,
         onUnexpected,
-        [podIdentityAdminExtension(podIdentity, { events, onUnexpected })],
+        [
+          podIdentityAdminExtension(podIdentity, { events, onUnexpected }),
+          registriesAdminExtension(registries.services, { clock, events, onUnexpected }),
+        ],
         { token: adminToken },
       ),
     )
