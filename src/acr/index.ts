@@ -13,3 +13,13 @@ export {
 export type { RegistrySettings, ScopeMap, RegistryToken } from './settings.js'
 export { NULL_GUID_USER, type EntraVerification } from './token-server.js'
 export { generateImage, tarOf } from './images.js'
+export { registriesAdminExtension } from './admin-routes.js'
+export {
+  parseAgo,
+  parseFilter,
+  checkPurgeOptions,
+  purge,
+  PurgeUsageError,
+  type PurgeOptions,
+  type PurgeResult,
+} from './purge.js'
