@@ -1,6 +1,7 @@
 // Prints the plain "N passed, N failed, N skipped" line CI reads, from vitest's JSON report, after one
 // line per reason tests were skipped for (e.g. no usable kubectl: test/helpers/kubectl.ts puts the reason
-// in the skipped suite's title), so a skip is never a silent pass.
+// in the skipped suite's title; a test that skips itself sets meta.skipReason, test/helpers/skip.ts), so a
+// skip is never a silent pass.
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 
@@ -21,6 +22,7 @@ for (const suite of report.testResults ?? []) {
     if (!SKIPPED.has(t.status)) continue
     const titles = [...(t.ancestorTitles ?? []), t.title]
     const reason =
+      t.meta?.skipReason ??
       titles.map((s) => /\[skipped: (.*)\]$/.exec(s)?.[1]).find(Boolean) ??
       `no reason given (${relative(process.cwd(), suite.name)})`
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1)

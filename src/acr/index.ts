@@ -10,7 +10,17 @@ export {
   type RegistryService,
   type RegistryServiceDeps,
 } from './service.js'
-export type { RegistrySettings, ScopeMap, RegistryToken } from './settings.js'
+export type { RegistrySettings, RetentionPolicy, ScopeMap, RegistryToken } from './settings.js'
 export { generatePassword, scopeMapProblems, SYSTEM_SCOPE_MAPS } from './settings.js'
 export { NULL_GUID_USER, type EntraVerification } from './token-server.js'
 export { generateImage, tarOf } from './images.js'
+export { registriesAdminExtension } from './admin-routes.js'
+export {
+  parseAgo,
+  parseFilter,
+  checkPurgeOptions,
+  purge,
+  PurgeUsageError,
+  type PurgeOptions,
+  type PurgeResult,
+} from './purge.js'

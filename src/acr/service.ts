@@ -13,6 +13,7 @@ import { RegistryContent } from './content.js'
 import { writeFileAtomic } from './files.js'
 import { loadRegistryKey } from './jwt.js'
 import { createRegistryApp } from './routes.js'
+import { startRetention } from './retention.js'
 import { seedRegistry } from './seed.js'
 import { settingsFromSpec, type RegistrySettings } from './settings.js'
 import { RegistryStorage } from './storage.js'
@@ -43,6 +44,8 @@ export interface RegistryService {
   updateSettings(change: (current: RegistrySettings) => RegistrySettings): RegistrySettings
   content: RegistryContent
   handler: ReturnType<typeof createRegistryApp>
+  /** Stops the retention policy's timer and subscription. */
+  stop(): void
 }
 
 export async function createRegistryService(
@@ -78,5 +81,17 @@ export async function createRegistryService(
     settings = next
     return settings
   }
-  return { settings: () => settings, updateSettings, content, handler }
+  // The settings file is what ARM writes: the policy is read from it on every run.
+  const currentSettings = (): RegistrySettings => ({
+    ...(JSON.parse(readFileSync(settingsFile, 'utf8')) as RegistrySettings),
+    loginServer: deps.loginServer,
+  })
+  const stop = startRetention({
+    content,
+    settings: currentSettings,
+    clock: deps.clock,
+    events: deps.events,
+    onUnexpected: deps.onUnexpected,
+  })
+  return { settings: () => settings, updateSettings, content, handler, stop }
 }

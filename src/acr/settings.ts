@@ -38,8 +38,15 @@ export interface RegistrySettings {
   adminPasswords: { name: 'password' | 'password2'; value: string }[]
   scopeMaps: ScopeMap[]
   tokens: RegistryToken[]
-  /** `policies.retentionPolicy` as ARM last set it (absent: ACR's default, 7 days, disabled). */
-  retentionPolicy?: { days: number; status: 'enabled' | 'disabled'; lastUpdatedTime?: string }
+  /** ARM's `policies` (written by ARM PATCH); absent = defaults (retention disabled). */
+  policies?: { retentionPolicy?: RetentionPolicy }
+}
+
+/** ARM `policies.retentionPolicy`: untagged manifests older than `days` (0–365, default 7) are deleted. */
+export interface RetentionPolicy {
+  days: number
+  status: 'enabled' | 'disabled'
+  lastUpdatedTime?: string
 }
 
 const all = (ops: string[]) => ops.map((o) => `repositories/*/${o}`)

@@ -5,7 +5,12 @@
  * first (ARM authorizes before it looks anything up), then the registry must exist. Writes go to the
  * registry's settings — the data its token server reads — on disk before the answer.
  */
-import { generatePassword, scopeMapProblems, type RegistrySettings } from '../acr/index.js'
+import {
+  generatePassword,
+  scopeMapProblems,
+  type RegistrySettings,
+  type RetentionPolicy,
+} from '../acr/index.js'
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
 import { BadRequest, ResourceGroupNotFound, ResourceNotFound } from './errors.js'
@@ -48,13 +53,13 @@ const startDate = (deps: ArmDeps): string => {
   return firstSeen.get(deps)!
 }
 
-const DEFAULT_RETENTION: NonNullable<RegistrySettings['retentionPolicy']> = { days: 7, status: 'disabled' }
+const DEFAULT_RETENTION: RetentionPolicy = { days: 7, status: 'disabled' }
 
 export function toRegistry(deps: ArmDeps, f: Pick<Found, 'spec' | 'store'>): Record<string, unknown> {
   const s = f.store.settings()
   const sku = f.spec.sku ?? 'Standard'
   const created = startDate(deps)
-  const retention = s.retentionPolicy ?? DEFAULT_RETENTION
+  const retention = s.policies?.retentionPolicy ?? DEFAULT_RETENTION
   return {
     id: f.spec.resourceId,
     name: f.spec.name,
@@ -174,14 +179,15 @@ export function updateRegistry(caller: ArmCaller, deps: ArmDeps, r: RegistryRef,
     const ret = policies.retentionPolicy
     if (ret !== undefined) {
       if (!isObject(ret)) invalid("The value of 'retentionPolicy' must be an object.")
-      const current = f.store.settings().retentionPolicy ?? DEFAULT_RETENTION
+      const current = f.store.settings().policies?.retentionPolicy ?? DEFAULT_RETENTION
       const days = ret.days === undefined ? current.days : ret.days
       // ACR accepts 0 to 365 days (az acr config retention update --days).
       if (typeof days !== 'number' || !Number.isInteger(days) || days < 0 || days > 365)
         invalid("The value of 'retentionPolicy.days' must be an integer from 0 to 365.")
       const status =
         ret.status === undefined ? current.status : enabledOrDisabled(ret.status, 'retentionPolicy.status')
-      change.retentionPolicy = { days, status, lastUpdatedTime: new Date(deps.clock.now()).toISOString() }
+      const retentionPolicy = { days, status, lastUpdatedTime: new Date(deps.clock.now()).toISOString() }
+      change.policies = { ...f.store.settings().policies, retentionPolicy }
     }
   }
   f.store.updateSettings((s) => ({ ...s, ...change }))

@@ -49,6 +49,12 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   { name: 'requests', side: 'simulator', summary: 'print the request log' },
   {
+    name: 'acr',
+    side: 'simulator',
+    summary: "delete old tags and untagged manifests of a simulated registry (acr-cli's 'acr purge')",
+    subcommands: ['purge'],
+  },
+  {
     name: 'rbac',
     side: 'simulator',
     summary: 'can-i, why, who-can on Kubernetes RBAC manifests, offline',

@@ -26,6 +26,8 @@ async function run(command: string, rest: string[]): Promise<number> {
     case 'requests':
       await (await import('./commands/control.js')).controlCommand(command, rest)
       return 0
+    case 'acr':
+      return (await import('./commands/acr.js')).acrCommand(rest)
     case 'rbac':
       return (await import('./commands/rbac.js')).rbacCommand(rest)
     case 'get-credentials':

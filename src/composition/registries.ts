@@ -54,11 +54,12 @@ export async function composeRegistries(o: {
   onUnexpected: (err: unknown) => void
 }): Promise<ComposedRegistries> {
   const opened: OpenListener[] = []
+  const services: RegistryService[] = []
   const close = async () => {
+    for (const s of services) s.stop()
     await Promise.all(opened.map((l) => l.close()))
   }
   const endpoints: EndpointsRegistry[] = []
-  const services: RegistryService[] = []
   try {
     for (const [i, spec] of (o.azure?.registries ?? []).entries()) {
       const port = o.config.portBase === 0 ? 0 : o.config.portBase + REGISTRY_PORT_OFFSET + i

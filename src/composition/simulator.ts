@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
-import { createArmApp, createControlPlane, type ControlPlane } from '../arm/index.js'
+import { createArmApp, createControlPlane, nodeResourceGroupOf, type ControlPlane } from '../arm/index.js'
 import type { AzureRbac, RoleAssignmentChanges } from '../azure-rbac/index.js'
 import { resolveConfig } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
@@ -57,6 +57,8 @@ import { directorySummary, serviceEndpoints, writeEndpointsFile, type Endpoints 
 import { entraIssuers } from './issuers.js'
 import { createKernel } from './kernel.js'
 import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listeners.js'
+import { registriesAdminExtension } from '../acr/index.js'
+import { startKubeletAcrPull } from './kubelet-acr-pull.js'
 import { composeRegistries, type ComposedRegistries } from './registries.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
@@ -313,6 +315,21 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       stateDir,
       onUnexpected,
     })
+    // The node's pulls from the registries, as the cluster's kubelet identity (docs/acr.md).
+    const stopKubeletPull = startKubeletAcrPull({
+      server: kube.server,
+      loginServers: () => registries.endpoints.map((r) => r.loginServer),
+      imdsUrl: url.imds,
+      tenantId: directory.tenant.id,
+      kubeletClientId: () =>
+        cluster &&
+        podIdentityCore.arm
+          .inGroup(cluster.subscriptionId, nodeResourceGroupOf(cluster))
+          .find((mi) => mi.name.toLowerCase() === `${cluster.name}-agentpool`.toLowerCase())?.clientId,
+      caPem: pki.ca.certPem,
+      events,
+      onUnexpected,
+    })
     const closeServiceListeners = closeListeners
     closeListeners = async () => {
       await Promise.all([closeServiceListeners(), registries.close()])
@@ -358,7 +375,10 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       createAdminApp(
         controls,
         onUnexpected,
-        [podIdentityAdminExtension(podIdentity, { events, onUnexpected })],
+        [
+          podIdentityAdminExtension(podIdentity, { events, onUnexpected }),
+          registriesAdminExtension(registries.services, { clock, events, onUnexpected }),
+        ],
         { token: adminToken },
       ),
     )
@@ -414,6 +434,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       stopped = true
       await closeListeners()
       stopNodeSync()
+      stopKubeletPull()
       controlPlane.close()
       webhook.close()
       podWorkloads.close()

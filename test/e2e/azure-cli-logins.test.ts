@@ -13,6 +13,7 @@ import { AZ, azDescribe, json, privateAz, run } from '../helpers/azure-cli.js'
 import { isolatedEnv } from '../helpers/isolation.js'
 import { kubectlSkipReason } from '../helpers/kubectl.js'
 import { BOB, startTestSimulator } from '../helpers/sim.js'
+import { skipWithReason } from '../helpers/skip.js'
 
 const SUB = '00000000-0000-0000-0000-000000000001'
 const BIN = join(import.meta.dirname, '../../bin/aks-auth-sim.js')
@@ -53,7 +54,7 @@ azDescribe('the real Azure CLI: sign-in without --tenant, as a service principal
     expect(creds.code, creds.stderr).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('clusterUser_rg-aks-demo_aks-demo')
     const skip = kubectlSkipReason()
-    if (skip) return ctx.skip(skip)
+    if (skip) return skipWithReason(ctx, skip)
     // kubectl runs the kubeconfig's credential plugin, which signs bob in with a device code of its own.
     const home = mkdtempSync(join(tmpdir(), 'aks-az-kubectl-'))
     const k = await run(

@@ -13,6 +13,7 @@ import type { Simulator } from '../../src/index.js'
 import { azDescribe, json, simAz } from '../helpers/azure-cli.js'
 import { kubectl, kubectlSkipReason } from '../helpers/kubectl.js'
 import { ALICE, BOB, FRANK, startTestSimulator } from '../helpers/sim.js'
+import { skipWithReason } from '../helpers/skip.js'
 
 const SUB = '00000000-0000-0000-0000-000000000001'
 const DEBIAN_ROLE_BUG = /'RoleAssignmentsOperations' object has no attribute 'config'/
@@ -110,7 +111,7 @@ azDescribe('the real Azure CLI against the simulator (aks-auth-sim az)', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(readFileSync(file, 'utf8')).toContain('clusterAdmin_rg-aks-demo_aks-demo')
     const skip = kubectlSkipReason()
-    if (skip) return ctx.skip(skip)
+    if (skip) return skipWithReason(ctx, skip)
     const k = await kubectl(file, ['get', 'namespaces', '-o', 'name'])
     expect(k.stdout).toContain('namespace/dev')
   }, 60_000)
@@ -137,7 +138,10 @@ azDescribe('the real Azure CLI against the simulator (aks-auth-sim az)', () => {
     // `config`: every `az role assignment` command fails inside az before it sends a request.
     if (DEBIAN_ROLE_BUG.test(first.stderr)) {
       expect(first.code).not.toBe(0)
-      return ctx.skip(`this az cannot run 'az role assignment' (client-side: ${DEBIAN_ROLE_BUG.source})`)
+      return skipWithReason(
+        ctx,
+        `this az cannot run 'az role assignment' (client-side: ${DEBIAN_ROLE_BUG.source})`,
+      )
     }
     const created = json<{ principalId: string; principalType: string; scope: string }>(first)
     expect(created).toMatchObject({
