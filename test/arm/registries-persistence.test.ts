@@ -1,6 +1,7 @@
 /**
  * ARM's registry writes are on disk before the answer: after a restart on the same state directory the
- * registry's settings, a scope map, a token and its generated password are still there and still work.
+ * registry's settings, a scope map, a token and its generated password are still there and still work,
+ * and the retention policy ARM enabled deletes untagged manifests on the simulator clock.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,7 @@ import type { Simulator } from '../../src/index.js'
 import { DEMO_WEBHOOK_SECRET } from '../../src/scenario/index.js'
 import { armAppToken } from '../client/helpers.js'
 import { startTestSimulator } from '../helpers/sim.js'
+import { waitFor } from '../helpers/wait.js'
 import { arm } from './helpers.js'
 import { ACR_API, ROLE, basicToken, grantAtGroup, registryPath } from './registries.helpers.js'
 
@@ -68,6 +70,16 @@ describe('registry writes across a restart', () => {
         status: 200,
         access: [{ type: 'repository', name: 'orders/api', actions: ['pull'] }],
       })
+      // Last (the clock moves days: tokens expire): the retention policy ARM enabled applies on the simulator clock (src/acr/retention.ts reads it).
+      const deleted: unknown[] = []
+      sim.eventBus.subscribe((e) => {
+        if (e.type === 'acr.retention.deleted' && e.data.registry === 'contosoacr') deleted.push(e.data)
+      })
+      sim.advanceClock(3 * 86_400)
+      await waitFor(
+        () => deleted.length > 0,
+        'the retention policy set over ARM to delete an untagged manifest',
+      )
     } finally {
       await sim.stop()
     }
