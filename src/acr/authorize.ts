@@ -1,5 +1,5 @@
 /**
- * Which of the requested token actions a caller gets (reference §2.3): the token server grants the
+ * Which of the requested token actions a caller gets (Microsoft Learn: container-registry-roles, container-registry-rbac-abac-repository-permissions): the token server grants the
  * subset it may use, and the API later answers 401 naming the missing action. Three sources:
  *
  * - Entra identities, from the Azure RBAC store at the registry's scope. Legacy mode checks the
@@ -107,7 +107,7 @@ function rbacActions(
       check(abac ? ABAC_CATALOG_ACTION : LEGACY_CATALOG_ACTION, abac, undefined)
       ? ['*']
       : []
-  // ABAC registries silently drop wildcard repository scopes (reference §2.4).
+  // ABAC registries silently drop wildcard repository scopes (Microsoft Learn: container-registry-roles, container-registry-rbac-abac-repository-permissions).
   if (abac && entry.name === '*') return []
   const table = abac ? ABAC_DATA_ACTION : LEGACY_ACTION
   return entry.actions.filter((a) => {
@@ -118,7 +118,7 @@ function rbacActions(
 
 /**
  * A caller asking for `pull` also gets `metadata_read` when it holds it: skopeo and containerd ask
- * only for `pull` and then list tags, which works against ACR (reference §10, the inference we
+ * only for `pull` and then list tags, which works against ACR (observed with skopeo; the inference we
  * follow). A scope-map token without `metadata/read` still fails tag listing with `metadata_read` in
  * the 401, as renovatebot/renovate#14708 shows.
  */

@@ -2,7 +2,7 @@
  * Azure role-assignment conditions (version 2.0) as ACR's ABAC mode evaluates them: `ActionMatches{'…'}`,
  * `@Request[Microsoft.ContainerRegistry/registries/repositories:name]` compared with the String
  * operators, combined with `AND`, `OR`, `!`/`NOT` and parentheses. An attribute ACR does not supply
- * (e.g. `@Resource[…]`, which users write by mistake — reference §2.4) has no value, so every
+ * (e.g. `@Resource[…]`, which users write by mistake — Microsoft Learn: container-registry-rbac-abac-repository-permissions) has no value, so every
  * comparison on it is false. A condition that does not parse grants nothing (fail closed).
  */
 

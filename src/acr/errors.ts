@@ -1,6 +1,6 @@
 /**
  * The registry's errors, named after their wire codes: the Docker/OCI distribution envelope
- * `{"errors":[{"code","message","detail"}]}` with ACR's texts (docs/acr.md, reference §1.2, §2.7, §2.8).
+ * `{"errors":[{"code","message","detail"}]}` with ACR's texts (docs/acr.md; Azure/acr's troubleshooting guide).
  * routes.ts renders them in one place; a 401 also carries the challenge.
  */
 

@@ -1,5 +1,5 @@
 /**
- * ACR-shaped JWTs (reference §1.5): refresh tokens from `/oauth2/exchange`, access tokens from
+ * ACR-shaped JWTs (Azure/acr docs/AAD-OAuth.md and docs/Token.md): refresh tokens from `/oauth2/exchange`, access tokens from
  * `/oauth2/token`, both `iss: "Azure Container Registry"`, `aud: <login server>`, `version: "1.0"`,
  * signed with the registry's own key (ES256, kept in its state dir so tokens survive restarts). No
  * client checks the signature; the registry does.

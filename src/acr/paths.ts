@@ -1,7 +1,7 @@
 /**
  * The registry's paths: which API a raw path names (repository names may hold `/`; `/acr/v1` clients
  * percent-encode it, and names are decoded before they are authorised or put in a challenge), the
- * token action each API needs (reference §1.2's table), and the methods each API answers.
+ * token action each API needs (Azure/acr docs/Token.md; the distribution spec's scopes), and the methods each API answers.
  */
 import { BadRequest, NameInvalid, NotFound } from './errors.js'
 import { isRepositoryName } from './names.js'
@@ -71,7 +71,7 @@ export function parseRegistryPath(path: string): Route {
   throw new NotFound()
 }
 
-/** The token action each route and method needs (reference §1.2's table). */
+/** The token action each route and method needs (Azure/acr docs/Token.md; the distribution spec's scopes). */
 export function requiredAction(route: Route, method: string): AccessEntry | undefined {
   const read = method === 'GET' || method === 'HEAD'
   const repo = (name: string, action: string): AccessEntry => ({

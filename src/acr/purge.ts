@@ -1,7 +1,7 @@
 /**
  * `acr purge` (Azure/acr-cli, docs/acr.md#purge) over a registry's content: which tags and untagged
  * manifests go, in acr-cli's order and with its output lines. Ages are read on the simulator clock.
- * Semantics (reference §4.2–4.8): repository regex anchored, tag regex unanchored, several filters on
+ * Semantics (Azure/acr-cli cmd/acr/purge.go; Microsoft Learn: container-registry-auto-purge): repository regex anchored, tag regex unanchored, several filters on
  * one repository OR-ed; a tag goes when it matches, is older than the cut-off (`lastUpdateTime`
  * strictly before it) and is unlocked (or `--include-locked`), `--keep N` sparing the N newest such
  * tags; with `--untagged`/`--untagged-only` an untagged manifest goes unless it is locked, younger than

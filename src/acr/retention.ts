@@ -1,5 +1,5 @@
 /**
- * The retention policy for untagged manifests (docs/acr.md#retention, reference §4.9): while
+ * The retention policy for untagged manifests (docs/acr.md#retention, Microsoft Learn: container-registry-retention-policy): while
  * `policies.retentionPolicy.status` is `enabled`, an untagged manifest whose last update is more than
  * `days` ago — and, since only manifests untagged after the policy was enabled count, also `days` after
  * the policy's `lastUpdatedTime` — is deleted, unless it is locked, a child of a manifest that stays

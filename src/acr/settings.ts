@@ -50,7 +50,7 @@ export interface RetentionPolicy {
 }
 
 const all = (ops: string[]) => ops.map((o) => `repositories/*/${o}`)
-/** The system scope maps every registry has (reference §2.6). */
+/** The system scope maps every registry has (Microsoft Learn: container-registry-token-based-repository-permissions). */
 export const SYSTEM_SCOPE_MAPS: readonly ScopeMap[] = [
   {
     name: '_repositories_admin',

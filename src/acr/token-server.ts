@@ -1,5 +1,5 @@
 /**
- * ACR's token server on the registry host (reference §1.3–1.7):
+ * ACR's token server on the registry host (Azure/acr docs/AAD-OAuth.md and docs/Token.md):
  *
  * - `POST /oauth2/exchange`: an Entra access token (audience `https://containerregistry.azure.net`, or
  *   ARM's while `azureADAuthenticationAsArmPolicy` is enabled) becomes an ACR refresh token.

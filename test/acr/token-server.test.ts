@@ -1,5 +1,5 @@
 /**
- * The token server's credential kinds and policies on the wire (reference §1.3–1.7): the admin user,
+ * The token server's credential kinds and policies on the wire (Azure/acr docs/AAD-OAuth.md and docs/Token.md): the admin user,
  * anonymous pull, a disabled token and an expired password, authentication-as-ARM disabled, the
  * exchange's refusals, and the claims of ACR's tokens.
  */
