@@ -1,6 +1,8 @@
 /**
  * The device login page at `verification_uri`, served by the Entra host and by the web UI. As on
- * microsoft.com/devicelogin: enter the code; pick an account (or sign in with the scenario password);
+ * microsoft.com/devicelogin: enter the code; pick an account, then enter its password (the simulator
+ * keeps no browser session, so every pick asks for it, as Entra does for an account with no session),
+ * or type the username and password;
  * "Are you trying to sign in to …?" with the app and what it asks for, Continue or Cancel. Disabled
  * accounts and expired or used codes get the page's messages. Server-rendered HTML forms, no script,
  * no external assets: works with a keyboard and a screen reader, and from `curl`.
@@ -22,6 +24,7 @@ export const LOGIN_MESSAGES = {
   badPassword: 'Your account or password is incorrect.',
   unknownUser:
     'This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.',
+  enterPassword: 'Enter password',
   disabled: 'Your account has been disabled. Contact your administrator. (AADSTS50057)',
   signedIn: 'You have signed in to the application on your device. You may now close this window.',
   declined: 'You have declined to sign in to the application on your device. You may now close this window.',
@@ -124,14 +127,27 @@ export function createDeviceLoginRouter(deps: EntraDeps, opts: LoginPageOptions 
   const hiddenCode = (entry: DeviceAuthorization) =>
     `<input type="hidden" name="otc" value="${esc(entry.userCode)}">`
   const disabledPage = () =>
+    // AADSTS50057 is "account disabled" (not AADSTS50053, "locked"): title, heading and text say so.
     page(
       'Account disabled',
-      `<h1>Your account has been locked</h1><p class="error" role="alert">${LOGIN_MESSAGES.disabled}</p>`,
+      `<h1>Your account has been disabled</h1><p class="error" role="alert">${LOGIN_MESSAGES.disabled}</p>`,
     )
 
   r.get('/devicelogin', (_req, res) => send(res, 200, codeForm(opts)))
 
-  const accountPage = (entry: DeviceAuthorization, error?: string) => {
+  /** The account picked from the list: its password next, as Entra asks for an account with no session. */
+  const passwordPage = (entry: DeviceAuthorization, user: User, error?: string) =>
+    page(
+      'Enter password',
+      `<p class="muted" id="account">${esc(user.userPrincipalName)}</p>
+<h1>${LOGIN_MESSAGES.enterPassword}</h1>
+${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` : ''}
+<form method="post" action="/devicelogin/account">${hiddenCode(entry)}<input type="hidden" name="picked" value="list"><input type="hidden" name="user" value="${esc(user.userPrincipalName)}">
+<label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" autofocus required aria-describedby="${error ? 'password-error ' : ''}account"${error ? ' aria-invalid="true"' : ''}>
+<button type="submit">Sign in</button></form>`,
+    )
+
+  const accountPage = (entry: DeviceAuthorization, error?: string, typed = '') => {
     const client = deps.directory.application(entry.clientId)
     const accounts = deps.directory
       .users()
@@ -150,7 +166,7 @@ It asks for: <strong>${esc(entry.resource.app.name)}</strong> (${esc(entry.resou
 <h2>Or sign in with a password</h2>
 ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` : ''}
 <form method="post" action="/devicelogin/account">${hiddenCode(entry)}
-<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" autocomplete="username" required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
+<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" value="${esc(typed)}" autocomplete="username" required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
     )
@@ -169,9 +185,17 @@ ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` 
     if ('error' in found) return send(res, found.status, codeForm(opts, found.error, p.otc ?? ''))
     const { entry } = found
     const user: User | undefined = deps.directory.user(p.user ?? '')
-    if (!user) return send(res, 404, accountPage(entry, LOGIN_MESSAGES.unknownUser))
-    if (p.password !== undefined && p.password !== user.password)
-      return send(res, 401, accountPage(entry, LOGIN_MESSAGES.badPassword))
+    // A wrong username or password keeps what was typed (Entra clears only the password).
+    if (!user) return send(res, 404, accountPage(entry, LOGIN_MESSAGES.unknownUser, p.user ?? ''))
+    if (p.password === undefined) return send(res, 200, passwordPage(entry, user))
+    if (p.password !== user.password)
+      return send(
+        res,
+        401,
+        p.picked === 'list'
+          ? passwordPage(entry, user, LOGIN_MESSAGES.badPassword)
+          : accountPage(entry, LOGIN_MESSAGES.badPassword, p.user ?? ''),
+      )
     if (!user.accountEnabled) {
       // The simulator lets the sign-in go through so the client's next poll gets AADSTS50057.
       decideDeviceCode(deps, { userCode: entry.userCode, user: user.id, decision: 'approve' })

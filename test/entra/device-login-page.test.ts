@@ -79,6 +79,53 @@ describe('device login page', () => {
     expect(expired.body).toContain('That code has expired.')
   })
 
+  it('asks for the password of an account picked from the list, and keeps the username after a wrong password (issue 18)', async () => {
+    const u = urls(sim)
+    const start = (
+      await post(u.devicecode, { client_id: AKS_CLIENT_APP_ID, scope: `${AKS_SERVER_APP_ID}/.default` })
+    ).body
+    const bob = sim.directory.user(BOB)!
+    const picked = await page('/devicelogin/account', { otc: start.user_code, user: bob.id })
+    expect(picked.status).toBe(200)
+    expect(picked.body).toContain('<title>Enter password</title>')
+    expect(picked.body).toContain(BOB)
+    expect(picked.body).not.toContain('Are you trying to sign in')
+    const wrongPick = await page('/devicelogin/account', {
+      otc: start.user_code,
+      user: BOB,
+      picked: 'list',
+      password: 'nope',
+    })
+    expect(wrongPick.status).toBe(401)
+    expect(wrongPick.body).toContain('<title>Enter password</title>')
+    expect(wrongPick.body).toContain('Your account or password is incorrect.')
+    const typed = await page('/devicelogin/account', { otc: start.user_code, user: BOB, password: 'nope' })
+    expect(typed.status).toBe(401)
+    expect(typed.body).toContain(`name="user" value="${BOB}"`)
+    const right = await page('/devicelogin/account', {
+      otc: start.user_code,
+      user: BOB,
+      picked: 'list',
+      password: DEMO_PASSWORD,
+    })
+    expect(right.body).toContain('Are you trying to sign in to Azure Kubernetes Service AAD Client?')
+  })
+
+  it("titles erin's page as the disabled account it is (AADSTS50057, not locked)", async () => {
+    const u = urls(sim)
+    const start = (
+      await post(u.devicecode, { client_id: AKS_CLIENT_APP_ID, scope: `${AKS_SERVER_APP_ID}/.default` })
+    ).body
+    const res = await page('/devicelogin/account', {
+      otc: start.user_code,
+      user: ERIN,
+      password: DEMO_PASSWORD,
+    })
+    expect(res.body).toContain('<title>Account disabled</title>')
+    expect(res.body).toContain('<h1>Your account has been disabled</h1>')
+    expect(res.body).not.toMatch(/locked/i)
+  })
+
   it('escapes what it echoes', async () => {
     const res = await page('/devicelogin', { otc: '<script>alert(1)</script>' })
     expect(res.body).not.toContain('<script>alert(1)</script>')

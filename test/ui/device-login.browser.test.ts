@@ -61,7 +61,8 @@ describe('device login page (the verification_uri) in chromium', () => {
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
     await poll(() => page.getByRole('alert').textContent()).toBe('Your account or password is incorrect.')
-    await page.getByLabel('Email, phone, or Skype').fill(BOB)
+    // The username stays, as on Entra's page (issue 18); only the password is typed again.
+    expect(await page.getByLabel('Email, phone, or Skype').inputValue()).toBe(BOB)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await browser.screenshot('device-login-2-account')
     await page.getByRole('button', { name: 'Sign in' }).click()
@@ -93,6 +94,14 @@ describe('device login page (the verification_uri) in chromium', () => {
     await page.getByLabel('Code').fill(userCode)
     await page.keyboard.press('Enter')
     await page.getByRole('button', { name: /Bob Builder/ }).click()
+    // An account picked from the list asks for its password (Entra does, with no session): issue 18.
+    await poll(() => page.title()).toBe('Enter password')
+    expect(await page.locator('#account').textContent()).toBe(BOB)
+    await page.getByLabel('Password').fill('not-the-password')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await poll(() => page.getByRole('alert').textContent()).toBe('Your account or password is incorrect.')
+    await page.getByLabel('Password').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('button', { name: 'Cancel' }).click()
     await poll(() => page.getByRole('heading', { name: 'Sign-in canceled' }).isVisible()).toBe(true)
     // msal-node reports any polling error other than authorization_pending as post_request_failed.
@@ -118,9 +127,14 @@ describe('device login page (the verification_uri) in chromium', () => {
     await page.getByLabel('Code').fill(disabled.userCode)
     await page.getByRole('button', { name: 'Next' }).click()
     await page.getByRole('button', { name: /Erin Former/ }).click()
+    await page.getByLabel('Password').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe('Your account has been disabled. Contact your administrator. (AADSTS50057)')
+    // Title, heading and text agree: disabled, not locked (issue 18).
+    expect(await page.title()).toBe('Account disabled')
+    expect(await page.getByRole('heading').textContent()).toBe('Your account has been disabled')
     await browser.screenshot('device-login-6-disabled')
     // The client's next poll is refused as for a disabled account.
     await expect(disabled.result).rejects.toMatchObject({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Simulator } from '../../src/index.js'
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, DEMO_PASSWORD, type Simulator } from '../../src/index.js'
 import { startTestSimulator } from '../helpers/sim.js'
 import { isolatedEnv } from '../helpers/isolation.js'
 import { kubectlDescribe } from '../helpers/kubectl.js'
@@ -106,6 +106,9 @@ describeK('kubectl → exec plugin → device login page → API server → webh
     await page.getByLabel('Code').fill(code!)
     await page.getByRole('button', { name: 'Next' }).click()
     await page.getByRole('button', { name: /Bob Builder/ }).click()
+    // Picking an account asks for its password, as Entra does (issue 18).
+    await page.getByLabel('Password').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('button', { name: 'Continue' }).click()
     await poll(() => page.getByRole('status').textContent()).toContain('You have signed in')
 
