@@ -190,8 +190,11 @@ export function mountControls(root, shared) {
               'tbody',
               {},
               pending.map((c) => {
-                const who = select('user', userOptions())
+                // No default user: a one-click approval as the first user (Alice, cluster-admin) was a
+                // risky default, so the host chooses first and the buttons wait for that choice.
+                const who = select('user', [['', 'Choose who signs in…'], ...userOptions()])
                 who.setAttribute('aria-label', `Sign in code ${c.userCode} as`)
+                who.required = true
                 /** @param {'approve' | 'decline'} decision */
                 const decide = (decision) =>
                   attempt(`${decision === 'approve' ? 'Approve' : 'Decline'} ${c.userCode}`, () =>
@@ -200,6 +203,19 @@ export function mountControls(root, shared) {
                       body: { user: who.value },
                     }),
                   ).then(() => shared.refreshState())
+                const approve = h(
+                  'button',
+                  { type: 'button', disabled: true, onclick: () => decide('approve') },
+                  `Approve ${c.userCode}`,
+                )
+                const decline = h(
+                  'button',
+                  { type: 'button', class: 'secondary', disabled: true, onclick: () => decide('decline') },
+                  `Decline ${c.userCode}`,
+                )
+                who.addEventListener('change', () => {
+                  approve.disabled = decline.disabled = who.value === ''
+                })
                 return h(
                   'tr',
                   {},
@@ -207,21 +223,7 @@ export function mountControls(root, shared) {
                   h('td', {}, c.client),
                   h('td', {}, c.resource),
                   h('td', {}, c.expiresAt.slice(11, 19)),
-                  h(
-                    'td',
-                    { class: 'actions' },
-                    who,
-                    h(
-                      'button',
-                      { type: 'button', onclick: () => decide('approve') },
-                      `Approve ${c.userCode}`,
-                    ),
-                    h(
-                      'button',
-                      { type: 'button', class: 'secondary', onclick: () => decide('decline') },
-                      `Decline ${c.userCode}`,
-                    ),
-                  ),
+                  h('td', { class: 'actions' }, who, approve, decline),
                 )
               }),
             ),

@@ -11,7 +11,10 @@ export interface DeviceCodeView {
   clientId: string
   client: string
   resource: string
+  /** pending, approved, declined, redeemed (a token was issued) or refused (redeemed without a token). */
   state: string
+  /** For a refused code: Entra's error and AADSTS reason (`invalid_grant AADSTS50057: …`). */
+  reason?: string
   user: string | undefined
   polls: number
   expiresAt: string

@@ -34,6 +34,11 @@ export interface DeviceAuthorization {
   state: DeviceCodeState
   /** Object id of the user who approved or declined. */
   userId: string | undefined
+  /**
+   * Why the token endpoint refused the approved code when it was redeemed (`invalid_grant AADSTS50057:
+   * The user account is disabled.`): the code is used up, but no token was issued.
+   */
+  refusal?: string
   /** Scripted delay: polls still answered `authorization_pending` after approval. */
   pendingPollsLeft: number
   polls: number

@@ -2,7 +2,7 @@ import { PublicClientApplication } from '@azure/msal-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, DEMO_PASSWORD, type Simulator } from '../../src/index.js'
 import { post, urls } from '../helpers/entra.js'
-import { BOB, ERIN, startTestSimulator } from '../helpers/sim.js'
+import { adminFetch, BOB, ERIN, startTestSimulator } from '../helpers/sim.js'
 
 let sim: Simulator
 beforeAll(async () => {
@@ -124,6 +124,23 @@ describe('device login page', () => {
     expect(res.body).toContain('<title>Account disabled</title>')
     expect(res.body).toContain('<h1>Your account has been disabled</h1>')
     expect(res.body).not.toMatch(/locked/i)
+    // The client's poll is refused; the device-code list says refused with the AADSTS reason, not redeemed.
+    const poll = await post(u.token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: AKS_CLIENT_APP_ID,
+      device_code: start.device_code,
+    })
+    expect(poll.status).toBe(400)
+    expect(poll.body.error_codes).toEqual([50057])
+    const listed = await adminFetch(sim, '/device-codes')
+    const erin = ((await listed.json()) as { value: Record<string, unknown>[] }).value.find(
+      (c) => c.userCode === start.user_code,
+    )
+    expect(erin).toMatchObject({
+      state: 'refused',
+      user: ERIN,
+      reason: 'invalid_grant AADSTS50057: The user account is disabled.',
+    })
   })
 
   it('escapes what it echoes', async () => {

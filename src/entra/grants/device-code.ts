@@ -6,6 +6,7 @@ import {
   AuthorizationPending,
   BadVerificationCode,
   CodeExpired,
+  EntraError,
   ExpiredToken,
   InvalidGrant,
   InvalidRequest,
@@ -54,7 +55,13 @@ export const deviceCodeGrant: GrantHandler = {
     if (!user) throw new InvalidGrant('The user who approved this device code no longer exists.')
     // Single use: flip the state before any await so a racing poller sees `redeemed`.
     entry.state = 'redeemed'
-    assertCanSignIn(user)
+    try {
+      assertCanSignIn(user)
+    } catch (err) {
+      // The code is used up without a token: the device-code list says refused, with Entra's reason.
+      if (err instanceof EntraError) entry.refusal = `${err.code} AADSTS${err.aadsts}: ${err.message}`
+      throw err
+    }
     return issueUserTokens(deps, {
       user,
       client: req.client,
