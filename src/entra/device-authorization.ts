@@ -47,8 +47,6 @@ export function startDeviceAuthorization(
     clientId: client.appId,
     client: client.name,
     aud: resource.audience,
-    // The flow view shows an abandoned code as expired on the simulator clock (issue 18).
-    expiresAt: new Date(entry.expiresAt).toISOString(),
   })
   if (deps.config.autoApprove)
     decideDeviceCode(deps, { userCode: entry.userCode, user: deps.config.autoApprove, decision: 'approve' })
