@@ -18,9 +18,22 @@ const STATE_LABELS = {
   skipped: 'skipped',
   pending: 'waiting',
   unobserved: 'not seen',
+  'not-reached': 'not reached',
+  'not-needed': 'not needed',
+  elsewhere: 'another flow',
 }
 /** @type {Record<StepState, string>} */
-const STATE_ICONS = { ok: '✓', failed: '✗', cached: '↺', skipped: '–', pending: '…', unobserved: '?' }
+const STATE_ICONS = {
+  ok: '✓',
+  failed: '✗',
+  cached: '↺',
+  skipped: '–',
+  pending: '…',
+  unobserved: '?',
+  'not-reached': '⊘',
+  'not-needed': '–',
+  elsewhere: '→',
+}
 const DISCOVERY = /^(GET|get) (\/api|\/apis|\/openapi|\/version|\/healthz|\/livez|\/readyz)/
 
 /**
@@ -33,6 +46,9 @@ export function mountFlow(root, shared) {
   const flows = new Map()
   /** @type {Set<string>} */
   const open = new Set()
+  // Flows shown whatever the filters say: the ones a step's link was followed to (a hidden discovery request).
+  /** @type {Set<string>} */
+  const pinned = new Set()
   /** @type {readonly StepMeta[]} */
   let steps = shared.state?.steps ?? []
   const filters = { user: '', namespace: '', outcome: '', kind: '', hideDiscovery: true }
@@ -120,11 +136,32 @@ export function mountFlow(root, shared) {
 
   /** @param {Flow} f */
   const visible = (f) =>
-    (!filters.user || f.user === filters.user) &&
-    (!filters.namespace || f.namespace === filters.namespace) &&
-    (!filters.outcome || f.outcome === filters.outcome) &&
-    (!filters.kind || f.kind === filters.kind) &&
-    !(filters.hideDiscovery && f.kind === 'kubectl' && DISCOVERY.test(f.title) && f.outcome === 'allowed')
+    pinned.has(f.id) ||
+    ((!filters.user || f.user === filters.user) &&
+      (!filters.namespace || f.namespace === filters.namespace) &&
+      (!filters.outcome || f.outcome === filters.outcome) &&
+      (!filters.kind || f.kind === filters.kind) &&
+      !(filters.hideDiscovery && f.kind === 'kubectl' && DISCOVERY.test(f.title) && f.outcome === 'allowed'))
+
+  /**
+   * Shows the flow a step refers to, even when a filter hides it, opened and scrolled into view.
+   * @param {string} id
+   */
+  function reveal(id) {
+    const target = flows.get(id)
+    if (!target) {
+      announcer.textContent = 'That request is no longer in the list (the view keeps the latest 500 flows).'
+      return
+    }
+    pinned.add(id)
+    open.add(id)
+    target.el.hidden = false
+    empty.hidden = true
+    const details = target.el.querySelector('details')
+    if (details) details.open = true
+    target.el.scrollIntoView({ block: 'start' })
+    target.el.querySelector('summary')?.focus()
+  }
 
   function applyFilters() {
     let shown = 0
@@ -166,6 +203,28 @@ export function mountFlow(root, shared) {
       ),
       meta ? h('div', { class: 'actor' }, meta.actor) : null,
       h('p', { class: 'step-summary' }, step.summary),
+      step.reason && step.reason !== step.summary ? h('p', { class: 'step-reason' }, step.reason) : null,
+      step.refFlowId
+        ? h(
+            'p',
+            { class: 'step-ref' },
+            h(
+              'a',
+              {
+                href: `#flow-${step.refFlowId}`,
+                dataset: { ref: step.refFlowId },
+                onclick: (e) => {
+                  e.preventDefault()
+                  reveal(/** @type {string} */ (step.refFlowId))
+                },
+              },
+              `Show the request: ${step.refTitle ?? step.refFlowId}`,
+            ),
+            flows.has(step.refFlowId) && !visible(/** @type {Flow} */ (flows.get(step.refFlowId)?.flow))
+              ? ' (hidden by the filters, e.g. "Hide discovery requests")'
+              : null,
+          )
+        : null,
       factList(step.facts),
       (step.bodies ?? []).map((b) => jsonBlock(b.label, b.json)),
     )
@@ -185,9 +244,22 @@ export function mountFlow(root, shared) {
         'summary',
         {},
         h('span', { class: 'flow-time' }, flow.endedAt.slice(11, 19)),
-        badge(flow.outcome),
+        badge(flow.outcome, flow.badge),
         h('span', { class: 'flow-title' }, flow.title),
-        flow.user ? h('span', { class: 'flow-user' }, flow.user) : null,
+        flow.user
+          ? h(
+              'span',
+              {
+                class: flow.userVerified === false ? 'flow-user unverified' : 'flow-user',
+                title:
+                  flow.userVerified === false
+                    ? 'who the token claimed to be: its signature did not verify, so this is unverified'
+                    : null,
+              },
+              flow.user,
+              flow.userVerified === false ? ' (unverified)' : null,
+            )
+          : null,
         flow.durationMs !== undefined ? h('span', { class: 'duration' }, formatMs(flow.durationMs)) : null,
         flow.reason ? h('span', { class: 'flow-reason' }, flow.reason) : null,
       ),

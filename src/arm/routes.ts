@@ -91,6 +91,8 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
 
   app.use(async (req, res) => {
     const caller = await authenticateArm(req.headers.authorization, deps, tokenCache)
+    // Who called, for the request log and the UI's flow (as graph/routes.ts records its caller).
+    res.locals.detail = { caller: caller.name }
     const resources = parseResourcesPath(req.path)
     if (resources) {
       const out = serveResources(resources, { method: req.method, query: req.query }, caller, deps)

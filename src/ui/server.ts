@@ -77,6 +77,7 @@ export function createUiService(deps: UiDeps): UiService {
   const tracker = createFlowTracker({
     store: flows,
     devicePolls: (code) => deps.entra.deviceCodes.byUserCode(code)?.polls,
+    deviceCodeExpiry: (code) => deps.entra.deviceCodes.byUserCode(code)?.expiresAt,
     webhookClients: [deps.config.webhook.graphApplication],
     onError: deps.onUnexpected,
   })
@@ -102,6 +103,12 @@ export function createUiService(deps: UiDeps): UiService {
     }
   })
   const unsubscribeFlows = flows.subscribe((c) => stream.broadcast(frameOf(c)))
+  // Simulated time also passes without events: abandoned device codes expire on the simulator clock.
+  const expiryTimer = setInterval(
+    guard(deps.onUnexpected, () => tracker.tick(Date.parse(deps.controls.clock().now))),
+    5_000,
+  )
+  expiryTimer.unref()
   const host = createHostControls({
     directory: deps.directory,
     events: deps.events,
@@ -185,6 +192,7 @@ export function createUiService(deps: UiDeps): UiService {
     stream,
     close() {
       closed = true
+      clearInterval(expiryTimer)
       unsubscribeEvents()
       unsubscribeFlows()
       stream.close()

@@ -19,6 +19,7 @@ import {
   type TokenReviewVersion,
 } from './token-review-wire.js'
 import { createHash } from 'node:crypto'
+import { decodeJwt } from 'jose'
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
 /** kube-apiserver's own request limit; the SAR decoder reports larger bodies itself. */
@@ -157,11 +158,33 @@ async function handleTokenReview(
     event.error = message
     if ((err instanceof TokenRejected || err instanceof UpstreamFailure) && err.subject)
       Object.assign(event, err.subject)
+    else if (review) Object.assign(event, claimedSubject(review.token))
     send(res, status, renderTokenReview(apiVersion, review, { user: {}, error: message }))
   } finally {
     event.status = res.statusCode
     event.durationMs = performance.now() - started
     deps.events.emit('token_review.completed', 'webhook', event)
+  }
+}
+
+/**
+ * Who a refused token claimed to be (upn, else unique_name, else oid), read WITHOUT verifying it: the
+ * event marks it `claimedUser`, never `user`, so the UI can still file the refusal under that person
+ * and say it is unverified. Undefined when the token is no readable JWT.
+ */
+function claimedSubject(token: string): { claimedUser: string; claimedOid?: string } | undefined {
+  try {
+    const c = decodeJwt(token)
+    const name = [c.upn, c.unique_name, c.preferred_username, c.oid].find(
+      (v): v is string => typeof v === 'string' && v !== '',
+    )
+    if (!name) return undefined
+    return {
+      claimedUser: name.slice(0, 256),
+      ...(typeof c.oid === 'string' && { claimedOid: c.oid.slice(0, 64) }),
+    }
+  } catch {
+    return undefined
   }
 }
 

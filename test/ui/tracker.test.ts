@@ -185,7 +185,7 @@ describe('flow tracker', () => {
     const [flow] = store.list()
     expect(flow).toMatchObject({ kind: 'kubectl', outcome: 'unauthorized', reason: 'token expired' })
     expect(flow!.steps.find((s) => s.n === 5)!.summary).toContain("the webhook's own event was not seen")
-    expect(flow!.steps.find((s) => s.n === 9)!.state).toBe('skipped')
+    expect(flow!.steps.find((s) => s.n === 9)!.state).toBe('not-reached') // was 'skipped': issue 18 names a step that never happened 'not reached'
   })
 
   it('never throws and only builds well-formed flows from events of any shape', () => {
@@ -227,6 +227,8 @@ describe('flow tracker', () => {
                 'explanation',
                 'grant',
                 'reason',
+                'detail',
+                'claimedUser',
               ),
               fc.anything(),
             ),
@@ -241,6 +243,8 @@ describe('flow tracker', () => {
             expect(typeof f.title).toBe('string')
             expect(['allowed', 'forbidden', 'unauthorized', 'error', 'pending', 'info']).toContain(f.outcome)
             for (const s of f.steps) expect(s.n >= 1 && s.n <= 11 && typeof s.summary === 'string').toBe(true)
+            // Issue 18: every flow shows all 11 steps, in order.
+            expect(f.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
             expect(() => JSON.stringify(f)).not.toThrow()
           }
         },

@@ -16,6 +16,18 @@ export interface KubectlParts {
   signIn?: { id: string; title: string; at: string }
   /** The user's object id, when an earlier TokenReview told it (the API server's event has no extra). */
   oid?: string
+  /**
+   * For a token the API server answered from its cache: the request whose TokenReview filled it (the
+   * latest one with a real webhook call for this user — often a discovery request the list hides).
+   */
+  cachedBy?: { id: string; title: string }
+  /** Every webhook attempt kube-apiserver made for this request (it retries a 500 up to 5 times). */
+  attempts?: SimEvent[]
+  /**
+   * Whose token a refused request carried: the webhook's verified subject (a disabled user), or what
+   * the token claimed when its signature failed (`verified: false`).
+   */
+  owner?: { user: string; verified: boolean }
 }
 
 const STATUS_REASONS: Record<number, string> = {
@@ -124,11 +136,14 @@ function decisiveReason(d: Data, parts: KubectlParts): string | undefined {
 function authorizationStep(d: Data, parts: KubectlParts): FlowStep {
   const authz = rec(d.authorization)
   if (!authz)
-    return {
-      n: 9,
-      state: num(d.status) === 401 ? 'skipped' : 'unobserved',
-      summary: num(d.status) === 401 ? 'not reached: authentication failed' : 'no authorization trace',
-    }
+    return num(d.status) === 401
+      ? {
+          n: 9,
+          state: 'not-reached',
+          summary: 'not reached: authentication failed, the API server answers 401 before authorizing',
+          reason: 'authentication failed (steps 5–8)',
+        }
+      : { n: 9, state: 'unobserved', summary: 'no authorization trace', reason: 'no authorization trace' }
   const detail = rec(authz.detail) ?? {}
   const chain = arr(detail.chain)
     .map(rec)
@@ -180,6 +195,37 @@ function authorizationStep(d: Data, parts: KubectlParts): FlowStep {
   }
 }
 
+/**
+ * Step 5 as kube-apiserver saw it: the webhook call's HTTP status, its total time (all attempts, with
+ * the backoff between them) and the attempts. A non-2xx answer is a failed call, whatever the
+ * webhook's own review event says about its part.
+ */
+function webhookCallStep(five: FlowStep, detail: Data, attempts: SimEvent[]): FlowStep {
+  const status = num(detail.webhookStatus)
+  const total = num(detail.webhookMs)
+  const tries = num(detail.attempts) ?? (attempts.length || 1)
+  const failed = detail.transportError === true || (status !== undefined && (status < 200 || status > 206))
+  const oldestFirst = [...attempts].sort((a, b) => a.id - b.id)
+  return {
+    ...five,
+    state: failed ? 'failed' : five.state,
+    summary: failed
+      ? `the webhook call failed: HTTP ${status ?? '?'}${tries > 1 ? ` on each of ${tries} attempts (kube-apiserver retries with backoff)` : ''}, ${ms(total) ?? '?'} in all`
+      : `${five.summary}; HTTP ${status ?? '?'} after ${ms(total) ?? '?'}${tries > 1 ? ` (${tries} attempts)` : ''}`,
+    ...(total !== undefined ? { durationMs: total } : {}),
+    facts: {
+      ...five.facts,
+      ...facts({ attempts: tries, 'total time (all attempts)': ms(total) }),
+      ...Object.fromEntries(
+        oldestFirst.map((e, i) => [
+          `attempt ${i + 1}`,
+          `HTTP ${num(e.data.status) ?? '?'} in ${ms(duration(e.data.durationMs)) ?? '?'} at the webhook${str(e.data.reason) ? ` — ${str(e.data.reason)}` : ''}`,
+        ]),
+      ),
+    },
+  }
+}
+
 export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowDraft {
   const d = e.data
   const status = num(d.status) ?? 0
@@ -194,17 +240,35 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
 
   if (parts.signIn)
     out.push(
-      { n: 1, state: 'ok', summary: `signed in earlier (${parts.signIn.title})` },
-      { n: 2, state: 'ok', summary: `token issued at ${parts.signIn.at}` },
+      {
+        n: 1,
+        state: 'ok',
+        summary: `signed in earlier (${parts.signIn.title})`,
+        refFlowId: parts.signIn.id,
+        refTitle: parts.signIn.title,
+      },
+      {
+        n: 2,
+        state: 'ok',
+        summary: `token issued at ${parts.signIn.at}`,
+        refFlowId: parts.signIn.id,
+        refTitle: parts.signIn.title,
+      },
     )
-  else
-    out.push({
-      n: 1,
-      state: usesToken ? 'unobserved' : 'skipped',
-      summary: usesToken
-        ? 'no sign-in seen by this simulator run for this user: the token came from a cache (kubelogin keeps one) or another run'
-        : `no Entra sign-in: the request used ${method ?? 'no'} credentials`,
-    })
+  else if (usesToken) {
+    const reason =
+      'no sign-in seen by this simulator run for this user: the token came from a cache (kubelogin keeps one) or another run'
+    out.push(
+      { n: 1, state: 'unobserved', summary: reason, reason },
+      { n: 2, state: 'unobserved', summary: 'the token was issued before this run saw it', reason },
+    )
+  } else {
+    const reason = `no Entra sign-in: the request used ${method ?? 'no'} credentials`
+    out.push(
+      { n: 1, state: 'not-needed', summary: reason, reason },
+      { n: 2, state: 'not-needed', summary: reason, reason },
+    )
+  }
   out.push({
     n: 3,
     state: 'ok',
@@ -232,25 +296,28 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
   })
   if (!usesToken) {
     const first = steps[0]
-    out.push({
-      n: 5,
-      state: 'skipped',
-      summary: first
-        ? `${str(first.authenticator) ?? '?'}: ${str(first.outcome) ?? '?'}${str(first.error) ? ` — ${str(first.error)}` : ''} (no webhook)`
-        : 'no credentials: no webhook call',
-    })
+    const reason = first
+      ? `${str(first.authenticator) ?? '?'}: ${str(first.outcome) ?? '?'}${str(first.error) ? ` — ${str(first.error)}` : ''} (the API server checks these credentials itself: no webhook)`
+      : 'no credentials: no webhook call'
+    for (const n of [5, 6, 7, 8]) out.push({ n, state: 'not-needed', summary: reason, reason })
   } else if (webhookDetail.cached === true && !parts.tokenReview) {
     const groups = strings(webhookStep.groups)
+    const by = parts.cachedBy
+    const ref = by ? { refFlowId: by.id, refTitle: by.title } : {}
+    const reason = by
+      ? `answered from cache on request "${by.title}", which made the TokenReview`
+      : 'answered from cache: the TokenReview was made for an earlier request this view no longer has'
     out.push(
       {
         n: 5,
         state: 'cached',
-        summary:
-          "answered from the API server's token cache (--authentication-token-webhook-cache-ttl): no webhook call",
+        summary: `answered from the API server's token cache (--authentication-token-webhook-cache-ttl): no webhook call; ${reason}`,
+        reason,
+        ...ref,
         facts: facts({ outcome: str(webhookStep.outcome), user: str(webhookStep.user) }),
       },
-      { n: 6, state: 'cached', summary: 'the token was verified on an earlier request' },
-      { n: 7, state: 'cached', summary: `${groups.length} groups from the earlier answer` },
+      { n: 6, state: 'cached', summary: 'the token was verified on an earlier request', reason, ...ref },
+      { n: 7, state: 'cached', summary: `${groups.length} groups from the earlier answer`, reason, ...ref },
       {
         n: 8,
         state: webhookStep.outcome === 'authenticated' ? 'cached' : 'failed',
@@ -258,6 +325,8 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
           webhookStep.outcome === 'authenticated'
             ? `the cached answer: ${str(webhookStep.user) ?? '?'} with ${groups.length} groups`
             : `the cached answer: ${str(webhookStep.error) ?? 'not authenticated'}`,
+        reason,
+        ...ref,
         facts: facts({ username: str(webhookStep.user), 'extra.oid': parts.oid }),
       },
     )
@@ -267,14 +336,7 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
       parts.tokenReview.related,
       strings(webhookStep.groups),
     )
-    const five = trSteps[0]!
-    out.push(
-      {
-        ...five,
-        summary: `${five.summary}; HTTP ${num(webhookDetail.webhookStatus) ?? '?'} after ${ms(num(webhookDetail.webhookMs)) ?? '?'}${(num(webhookDetail.attempts) ?? 1) > 1 ? ` (${num(webhookDetail.attempts)} attempts)` : ''}`,
-      },
-      ...trSteps.slice(1),
-    )
+    out.push(webhookCallStep(trSteps[0]!, webhookDetail, parts.attempts ?? []), ...trSteps.slice(1))
   } else {
     out.push({
       n: 5,
@@ -302,7 +364,9 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
     startedAt: started,
     endedAt: e.time,
     title: requestTitle(d),
-    ...(str(d.user) && { user: str(d.user) }),
+    ...(str(d.user)
+      ? { user: str(d.user) }
+      : parts.owner && { user: parts.owner.user, ...(!parts.owner.verified && { userVerified: false }) }),
     ...(str(d.namespace) && { namespace: str(d.namespace) }),
     outcome: outcomeOf(status),
     decision: status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : `Allowed (HTTP ${status})`,

@@ -3,7 +3,7 @@
  * grants, from the Entra events.
  */
 import type { SimEvent } from '../../kernel/events.js'
-import { duration, facts, ms, num, str } from './event-data.js'
+import { clockTime, duration, facts, ms, num, str } from './event-data.js'
 import type { Flow, FlowStep } from './types.js'
 
 export type FlowDraft = Omit<Flow, 'seq'>
@@ -117,6 +117,41 @@ export function signInFailed(flow: FlowDraft, e: SimEvent): FlowDraft {
       }),
     }),
     eventIds: [...flow.eventIds, e.id],
+  }
+}
+
+/**
+ * A code nobody used before it expired (simulator clock): the client's next poll gets expired_token
+ * (AADSTS70020) and the admin list drops it, so the flow stops saying "waiting".
+ */
+export function signInExpired(flow: FlowDraft, expiredAt: string): FlowDraft {
+  const step1 = flow.steps.find((s) => s.n === 1)
+  const approved = step1?.state === 'ok'
+  const reason = `expired_token: the code expired at ${clockTime(expiredAt)} (simulator clock) ${approved ? 'before the client redeemed it' : 'without anyone entering it'}`
+  return {
+    ...flow,
+    endedAt: expiredAt,
+    outcome: 'unauthorized',
+    decision: 'expired',
+    reason,
+    steps: replaceStep(
+      approved
+        ? flow
+        : {
+            ...flow,
+            steps: replaceStep(flow, {
+              n: 1,
+              state: 'failed',
+              summary: `code expired unused at ${clockTime(expiredAt)} (simulator clock)`,
+              ...(step1?.facts && { facts: step1.facts }),
+            }),
+          },
+      {
+        n: 2,
+        state: 'failed',
+        summary: `${reason}; a poll now gets expired_token (AADSTS70020)`,
+      },
+    ),
   }
 }
 

@@ -7,6 +7,7 @@
  * buffer here is bounded by count and age, whatever the traffic.
  */
 import type { SimEvent } from '../../kernel/events.js'
+import { completeSteps } from './complete.js'
 import { controlFlow, CONTROL_EVENT_TYPES } from './control-flows.js'
 import { arr, clockTime, duration, iso, num, rec, str, timeOf } from './event-data.js'
 import { kubectlFlow, requestTitle, type KubectlParts } from './kubectl-steps.js'
@@ -15,17 +16,21 @@ import {
   signInCompleted,
   signInDecided,
   signInFailed,
+  signInExpired,
   signInStarted,
   tokenFlow,
   type FlowDraft,
 } from './sign-in.js'
 import type { FlowStore } from './store.js'
+import type { Flow } from './types.js'
 import { accessReviewStep, sarDecision, tokenReviewOutcome, tokenReviewSteps } from './webhook-steps.js'
 
 export interface TrackerOptions {
   store: FlowStore
   /** Polls so far of a device code (from the Entra store), for the sign-in facts. */
   devicePolls?: (userCode: string) => number | undefined
+  /** When a device code expires (ms, simulator clock), from the Entra store; unknown codes never expire here. */
+  deviceCodeExpiry?: (userCode: string) => number | undefined
   /** Client names whose client-credentials tokens belong to the webhook (its Graph calls). */
   webhookClients?: string[]
   /** A bug met while reading an event; the event is skipped, the stream goes on. */
@@ -34,6 +39,8 @@ export interface TrackerOptions {
 
 export interface FlowTracker {
   ingest(event: SimEvent): void
+  /** Marks the sign-ins whose code has expired by `now` (ms, simulator clock); ingest does it too. */
+  tick(now: number): void
   /** Sizes of the correlation buffers (diagnostics; each is bounded). */
   buffers(): Record<string, number>
 }
@@ -52,6 +59,36 @@ const MAX_AGE_MS = 60_000
 /** Slack for the time span match: event times have millisecond resolution. */
 const SLACK_MS = 25
 
+/**
+ * What an ARM request is, for its badge: a read (GET, or a POST action that only reads, such as
+ * listClusterUserCredential — ARM's `list*` actions return secrets without changing anything) or a
+ * change (PUT, PATCH, DELETE, other POST actions), and how it ended.
+ */
+export function armRequestKind(
+  method: string,
+  path: string,
+  status: number,
+): { outcome: Flow['outcome']; badge: string; what: string } {
+  const action = /\/(list\w*|get\w*|check\w*)$/i.exec(path)?.[1]
+  const read = method === 'GET' || method === 'HEAD' || (method === 'POST' && action !== undefined)
+  const what = action ? `${action} (POST action, ${read ? 'a read' : 'a change'})` : read ? 'read' : 'change'
+  if (status === 401) return { outcome: 'unauthorized', badge: 'Unauthorized', what }
+  if (status === 403) return { outcome: 'forbidden', badge: 'Forbidden', what }
+  if (status >= 400) return { outcome: 'error', badge: `HTTP ${status}`, what }
+  return read ? { outcome: 'allowed', badge: 'Read', what } : { outcome: 'info', badge: 'Change', what }
+}
+
+/**
+ * Whose token a review was about: the verified subject (`user`, set once the signature and claims
+ * verified), else the name the token claimed (`claimedUser`, not verified — its signature failed).
+ */
+function reviewOwner(d: Record<string, unknown>): { user: string; verified: boolean } | undefined {
+  const user = str(d.user)
+  if (user) return { user, verified: true }
+  const claimed = str(d.claimedUser)
+  return claimed ? { user: claimed, verified: false } : undefined
+}
+
 function bounded<T>(list: T[], item: T, max = MAX_PENDING): void {
   list.push(item)
   if (list.length > max) list.splice(0, list.length - max)
@@ -63,7 +100,8 @@ const spanOf = (e: SimEvent) => {
 }
 
 export function createFlowTracker(o: TrackerOptions): FlowTracker {
-  const { store } = o
+  // Every flow is stored with all 11 steps (complete.ts).
+  const store = { ...o.store, put: (f: FlowDraft) => o.store.put(completeSteps(f)) }
   let counter = 0
   const newId = (prefix: string) => `${prefix}-${++counter}`
   const accessories: SimEvent[] = []
@@ -74,7 +112,20 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   const awaitingToken: { flowId: string; user: string; userCode: string }[] = []
   const lastSignIn = new Map<string, { id: string; title: string; at: string }>()
   const oidOf = new Map<string, string>()
+  /** user → the latest request whose real TokenReview filled the API server's token cache. */
+  const reviewedBy = new Map<string, { id: string; title: string }>()
   const webhookClients = new Set(o.webhookClients ?? [])
+  /** Sign-in flow id → its code's expiry, while the sign-in has no token yet. */
+  const unfinished = new Map<string, number>()
+  const expireSignIns = (now: number) => {
+    for (const [flowId, expiresAt] of unfinished) {
+      if (expiresAt > now) continue
+      unfinished.delete(flowId)
+      const flow = store.get(flowId)
+      if (flow?.kind === 'sign-in' && (flow.outcome === 'pending' || flow.decision.startsWith('approved')))
+        store.put(signInExpired(flow, new Date(expiresAt).toISOString()))
+    }
+  }
 
   const prune = (list: { end: number }[] | SimEvent[], now: number) => {
     while (list.length > 0) {
@@ -106,13 +157,14 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const id = newId('tr')
     const outcome = tokenReviewOutcome(e.data)
     if (str(e.data.user) && str(e.data.oid)) remember(oidOf, str(e.data.user)!, str(e.data.oid))
+    const owner = reviewOwner(e.data)
     store.put({
       id,
       kind: 'token-review',
       startedAt: iso(start, e.time),
       endedAt: e.time,
-      title: `TokenReview${str(e.data.user) ? ` for ${str(e.data.user)}` : ''}`,
-      ...(str(e.data.user) && { user: str(e.data.user) }),
+      title: `TokenReview${owner ? ` for ${owner.user}${owner.verified ? '' : ' (unverified)'}` : ''}`,
+      ...(owner && { user: owner.user, ...(!owner.verified && { userVerified: false }) }),
       outcome,
       decision: str(e.data.outcome) ?? 'unknown',
       ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
@@ -203,12 +255,23 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     if (sar) parts.accessReview = sar.event
     // A refused request has no user; the review may still say whose token it was.
     const owner = user ?? str(tr?.event.data.user)
+    if (!user) {
+      const claimed = tr && reviewOwner(tr.event.data)
+      if (claimed) parts.owner = claimed
+    }
     const signIn = owner ? lastSignIn.get(owner) : undefined
     if (signIn && webhookSteps.length > 0) parts.signIn = signIn
     const oid = user ? oidOf.get(user) : undefined
     if (oid) parts.oid = oid
+    if (trs.length > 0) parts.attempts = trs.map((t) => t.event)
+    if (!webhookCalled && user && webhookSteps.length > 0) {
+      const by = reviewedBy.get(user)
+      if (by) parts.cachedBy = by
+    }
     const flow = kubectlFlow(newId('req'), e, parts)
-    store.put(flow)
+    const saved = store.put(flow)
+    // This request's TokenReview fills the API server's cache: later requests of the user point here.
+    if (tr && user) remember(reviewedBy, user, { id: saved.id, title: saved.title })
     // The webhook flows are now part of this request.
     for (const p of [...trs, ...sarMatches]) store.remove(p.flowId)
   }
@@ -220,6 +283,11 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       const id = newId('signin')
       remember(signIns, code, id)
       store.put(signInStarted(id, e))
+      const expiresAt = o.deviceCodeExpiry?.(code)
+      if (expiresAt !== undefined) {
+        unfinished.set(id, expiresAt)
+        if (unfinished.size > 1000) unfinished.delete(unfinished.keys().next().value!)
+      }
       return
     }
     const id = signIns.get(code)
@@ -227,6 +295,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     if (!flow) return
     const approved = e.type === 'device_code.approved'
     store.put(signInDecided(flow, e, approved, o.devicePolls?.(code)))
+    if (!approved) unfinished.delete(flow.id)
     if (approved)
       bounded(awaitingToken, { flowId: flow.id, user: str(e.data.user) ?? '', userCode: code }, 64)
   }
@@ -243,7 +312,10 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       const i = awaitingToken.findLastIndex((w) => w.user === user)
       const waiting = i >= 0 ? awaitingToken.splice(i, 1)[0] : undefined
       const found = waiting ? store.get(waiting.flowId) : undefined
-      if (found && waiting) flow = signInCompleted(found, e, o.devicePolls?.(waiting.userCode))
+      if (found && waiting) {
+        flow = signInCompleted(found, e, o.devicePolls?.(waiting.userCode))
+        unfinished.delete(found.id)
+      }
     }
     flow ??= tokenFlow(newId('token'), e)
     const saved = store.put(flow)
@@ -267,19 +339,28 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     if (reason.startsWith('authorization_declined')) return // the declined sign-in already says so
     const waiting = awaitingToken.pop()
     const found = waiting ? store.get(waiting.flowId) : undefined
+    if (found) unfinished.delete(found.id)
     store.put(found ? signInFailed(found, e) : refusedTokenFlow(newId('token'), e))
   }
 
   function onOtherRequest(e: SimEvent) {
     const status = num(e.data.status) ?? 0
+    const caller = str(rec(e.data.detail)?.caller)
+    const { outcome, badge, what } = armRequestKind(
+      str(e.data.method) ?? 'GET',
+      str(e.data.path) ?? '/',
+      status,
+    )
     store.put({
       id: newId('req'),
       kind: 'control',
       startedAt: e.time,
       endedAt: e.time,
       title: `${e.service}: ${requestTitle(e.data)}`,
-      outcome: status >= 500 ? 'error' : status >= 400 ? 'unauthorized' : 'info',
-      decision: `HTTP ${status}`,
+      ...(caller && { user: caller }),
+      outcome,
+      badge,
+      decision: `${what}: HTTP ${status}`,
       ...(str(e.data.reason) && { reason: str(e.data.reason) }),
       status,
       steps: [],
@@ -294,11 +375,20 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       accessReviews: sars.length,
       awaitingToken: awaitingToken.length,
       signIns: signIns.size,
+      unfinishedSignIns: unfinished.size,
       users: lastSignIn.size + oidOf.size,
     }),
+    tick(now) {
+      try {
+        expireSignIns(now)
+      } catch (err) {
+        o.onError?.(err)
+      }
+    },
     ingest(e) {
       try {
         const now = timeOf(e)
+        expireSignIns(now)
         prune(accessories, now)
         prune(reviews, now)
         prune(sars, now)

@@ -9,7 +9,31 @@ export type FlowKind = 'kubectl' | 'sign-in' | 'token-review' | 'access-review' 
 /** The filterable outcome; `decision` on the flow says it in the component's own words. */
 export type FlowOutcome = 'allowed' | 'forbidden' | 'unauthorized' | 'error' | 'pending' | 'info'
 
-export type StepState = 'ok' | 'failed' | 'cached' | 'skipped' | 'pending' | 'unobserved'
+/**
+ * What happened at a step. Every flow carries all 11 steps (complete.ts fills the ones no event told
+ * about), so a step that did not happen says why, in its state and its `reason`:
+ * - `ok`: done; `failed`: done and refused or broken (the first failed step decides the flow);
+ * - `cached`: answered from a cache instead of being done again (`refFlowId`: the request that did it);
+ * - `pending`: not yet (a sign-in waiting for the user);
+ * - `not-reached`: never happened because an earlier step failed or the flow stopped before it;
+ * - `not-needed`: this path does not need the step (groups were in the token: no Graph call; a client
+ *   certificate: no webhook; a host action that touches one step only);
+ * - `elsewhere`: happens in another flow (a sign-in ends at step 2; a TokenReview posted straight to
+ *   the webhook has no kubectl request around it); `refFlowId` names that flow when it is known;
+ * - `unobserved`: it must have happened, but this simulator run saw no event of it (a token from
+ *   kubelogin's cache);
+ * - `skipped`: older name for "did not take part"; kept for other renderers, no longer produced.
+ */
+export type StepState =
+  | 'ok'
+  | 'failed'
+  | 'cached'
+  | 'skipped'
+  | 'pending'
+  | 'unobserved'
+  | 'not-reached'
+  | 'not-needed'
+  | 'elsewhere'
 
 export interface StepBody {
   label: string
@@ -26,6 +50,12 @@ export interface FlowStep {
   /** Label → value pairs shown under the step. */
   facts?: Record<string, string | number | boolean>
   bodies?: StepBody[]
+  /** Why the step is in this state, for the states that did not do the step (not-reached, cached, …). */
+  reason?: string
+  /** The flow that did this step instead (the request whose TokenReview filled the cache). */
+  refFlowId?: string
+  /** That flow's title, for the link. */
+  refTitle?: string
 }
 
 export interface Flow {
@@ -38,6 +68,11 @@ export interface Flow {
   endedAt: string
   title: string
   user?: string
+  /**
+   * False when `user` is only who the token claimed to be: its signature (or another check before the
+   * claims could be trusted) failed. The user filter still finds the flow; the UI marks it unverified.
+   */
+  userVerified?: boolean
   namespace?: string
   outcome: FlowOutcome
   /** `Allow`, `Forbidden`, `NoOpinion`, `authenticated`, … */
@@ -47,7 +82,9 @@ export interface Flow {
   /** HTTP status of the request, when there was one. */
   status?: number
   durationMs?: number
-  /** Only the steps this flow touched, in order. */
+  /** The badge text when the outcome's own word misleads (an ARM credential read is "Read", not "Change"). */
+  badge?: string
+  /** All 11 steps in order (complete.ts), each with an explicit state. */
   steps: FlowStep[]
   /** Ids of the simulator events this flow was built from. */
   eventIds: number[]

@@ -99,7 +99,15 @@ export function tokenReviewSteps(ev: SimEvent, related: SimEvent[], groups?: str
   const groupCount = num(d.groups)
   steps.push({
     n: 7,
-    state: failedAt === 7 ? 'failed' : source === 'graph' ? 'ok' : cached ? 'cached' : 'skipped',
+    state: failedAt === 7 ? 'failed' : source === 'graph' ? 'ok' : cached ? 'cached' : 'not-needed',
+    ...(failedAt !== 7 &&
+      source !== 'graph' &&
+      !cached && {
+        reason:
+          source === 'claim'
+            ? 'not needed: the groups were in the token (groups claim), so the webhook did not ask Graph'
+            : 'not needed: the token has no groups and no overage claim',
+      }),
     summary:
       failedAt === 7
         ? (error ?? reason)
