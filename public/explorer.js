@@ -180,6 +180,9 @@ export function mountExplorer(root, shared) {
       ),
     )
     const byName = new Map(dir.groups.map((g) => [g.name, g]))
+    /** @param {string[]} names */
+    const listed = (names) =>
+      names.length > 12 ? `${names.slice(0, 12).join(', ')} … +${names.length - 12}` : names.join(', ')
     const roots = dir.groups.filter(
       (g) => g.memberOf.length === 0 && (g.members.length > 1 || !/^project-\d+$/.test(g.name)),
     )
@@ -196,8 +199,18 @@ export function mountExplorer(root, shared) {
         h(
           'div',
           { class: 'members' },
-          `Members: ${g.members.filter((m) => !byName.has(m)).join(', ') || 'none'}`,
+          `Direct members: ${g.members.filter((m) => !byName.has(m)).join(', ') || 'none'}`,
+          g.members.some((m) => byName.has(m))
+            ? `; nested groups: ${g.members.filter((m) => byName.has(m)).join(', ')}`
+            : '',
         ),
+        g.nestedMembers.length > 0
+          ? h(
+              'div',
+              { class: 'members nested' },
+              `Members through nested groups (transitive): ${listed(g.nestedMembers.map((m) => `${m.name} (via ${m.via})`))}`,
+            )
+          : null,
         h(
           'ul',
           {},

@@ -127,10 +127,13 @@ export function mountFlow(root, shared) {
   for (const [el, key] of selectFilters)
     el.addEventListener('change', () => {
       filters[key] = el.value
+      // A new filter choice is a new question: flows revealed by a link follow the filters again.
+      pinned.clear()
       applyFilters()
     })
   discovery.addEventListener('change', () => {
     filters.hideDiscovery = discovery.checked
+    pinned.clear()
     applyFilters()
   })
 

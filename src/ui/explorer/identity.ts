@@ -56,6 +56,12 @@ export interface DirectoryView {
     description: string | undefined
     /** Direct members: users by UPN, groups by name, service principals by app name. */
     members: string[]
+    /**
+     * Users and service principals that are members only through a nested group (Entra's transitive
+     * membership, which getMemberGroups and the groups claim count), each with the direct member group
+     * it comes through: `all-employees` holds `engineering`, so bob is a member via engineering.
+     */
+    nestedMembers: { name: string; via: string }[]
     /** Groups this group is a direct member of (nesting). */
     memberOf: string[]
     transitiveUserCount: number
@@ -66,6 +72,21 @@ const nameOf = (directory: Directory, id: string): string => {
   const o = directory.object(id)
   if (!o) return id
   return o.kind === 'user' ? o.userPrincipalName : o.kind === 'group' ? o.displayName : o.application.name
+}
+
+function nestedMembers(directory: Directory, groupId: string): { name: string; via: string }[] {
+  const direct = directory.directMembers(groupId)
+  const seen = new Set(direct.map((m) => m.id))
+  const out: { name: string; via: string }[] = []
+  for (const child of direct) {
+    if (child.kind !== 'group') continue
+    for (const m of directory.transitiveMembers(child.id)) {
+      if (m.kind === 'group' || seen.has(m.id)) continue
+      seen.add(m.id)
+      out.push({ name: nameOf(directory, m.id), via: child.displayName })
+    }
+  }
+  return out
 }
 
 export function directoryView(directory: Directory, serverAppId: string): DirectoryView {
@@ -79,6 +100,7 @@ export function directoryView(directory: Directory, serverAppId: string): Direct
       name: g.displayName,
       description: g.description,
       members: directory.directMembers(g.id).map((m) => nameOf(directory, m.id)),
+      nestedMembers: nestedMembers(directory, g.id),
       memberOf: directory.directGroups(g.id).map((p) => p.displayName),
       transitiveUserCount: directory.transitiveMembers(g.id).filter((m) => m.kind === 'user').length,
     })),

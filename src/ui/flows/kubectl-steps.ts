@@ -165,6 +165,12 @@ function authorizationStep(d: Data, parts: KubectlParts): FlowStep {
       'RBAC binding': binding
         ? `${str(binding.kind)} ${str(binding.namespace) ? `${str(binding.namespace)}/` : ''}${str(binding.name)}`
         : undefined,
+      // One form in the simulator's own words (namespace/name, as kubectl's -A listings and the explorer);
+      // the authorizer's reason is Kubernetes' text verbatim, which quotes a RoleBinding as "name/namespace".
+      'binding name form':
+        str(binding?.kind) === 'RoleBinding' && str(binding?.namespace)
+          ? `namespace/name here; Kubernetes' own reason text quotes it "${str(binding?.name)}/${str(binding?.namespace)}" (name/namespace)`
+          : undefined,
       'API server SAR cache': detail.cached === true ? 'hit (no webhook call)' : undefined,
       'webhook time': ms(num(detail.webhookMs)),
       'evaluation error': str(authz.evaluationError),
