@@ -255,6 +255,37 @@ describe('flow steps (issue 18)', () => {
     }
   })
 
+  it("e: step 9 writes the binding namespace/name and says how Kubernetes' own reason quotes it", () => {
+    const { bus, store } = setup()
+    const reason = 'RBAC: allowed by RoleBinding "engineering-edit/dev" of ClusterRole "edit" to Group "g1"'
+    bus.emit(
+      'request.completed',
+      'apiserver',
+      apiRequest({
+        status: 200,
+        user: BOB,
+        authentication: { method: 'x509', steps: [{ authenticator: 'x509', outcome: 'authenticated' }] },
+        authorization: {
+          decision: 'Allow',
+          reason,
+          detail: {
+            decidedBy: 'RBAC',
+            matched: { binding: { kind: 'RoleBinding', namespace: 'dev', name: 'engineering-edit' } },
+          },
+        },
+      }),
+    )
+    const nine = stepOf(store.list()[0]!, 9)
+    expect(nine.summary).toContain(reason)
+    expect(nine.facts).toMatchObject({
+      'RBAC binding': 'RoleBinding dev/engineering-edit',
+      'binding name form':
+        'namespace/name here; Kubernetes\' own reason text quotes it "engineering-edit/dev" (name/namespace)',
+    })
+    // A client certificate needs no webhook: steps 5–8 say so rather than vanish.
+    expect(stepOf(store.list()[0]!, 5).state).toBe('not-needed')
+  })
+
   it('g: the ARM credential read is badged Read, with its caller; a PUT is a Change', () => {
     const { bus, store } = setup()
     const path =
