@@ -174,8 +174,9 @@ export function createDiagram(options) {
     el.dataset.picture = picture.id
     caption.title = `${next.title}${next.reason ? ` — ${next.reason}` : ''}`
     clear(caption).append(
-      h('span', { class: 'diagram-picture' }, `${picture.title}:`),
-      ' ',
+      next.title.startsWith(picture.title)
+        ? ''
+        : h('span', { class: 'diagram-picture' }, `${picture.title}: `),
       badge(next.outcome),
       ' ',
       h('strong', {}, next.title),
@@ -286,7 +287,9 @@ function arrowOf(pictureId, a, state, look, text, order) {
       'data-state': state,
       tabindex: 0,
       role: 'button',
-      'aria-label': text,
+      // A short name (the step and its state); the whole text is the description (the <title>), and
+      // is read out from the live region below the caption when the arrow gets focus.
+      'aria-label': `Step ${a.n}: ${look.label}`,
       style: order === undefined ? undefined : `--order: ${order}`,
     },
     s('title', {}, text),

@@ -9,11 +9,13 @@ import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
+import { DEMO_POD_IDENTITY } from '../../src/pod-identity/index.js'
 import { BOB, DAVE, startTestSimulator } from '../helpers/sim.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
-import { kubectlIt } from '../helpers/kubectl.js'
+import { kubectl as kubectlWith, kubectlIt, tokenKubeconfig } from '../helpers/kubectl.js'
+import { runIdentityClient } from '../pod-identity/helpers.js'
 import { openBrowser, poll, type TestBrowser } from './browser.js'
 import { kubectlAs } from './kubectl.js'
 
@@ -98,7 +100,8 @@ describe('the picture of the flow', () => {
     const reason =
       'Deny by Webhook — User does not have access to the resource in Azure. Update role assignment to allow access.'
     await poll(() => page.locator('#diagram-detail').textContent()).toContain(reason)
-    expect(await arrow(9).getAttribute('aria-label')).toMatch(
+    expect(await arrow(9).getAttribute('aria-label')).toBe('Step 9: failed')
+    expect(await arrow(9).locator('title').textContent()).toMatch(
       /^Step 9, Authorization: .*: failed — Deny by Webhook/,
     )
     await arrow(11).focus()
@@ -108,7 +111,7 @@ describe('the picture of the flow', () => {
     await poll(() => page.locator('#diagram-detail').textContent()).toContain(
       'Error from server (Forbidden): pods is forbidden',
     )
-    await page.getByRole('button', { name: /^Step 9, / }).focus()
+    await page.getByRole('button', { name: 'Step 9: failed' }).focus()
     await page.keyboard.press(' ')
     expect(await arrow(9).getAttribute('aria-pressed')).toBe('true')
     await shot('diagram-2-forbidden')
@@ -156,4 +159,81 @@ describe('the picture of the flow', () => {
       expect(browser.errors).toEqual([])
     },
   )
+})
+
+describe('the pictures of the pod identities and the registry pull', () => {
+  it('draws a workload identity exchange and an IMDS managed-identity token on their own pictures', async () => {
+    await page.getByLabel('Follow new requests').check()
+    const env = await sim.podIdentity.pods.environment('dev', 'orders-api-0')
+    const r = await runIdentityClient('workload', env)
+    expect(r.ok, r.message).toBe(true)
+    const wi = page.locator('#flow-list > li[data-kind="workload-identity"]').first()
+    await select(wi)
+    expect(await diagram().getAttribute('data-picture')).toBe('workload-identity')
+    // The kubelet projected the token when the pod started; the exchange went through.
+    expect(await states()).toEqual({ 1: 'ok', 2: 'ok', 3: 'ok', 4: 'ok', 5: 'ok', 6: 'ok' })
+    await number(4).hover()
+    await poll(() => page.locator('#diagram-detail').textContent()).toMatch(
+      /^Step 4, Entra ID matches a federated credential: issuer, subject, audience: done — federated credential/,
+    )
+    // The step list names the picture's steps, not the AKS sign-in's.
+    expect(await wi.locator('li.step[data-step="3"] .step-title').textContent()).toBe(
+      'The pod sends the token to Entra ID as a client assertion',
+    )
+    await shot('diagram-5-workload-identity')
+
+    await sim.podIdentity.pods.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'plain-0', namespace: 'dev' },
+      spec: { containers: [{ name: 'app', image: 'x' }] },
+    })
+    // A pod without workload identity: only IMDS, for the identity it names.
+    const plainEnv = await sim.podIdentity.pods.environment('dev', 'plain-0')
+    const mi = await runIdentityClient('managed', {
+      ...plainEnv,
+      TEST_MI_CLIENT_ID: DEMO_POD_IDENTITY.ordersClientId,
+    })
+    expect(mi.ok, mi.message).toBe(true)
+    await select(page.locator('#flow-list > li[data-kind="managed-identity"]').first())
+    expect(await diagram().getAttribute('data-picture')).toBe('managed-identity')
+    expect(await states()).toEqual({ 1: 'ok', 2: 'ok', 3: 'ok' })
+    await shot('diagram-6-managed-identity')
+    expect(browser.errors).toEqual([])
+  })
+
+  itK("draws the kubelet's registry pull: refused without AcrPull, pulled with it", async () => {
+    const admin = tokenKubeconfig(sim, { token: sim.kube.staticToken.token })
+    const registry = sim.endpoints.registries!.find((x) => x.name === 'contosoacr')!
+    const image = `${registry.loginServer}/orders/api:1.2.0`
+    expect((await kubectlWith(admin, ['run', 'before', `--image=${image}`, '-n', 'default'])).stderr).toBe('')
+    const refused = page
+      .locator('#flow-list > li[data-kind="registry-pull"]')
+      .filter({ has: page.locator('.flow-title', { hasText: 'for pod default/before' }) })
+    await poll(() => refused.getAttribute('data-outcome')).toBe('forbidden')
+    await select(refused)
+    expect(await diagram().getAttribute('data-picture')).toBe('registry-pull')
+    const lit = await states()
+    expect(lit).toMatchObject({ 1: 'ok', 2: 'ok', 3: 'ok' })
+    expect(Object.values(lit)).toContain('failed')
+    expect(Object.values(lit)).not.toContain('not-reached')
+    await shot('diagram-7-registry-refused')
+
+    // What `az aks update --attach-acr contosoacr` assigns: AcrPull on the registry to the kubelet identity.
+    sim.azureRbac!.createRoleAssignment({
+      principalId: DEMO_POD_IDENTITY.kubeletPrincipalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
+      scope: registry.resourceId,
+    })
+    expect((await kubectlWith(admin, ['run', 'orders', `--image=${image}`, '-n', 'default'])).stderr).toBe('')
+    const pulled = page
+      .locator('#flow-list > li[data-kind="registry-pull"]')
+      .filter({ has: page.locator('.flow-title', { hasText: 'for pod default/orders' }) })
+    await poll(() => pulled.getAttribute('data-outcome')).toBe('allowed')
+    await select(pulled)
+    expect(await states()).toEqual({ 1: 'ok', 2: 'ok', 3: 'ok', 4: 'ok', 5: 'ok' })
+    await shot('diagram-8-registry-pulled')
+    expect(browser.errors).toEqual([])
+  })
 })

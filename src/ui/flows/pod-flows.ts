@@ -150,7 +150,7 @@ export function createPodFlows(store: FlowStore, newId: (prefix: string) => stri
       kind: 'managed-identity',
       startedAt: token?.time ?? e.time,
       endedAt: e.time,
-      title: `Managed identity: ${pod ?? 'node'} → ${identity ?? 'IMDS'}`,
+      title: `Managed identity (IMDS): ${pod ?? 'node'} → ${identity ?? 'IMDS'}`,
       ...(pod && { namespace: pod.split('/')[0] }),
       outcome: ok ? 'allowed' : status >= 500 ? 'error' : 'unauthorized',
       decision: `HTTP ${status}`,

@@ -63,7 +63,7 @@ export function createRegistryFlows(store: FlowStore, newId: (prefix: string) =>
       kind: 'registry-pull',
       startedAt: e.time,
       endedAt: e.time,
-      title: `Image pull: ${image} for pod ${pod}`,
+      title: `Registry pull: ${image} for pod ${pod}`,
       namespace: pod.split('/')[0] ?? '',
       outcome: 'pending',
       decision: 'pulling',
