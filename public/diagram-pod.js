@@ -66,9 +66,9 @@ export const MANAGED_IDENTITY_PICTURE = {
     { id: 'entra', label: 'Microsoft Entra ID', sub: 'managed identity', x: 910, y: 90, w: 270, h: 120 },
   ],
   arrows: [
-    { n: 1, d: 'M 270 120 H 466', at: [368, 120], caption: 'token request', captionAt: [368, 97] },
-    { n: 2, d: 'M 740 150 H 906', at: [823, 150], caption: "identity's token", captionAt: [823, 127] },
-    { n: 3, d: 'M 470 180 H 274', at: [368, 180], caption: 'access token', captionAt: [368, 205] },
+    { n: 1, d: 'M 270 120 H 466', at: [368, 120], caption: 'token request', captionAt: [368, 90] },
+    { n: 2, d: 'M 740 150 H 906', at: [823, 150], caption: "identity's token", captionAt: [823, 118] },
+    { n: 3, d: 'M 470 180 H 274', at: [368, 180], caption: 'access token', captionAt: [368, 212] },
   ],
   steps: [
     { n: 1, title: 'The caller asks IMDS for a token (header Metadata: true)', actor: 'pod or node → IMDS' },

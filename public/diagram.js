@@ -2,7 +2,8 @@
 // sign-in, the pod identities, the registry pull). The selected flow lights up the steps it took, each
 // in its state with a glyph, a line pattern and a colour (never colour alone); a step's reason shows on
 // hover, on focus and on click (Enter or Space on a focused arrow). A step the flow has not got is
-// drawn "not reached". New flows animate their steps in order, unless the reader prefers less motion.
+// drawn "not reached". As flows arrive, the steps that changed light up in the flow's order (a stream of
+// alike requests does not flicker), unless the reader prefers less motion.
 import { badge, clear, h } from './dom.js'
 import { pictureFor } from './diagram-pictures.js'
 
@@ -136,7 +137,7 @@ export function createDiagram(options) {
   let flow
   /** @type {number | undefined} */
   let pinned
-  /** @type {Map<number, { arrow: SVGElement, text: string }>} */
+  /** @type {Map<number, { arrow: SVGElement, text: string, state: string }>} */
   let arrows = new Map()
 
   /** @param {number | undefined} n */
@@ -153,13 +154,16 @@ export function createDiagram(options) {
   }
 
   /**
-   * Draws `next` (or nothing); `animate` plays its steps in order (a flow that just arrived).
+   * Draws `next` (or nothing); `animate` lights the steps that changed since the last drawing in order.
    * @param {Flow | undefined} next
    * @param {boolean} [animate]
    */
   function show(next, animate = false) {
     if (next?.id !== flow?.id) pinned = undefined
     flow = next
+    const active = document.activeElement
+    const focused = active && holder.contains(active) ? Number(active.getAttribute('data-step')) : undefined
+    const before = new Map([...arrows].map(([n, a]) => [n, a.state]))
     clear(holder)
     arrows = new Map()
     el.dataset.flow = next?.id ?? ''
@@ -184,12 +188,12 @@ export function createDiagram(options) {
       next.reason ? h('span', { class: 'diagram-reason' }, ` — ${next.reason}`) : '',
     )
     const byN = new Map(next.steps.map((st) => [st.n, st]))
-    const order = new Map(next.steps.map((st, i) => [st.n, i]))
+    // The steps that changed, in the flow's order: their place is the animation's delay.
+    const entering = animate ? next.steps.filter((st) => before.get(st.n) !== st.state).map((st) => st.n) : []
     const svg = s('svg', {
       viewBox: `0 0 ${picture.width} ${picture.height}`,
       role: 'group',
       'aria-label': `${picture.description}: ${next.title}`,
-      class: animate ? 'animate' : undefined,
     })
     svg.append(markers(picture.id))
     for (const node of picture.nodes) svg.append(box(node))
@@ -201,7 +205,8 @@ export function createDiagram(options) {
       const what = stepText(step) || (step ? '' : 'this flow did not reach this step')
       const time = step?.durationMs !== undefined ? ` (${formatMs(step.durationMs)})` : ''
       const text = `Step ${a.n}${meta ? `, ${meta.title}` : ''}: ${look.label}${what ? ` — ${what}` : ''}${time}`
-      const arrow = arrowOf(picture.id, a, state, look, text, order.get(a.n))
+      const place = entering.indexOf(a.n)
+      const arrow = arrowOf(picture.id, a, state, look, text, place >= 0 ? place : undefined)
       arrow.addEventListener('pointerenter', () => describe(a.n))
       arrow.addEventListener('pointerleave', () => describe(pinned))
       arrow.addEventListener('focus', () => describe(a.n))
@@ -213,12 +218,15 @@ export function createDiagram(options) {
         e.preventDefault()
         togglePin(a.n)
       })
-      arrows.set(a.n, { arrow, text })
+      arrows.set(a.n, { arrow, text, state })
       svg.append(arrow)
     }
     holder.append(svg)
     for (const [m, a] of arrows) a.arrow.setAttribute('aria-pressed', String(m === pinned))
-    describe(pinned)
+    // A redrawing (the flow changed, or a new one came) keeps the keyboard where it was.
+    const refocus = focused === undefined ? undefined : arrows.get(focused)?.arrow
+    if (refocus) refocus.focus({ preventScroll: true })
+    describe(refocus ? focused : pinned)
   }
 
   return {
@@ -273,7 +281,7 @@ function markers(pictureId) {
  * @param {string} state
  * @param {{ label: string, glyph: string }} look
  * @param {string} text
- * @param {number | undefined} order the step's place in the flow (animation order)
+ * @param {number | undefined} order its place among the steps that just changed (animation delay)
  */
 function arrowOf(pictureId, a, state, look, text, order) {
   const head = Object.hasOwn(STATES, state) ? state : 'unobserved'
@@ -282,7 +290,7 @@ function arrowOf(pictureId, a, state, look, text, order) {
   const g = s(
     'g',
     {
-      class: `arrow${reached ? ' lit' : ''}`,
+      class: `arrow${reached ? ' lit' : ''}${order === undefined ? '' : ' enter'}`,
       'data-step': a.n,
       'data-state': state,
       tabindex: 0,
