@@ -1,6 +1,7 @@
 // The live flow: every request through the simulator on the 11 steps of the AKS sign-in diagram,
 // updated by server-sent events. Keeps at most MAX_FLOWS flows, like the server.
 import { badge, clear, factList, field, h, jsonBlock, select } from './dom.js'
+import { createDiagram, stepsOfFlow } from './diagram.js'
 
 /** @typedef {import('./types.js').Flow} Flow */
 /** @typedef {import('./types.js').FlowStep} FlowStep */
@@ -73,6 +74,9 @@ export function mountFlow(root, shared) {
     ['token-review', 'TokenReviews (direct)'],
     ['access-review', 'SubjectAccessReviews (direct)'],
     ['control', 'Host actions and other services'],
+    ['workload-identity', 'Workload identity exchanges'],
+    ['managed-identity', 'Managed identity (IMDS)'],
+    ['registry-pull', 'Registry pulls'],
   ])
   const discovery = h('input', { type: 'checkbox', name: 'hideDiscovery', checked: true })
   const list = h('ol', { class: 'flows', id: 'flow-list', 'aria-label': 'Requests, newest first' })
@@ -95,8 +99,24 @@ export function mountFlow(root, shared) {
   }
   renderLegend()
 
+  // The picture: the newest request while "Follow" is on, else the one opened in the list.
+  const follow = h('input', { type: 'checkbox', id: 'diagram-follow', checked: true })
+  const diagram = createDiagram({
+    steps: () => steps,
+    controls: h(
+      'div',
+      { class: 'field checkbox diagram-follow' },
+      follow,
+      h('label', { for: 'diagram-follow' }, 'Follow new requests'),
+    ),
+  })
+  follow.addEventListener('change', () => {
+    if (follow.checked) showOnDiagram(newestDrawable(), true)
+  })
+
   root.append(
     h('h1', { id: 'flow-title' }, 'Live flow ', live),
+    diagram.el,
     legend,
     h(
       'form',
@@ -173,6 +193,8 @@ export function mountFlow(root, shared) {
       if (!el.hidden) shown++
     }
     empty.hidden = shown > 0
+    const current = flows.get(diagram.shown() ?? '')?.flow
+    if (follow.checked && !(current && drawable(current))) showOnDiagram(newestDrawable(), false)
   }
 
   /**
@@ -184,9 +206,12 @@ export function mountFlow(root, shared) {
     sel.append(h('option', { value }, value))
   }
 
-  /** @param {FlowStep} step */
-  function stepItem(step) {
-    const meta = steps.find((s) => s.n === step.n)
+  /**
+   * @param {FlowStep} step
+   * @param {readonly StepMeta[]} metas the step titles of the flow's picture
+   */
+  function stepItem(step, metas) {
+    const meta = metas.find((s) => s.n === step.n)
     return h(
       'li',
       { class: `step step-${step.state}`, value: step.n, dataset: { step: String(step.n) } },
@@ -245,7 +270,14 @@ export function mountFlow(root, shared) {
       },
       h(
         'summary',
-        {},
+        {
+          // Opening a flow puts it on the picture and stops the picture following new requests.
+          onclick: (e) => {
+            if (/** @type {HTMLElement} */ (e.currentTarget).parentElement?.hasAttribute('open')) return
+            follow.checked = false
+            showOnDiagram(flows.get(flow.id)?.flow ?? flow, false)
+          },
+        },
         h('span', { class: 'flow-time' }, flow.endedAt.slice(11, 19)),
         badge(flow.outcome, flow.badge),
         h('span', { class: 'flow-title' }, flow.title),
@@ -279,10 +311,37 @@ export function mountFlow(root, shared) {
         flow.related?.length
           ? h('p', { class: 'related' }, 'Token from: ', flow.related.map((r) => r.title).join(', '))
           : null,
-        h('ol', { class: 'steps', 'aria-label': `Steps of ${flow.title}` }, flow.steps.map(stepItem)),
+        h(
+          'ol',
+          { class: 'steps', 'aria-label': `Steps of ${flow.title}` },
+          flow.steps.map((st) => stepItem(st, stepsOfFlow(flow, steps))),
+        ),
       ),
     )
-    return h('li', { id: `flow-${flow.id}`, dataset: { kind: flow.kind, outcome: flow.outcome } }, details)
+    return h(
+      'li',
+      {
+        id: `flow-${flow.id}`,
+        dataset: { kind: flow.kind, outcome: flow.outcome },
+        'aria-current': diagram.shown() === flow.id ? 'true' : null,
+      },
+      details,
+    )
+  }
+
+  /** @param {Flow} f a flow the picture can draw: one with steps */
+  const drawable = (f) => f.steps.length > 0 && visible(f)
+  const newestDrawable = () => [...flows.values()].map((x) => x.flow).findLast(drawable)
+
+  /**
+   * @param {Flow | undefined} flow
+   * @param {boolean} animate
+   */
+  function showOnDiagram(flow, animate) {
+    const before = diagram.shown()
+    if (before !== flow?.id) flows.get(before ?? '')?.el.removeAttribute('aria-current')
+    diagram.show(flow, animate && !matchMedia('(prefers-reduced-motion: reduce)').matches)
+    if (flow) flows.get(flow.id)?.el.setAttribute('aria-current', 'true')
   }
 
   /** @param {Flow} flow */
@@ -292,6 +351,7 @@ export function mountFlow(root, shared) {
     if (old) old.el.remove()
     list.prepend(el)
     flows.set(flow.id, { flow, el })
+    if (flow.id === diagram.shown() || (follow.checked && drawable(flow))) showOnDiagram(flow, true)
     addOption(userFilter, flow.user)
     addOption(nsFilter, flow.namespace)
     el.hidden = !visible(flow)
@@ -323,6 +383,7 @@ export function mountFlow(root, shared) {
     old.el.remove()
     flows.delete(id)
     open.delete(id)
+    if (diagram.shown() === id) showOnDiagram(follow.checked ? newestDrawable() : undefined, false)
   }
 
   function connect() {

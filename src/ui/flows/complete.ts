@@ -5,9 +5,16 @@
  * list (and the diagram) never has a silent gap.
  */
 import type { FlowDraft } from './sign-in.js'
-import { FLOW_STEPS, type FlowStep } from './types.js'
+import { FLOW_STEPS, type FlowKind, type FlowStep } from './types.js'
 
 const ALL = FLOW_STEPS.map((s) => s.n)
+const AKS_KINDS: ReadonlySet<FlowKind> = new Set([
+  'kubectl',
+  'sign-in',
+  'token-review',
+  'access-review',
+  'control',
+])
 /**
  * The steps this file made up. A flow updated later (a sign-in approved, a Graph call joining its
  * review) is rebuilt from its stored steps: these are dropped and filled again, never kept stale.
@@ -87,6 +94,8 @@ function fill(flow: FlowDraft, n: number, earlier: FlowStep[]): FlowStep {
 }
 
 export function completeSteps(input: FlowDraft): FlowDraft {
+  // Pod-identity and registry-pull flows number their own steps (pod-flows.ts, registry-flows.ts).
+  if (!AKS_KINDS.has(input.kind)) return input
   const flow = { ...input, steps: input.steps.filter((s) => !filled.has(s)) }
   const known = new Map(flow.steps.map((s) => [s.n, s]))
   const steps: FlowStep[] = []

@@ -21,6 +21,8 @@ import {
   tokenFlow,
   type FlowDraft,
 } from './sign-in.js'
+import { createPodFlows } from './pod-flows.js'
+import { createRegistryFlows } from './registry-flows.js'
 import type { FlowStore } from './store.js'
 import type { Flow } from './types.js'
 import { accessReviewStep, sarDecision, tokenReviewOutcome, tokenReviewSteps } from './webhook-steps.js'
@@ -126,6 +128,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
         store.put(signInExpired(flow, new Date(expiresAt).toISOString()))
     }
   }
+  const podFlows = createPodFlows(store, newId)
+  const registryPulls = createRegistryFlows(store, newId)
 
   const prune = (list: { end: number }[] | SimEvent[], now: number) => {
     while (list.length > 0) {
@@ -392,6 +396,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
         prune(accessories, now)
         prune(reviews, now)
         prune(sars, now)
+        if (podFlows.ingest(e) || registryPulls.ingest(e)) return
         if (e.type === 'token_review.completed') onTokenReview(e)
         else if (e.type === 'subject_access_review.completed') onAccessReview(e)
         else if (e.type.startsWith('device_code.')) onDeviceCode(e)

@@ -4,7 +4,16 @@
  * on the 11 numbered steps of the AKS sign-in diagram (learn.microsoft.com/azure/aks/concepts-identity).
  */
 
-export type FlowKind = 'kubectl' | 'sign-in' | 'token-review' | 'access-review' | 'control'
+export type FlowKind =
+  | 'kubectl'
+  | 'sign-in'
+  | 'token-review'
+  | 'access-review'
+  | 'control'
+  // Their own pictures and step numbers: src/ui/flows/pod-flows.ts, registry-flows.ts.
+  | 'workload-identity'
+  | 'managed-identity'
+  | 'registry-pull'
 
 /** The filterable outcome; `decision` on the flow says it in the component's own words. */
 export type FlowOutcome = 'allowed' | 'forbidden' | 'unauthorized' | 'error' | 'pending' | 'info'
