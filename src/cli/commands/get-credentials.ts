@@ -21,7 +21,9 @@ import {
 } from '../../client/index.js'
 import { parseGoDuration } from '../../client/index.js'
 import { AKS_API_VERSION } from '../../client/index.js'
+import { setGetTokenTimeout } from '../../client/index.js'
 import { CliError } from '../errors.js'
+import { checkedTimeout } from './convert-kubeconfig.js'
 
 export const getCredentialsHelp = `Usage: aks-auth-sim get-credentials [options]
 
@@ -40,7 +42,9 @@ Options:
       --format exec|azure   user kubeconfig format (azure = legacy auth-provider; see convert-kubeconfig)
       --state-dir DIR       the simulator's state directory (env AKS_AUTH_SIM_STATE_DIR; default ~/.aks-auth-sim)
       --azure-config-dir D  where the Azure sign-in is cached (env AZURE_CONFIG_DIR; default ~/.aks-auth-sim/azure)
-      --timeout DURATION    how long to wait for the sign-in (default 15m, the device code's lifetime)
+      --timeout DURATION    how long to wait for the Azure sign-in (default 15m, the device code's lifetime)
+      --token-timeout D     written into the user kubeconfig as get-token's --timeout: how long kubectl's
+                            plugin waits for the sign-in (default: until its device code expires, 15m)
 `
 
 async function askOverwrite(name: string): Promise<boolean> {
@@ -72,6 +76,7 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
       'state-dir': { type: 'string' },
       'azure-config-dir': { type: 'string' },
       timeout: { type: 'string' },
+      'token-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -82,6 +87,13 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
   try {
     if (values.format !== undefined && !['exec', 'azure'].includes(values.format))
       throw new SignInError('usage', `--format must be 'exec' or 'azure' (got '${values.format}')`)
+    const tokenTimeout =
+      values['token-timeout'] !== undefined ? checkedTimeout(values['token-timeout']) : undefined
+    if (tokenTimeout !== undefined && (values.admin || values.format === 'azure'))
+      throw new SignInError(
+        'usage',
+        '--token-timeout applies to the exec plugin of the user kubeconfig (not --admin or --format azure)',
+      )
     const session = await signInToAzure({
       ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }),
       ...(values['azure-config-dir'] !== undefined && { azureConfigDir: values['azure-config-dir'] }),
@@ -117,6 +129,7 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
     }
     const path_ = resolve(file)
     const addition = parseKubeconfig(text, 'the downloaded kubeconfig')
+    if (tokenTimeout !== undefined) setGetTokenTimeout(addition, tokenTimeout)
     renameForMerge(addition, values.context)
     const merged = await mergeKubeconfig(readKubeconfig(path_), addition, {
       overwrite: values['overwrite-existing'] ?? false,
