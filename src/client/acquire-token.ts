@@ -144,6 +144,9 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
       const scope = scopeFor(r.serverId)
       let tokens: TokenSet | undefined
       let source: AcquiredToken['source'] = r.login
+      // Before the refresh token too: a kubectl retry after a failed sign-in would otherwise start another.
+      const earlier = r.login === 'devicecode' ? earlierFailedSignIn(file, r.execParentPid) : undefined
+      if (earlier) throw earlier
       try {
         const config = await createEntraClient({
           authority: r.target.authority,
@@ -166,8 +169,6 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
           }
         }
         if (!tokens) {
-          const earlier = r.login === 'devicecode' ? earlierFailedSignIn(file, r.execParentPid) : undefined
-          if (earlier) throw earlier
           if (r.login === 'spn') tokens = await clientCredentialsSignIn(config, scope)
           else if (r.login === 'ropc')
             tokens = await passwordSignIn(config, r.username!, r.password!, `${scope} ${USER_SCOPES}`)
