@@ -11,6 +11,8 @@ import { parse } from 'yaml'
 import type { Simulator } from '../../src/index.js'
 import { BOB, startTestSimulator } from '../helpers/sim.js'
 import {
+  AKS_CLIENT,
+  AKS_SERVER,
   KUBECTL,
   cleanEnv,
   cli,
@@ -90,6 +92,36 @@ describeK('how long the plugin waits, and one device code per kubectl command', 
       expect(next.code, next.stderr).toBe(0)
       expect(next.stdout).toMatch(/^web-5d8f7b9c6d-x2k4p/m)
       expect(countEvents(sim, 'device_code.issued', since)).toBe(2)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'without --timeout, a device code sign-in waits until the code expires, not kubelogin’s 60s',
+    async () => {
+      // A simulator whose codes live 3 s: the wait ends with the code, whoever notices first.
+      const short = await startTestSimulator({ deviceCode: { expiresIn: 3 } })
+      try {
+        const r = await cli(
+          [
+            'get-token',
+            '--server-id',
+            AKS_SERVER,
+            '--client-id',
+            AKS_CLIENT,
+            '--tenant-id',
+            short.endpoints.tenantId,
+            '--cache-dir',
+            join(home, 'short-cache'),
+          ],
+          { env: cleanEnv(home, { AKS_AUTH_SIM_STATE_DIR: short.endpoints.stateDir }) },
+        )
+        expect(r.code).toBe(1)
+        expect(r.stderr).toMatch(/get-token: device code sign-in: the device code expired/)
+        expect(r.stderr).not.toMatch(/timed out/)
+      } finally {
+        await short.stop()
+      }
     },
     TIMEOUT,
   )

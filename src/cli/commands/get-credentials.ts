@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { stringify } from 'yaml'
 import { ArmCallError, armRequest } from '../../client/index.js'
 import { signInToAzure } from '../../client/index.js'
 import { SignInError } from '../../client/index.js'
@@ -46,6 +47,12 @@ Options:
       --token-timeout D     written into the user kubeconfig as get-token's --timeout: how long kubectl's
                             plugin waits for the sign-in (default: until its device code expires, 15m)
 `
+
+/** The kubeconfig with get-token's --timeout set, as YAML (for `-f -` and the merge alike). */
+function withTokenTimeout(config: ReturnType<typeof parseKubeconfig>, timeout: string): string {
+  setGetTokenTimeout(config, timeout)
+  return stringify(config, { lineWidth: 0 })
+}
 
 async function askOverwrite(name: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false
@@ -121,7 +128,11 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
     )
     const value = res.body?.kubeconfigs?.[0]?.value
     if (!value) throw new SignInError('rejected', 'Azure Resource Manager returned no kubeconfig')
-    const text = Buffer.from(value, 'base64').toString('utf8')
+    const downloaded = Buffer.from(value, 'base64').toString('utf8')
+    const text =
+      tokenTimeout === undefined
+        ? downloaded
+        : withTokenTimeout(parseKubeconfig(downloaded, 'the downloaded kubeconfig'), tokenTimeout)
     const file = values.file ?? join(homedir(), '.kube', 'config')
     if (file === '-') {
       process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
@@ -129,7 +140,6 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
     }
     const path_ = resolve(file)
     const addition = parseKubeconfig(text, 'the downloaded kubeconfig')
-    if (tokenTimeout !== undefined) setGetTokenTimeout(addition, tokenTimeout)
     renameForMerge(addition, values.context)
     const merged = await mergeKubeconfig(readKubeconfig(path_), addition, {
       overwrite: values['overwrite-existing'] ?? false,
