@@ -104,9 +104,10 @@ async function signIn(url: string, code: string, user: string): Promise<void> {
 }
 
 function runStep(c: TourCommand): Promise<{ code: number; output: string }> {
-  const child = spawn('bash', ['-c', c.command], {
+  const child = spawn('/bin/bash', ['-c', c.command], {
     cwd: home,
-    env: isolatedEnv({ PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` }, { home }),
+    // The short name first, then the system's programs (kubectl is /usr/bin/kubectl); the guards go before all.
+    env: isolatedEnv({ PATH: `${bin}:/usr/local/bin:/usr/bin:/bin` }, { home }),
   })
   let output = ''
   child.stdout.on('data', (b: Buffer) => (output += b.toString()))
