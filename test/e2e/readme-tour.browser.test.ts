@@ -144,5 +144,6 @@ describeK('the README tour, as written, with kubectl and Chromium', () => {
     await page.goto(`${String(sim.endpoints.ui)}/#flow`)
     await browser.screenshot('readme-tour-live-flow')
     expect(browser.errors).toEqual([])
-  })
+    // About a minute on an idle machine: 20 commands, 4 device code sign-ins in Chromium.
+  }, 300_000)
 })
