@@ -158,7 +158,8 @@ export function createAdminApp(
     const sinceId = queryInt(q, 'sinceId', 0, MAX_EVENT_ID)
     res.json({
       value: controls.events.recent({
-        type: typeof q.type === 'string' ? q.type : 'request.completed',
+        // Several types, comma-separated: the CLI's `requests` adds the webhook's reviews.
+        type: typeof q.type === 'string' ? q.type.split(',') : 'request.completed',
         ...(typeof q.service === 'string' && { service: q.service }),
         ...(sinceId !== undefined && { sinceId }),
         limit: queryInt(q, 'limit', 1, 5000) ?? 200,

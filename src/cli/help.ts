@@ -304,13 +304,19 @@ ${adminExits}
 
 export const requestsHelp = (
   services: readonly string[],
-) => `Usage: aks-auth-sim requests [--service NAME] [--limit N] [--state-dir DIR]
+) => `Usage: aks-auth-sim requests [--service NAME] [--limit N] [--output table|json] [--all] [--state-dir DIR]
 
-The request log (JSON): method, path, status, duration and the reason for every rejection, newest last.
+The request log, oldest first: every request a service answered and every TokenReview and
+SubjectAccessReview the webhook answered, with the user, the decision and the reason for each
+rejection. The CLI's own reads of the admin API (the clock poll of every get-token, this command) are
+left out unless --all.
 
 Options:
-  --service NAME        only this service's requests: ${services.join(', ')}
-  --limit N             at most N requests, 1–5000 (default: 200)
+  --service NAME        only this service's requests: ${services.join(', ')}, webhook (the reviews)
+  --limit N             at most N rows, 1–5000 (default: 200)
+  -o, --output FORMAT   table (default: TIME SERVICE USER REQUEST NAMESPACE STATUS DECISION REASON)
+                        or json ({"value": [events…]}, each with every field the service recorded)
+  --all                 include the admin API reads the CLI makes
 ${stateDirLine}
   -h, --help            this help
 

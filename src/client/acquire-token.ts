@@ -16,6 +16,7 @@ import {
   type TokenSet,
 } from './entra-client.js'
 import { SignInError, toSignInError } from './errors.js'
+import { earlierFailedSignIn, forgetFailedSignIn, rememberFailedSignIn } from './failed-sign-in.js'
 import { withFileLock } from './file-lock.js'
 import type { SimulatorTarget } from './locate.js'
 import { staleTokenReason } from './stale-token.js'
@@ -40,7 +41,10 @@ export interface TokenRequest {
   target: SimulatorTarget
   /** Wall-clock milliseconds by which the whole run must be over. */
   deadline: number
-  timeoutSeconds: number
+  /** --timeout in seconds when given (error messages name it); the deadline is what bounds the run. */
+  timeoutSeconds?: number
+  /** The kubectl that ran this plugin (client-go's exec), for one device code per command. */
+  execParentPid?: number
   stderr: (line: string) => void
 }
 
@@ -140,6 +144,9 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
       const scope = scopeFor(r.serverId)
       let tokens: TokenSet | undefined
       let source: AcquiredToken['source'] = r.login
+      // Before the refresh token too: a kubectl retry after a failed sign-in would otherwise start another.
+      const earlier = r.login === 'devicecode' ? earlierFailedSignIn(file, r.execParentPid) : undefined
+      if (earlier) throw earlier
       try {
         const config = await createEntraClient({
           authority: r.target.authority,
@@ -172,8 +179,11 @@ export async function acquireToken(r: TokenRequest): Promise<AcquiredToken> {
             })
         }
       } catch (err) {
-        throw toSignInError(err, what, r.timeoutSeconds)
+        const e = toSignInError(err, what, r.timeoutSeconds)
+        if (r.login === 'devicecode') rememberFailedSignIn(file, r.execParentPid, e)
+        throw e
       }
+      forgetFailedSignIn(file)
       const token = {
         ...toCached(r, tokens, r.serverId, r.clientId, r.login),
         ...(secretHash !== undefined && { secret_sha256: secretHash }),

@@ -27,6 +27,8 @@ export interface ConvertOptions {
   authorityHost?: string
   stateDir?: string
   azureConfigDir?: string
+  /** get-token's `--timeout` (a Go duration); kept from the old args when not given. */
+  timeout?: string
   /** `aks-auth-sim` (default: node + this package's bin, by absolute paths) or `kubelogin`. */
   command?: 'aks-auth-sim' | 'kubelogin'
 }
@@ -123,6 +125,8 @@ function convertUser(user: UserBody, name: string, o: ConvertOptions): UserBody 
     if (login === 'ropc' && o.password) args.push('--password', o.password)
   }
   if (authorityHost) args.push('--authority-host', authorityHost)
+  const timeout = o.timeout ?? argValue(old, '--timeout')
+  if (timeout) args.push('--timeout', timeout)
 
   const toKubelogin =
     o.command === 'kubelogin' || (o.command === undefined && !isOurs(exec) && !user['auth-provider'])
@@ -169,6 +173,25 @@ export function convertKubeconfig(config: KubeConfig, o: ConvertOptions): string
     if (!targets.includes(u.name) || !u.user) continue
     if (o.context === undefined && !isConvertible(u.user)) continue
     u.user = convertUser(u.user, u.name, o)
+    changed.push(u.name)
+  }
+  return changed
+}
+
+/**
+ * Sets get-token's `--timeout` on every AKS user's exec (this CLI's or kubelogin's) of a kubeconfig:
+ * how long the plugin waits for a person to sign in. Returns the users changed.
+ */
+export function setGetTokenTimeout(config: KubeConfig, timeout: string): string[] {
+  const changed: string[] = []
+  for (const u of (config.users ?? []) as (NamedEntry & { user?: UserBody })[]) {
+    const exec = u.user?.exec
+    if (!exec || !isConvertible(u.user!)) continue
+    const args = [...(exec.args ?? [])]
+    const i = args.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='))
+    if (i >= 0) args.splice(i, args[i] === '--timeout' ? 2 : 1)
+    args.push('--timeout', timeout)
+    exec.args = args
     changed.push(u.name)
   }
   return changed

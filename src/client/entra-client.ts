@@ -60,7 +60,21 @@ export async function deviceCodeSignIn(
       ? start.message
       : `To sign in, use a web browser to open the page ${start.verification_uri} and enter the code ${start.user_code} to authenticate.`
   o.onMessage(message)
-  return client.pollDeviceAuthorizationGrant(config, start, undefined, { signal: o.signal })
+  // openid-client stops at expires_in only without a signal of ours: bound the wait by both.
+  const expiry = AbortSignal.timeout(start.expires_in * 1000)
+  try {
+    return await client.pollDeviceAuthorizationGrant(config, start, undefined, {
+      signal: AbortSignal.any([o.signal, expiry]),
+    })
+  } catch (err) {
+    if (expiry.aborted && !o.signal.aborted)
+      throw new SignInError(
+        'expired',
+        `device code sign-in: the device code expired after ${start.expires_in}s before anyone signed in; run the command again for a new code`,
+        { cause: err },
+      )
+    throw err
+  }
 }
 
 export function refreshSignIn(

@@ -1,5 +1,5 @@
 /** The client side used by the CLI (kubelogin-like get-token, get-credentials, the ARM calls): docs/cli.md. */
-export { convertKubeconfig, type ConvertOptions } from './convert.js'
+export { convertKubeconfig, type ConvertOptions, setGetTokenTimeout } from './convert.js'
 export { SignInError } from './errors.js'
 export {
   mergeKubeconfig,
@@ -14,6 +14,7 @@ export { signInToAzure } from './azure-sign-in.js'
 export { parseGetTokenArgs, parseGoDuration } from './kubelogin-options.js'
 export { AKS_API_VERSION } from './well-known.js'
 export { acquireToken } from './acquire-token.js'
+export { execParentPid } from './failed-sign-in.js'
 export { buildExecCredential, execApiVersion } from './exec-credential.js'
 export { locateSimulator } from './locate.js'
 export { adminFetch, type AdminTarget } from './admin-fetch.js'
@@ -35,4 +36,4 @@ export {
   listAssignments,
   resolveScope,
 } from './role-assignments.js'
-export { defaultAzureConfigDir, defaultKubeloginCacheDir } from './token-cache.js'
+export { defaultAzureConfigDir, defaultKubeloginCacheDir, readCachedToken } from './token-cache.js'

@@ -65,11 +65,29 @@ export interface GetTokenOptions {
   password?: string
   cacheDir: string
   azureConfigDir: string
+  /** The bound of the whole run: --timeout, else {@link defaultTimeoutSeconds}. */
   timeoutSeconds: number
+  /** Whether --timeout was given (the messages then name it). */
+  timeoutFromFlag: boolean
   authorityHost?: string
   stateDir?: string
   help: boolean
 }
+
+/** kubelogin's --timeout default since v0.2.7 (Azure/kubelogin#643; 30s before): no person waits on these logins. */
+export const KUBELOGIN_TIMEOUT_SECONDS = 60
+/**
+ * A device code sign-in waits for a person to open the page, type the code and pick an account. Since
+ * v0.2.0 kubelogin bounds its whole run by --timeout (60 s), which a person in a workshop often misses —
+ * and kubectl then runs the plugin again, showing a second code. kubelogin v0.1.x (adal's
+ * WaitForUserCompletion) waited until the device code expired; so does this plugin by default: the
+ * poll stops at the code's `expires_in` (Entra gives 900 s), and this outer bound is never the one hit.
+ */
+export const DEVICE_CODE_TIMEOUT_SECONDS = 3600
+
+/** The default bound of a get-token run for a login mode (no --timeout given). */
+export const defaultTimeoutSeconds = (login: string): number =>
+  login === 'devicecode' ? DEVICE_CODE_TIMEOUT_SECONDS : KUBELOGIN_TIMEOUT_SECONDS
 
 const UNITS: Record<string, number> = {
   ns: 1e-9,
@@ -142,12 +160,15 @@ export function parseGetTokenArgs(args: string[], env: NodeJS.ProcessEnv = proce
     o.authorityHost = o.authorityHost ?? env.AZURE_AUTHORITY_HOST
   }
   const help = values.help ?? false
-  const timeoutSeconds = parseGoDuration(values.timeout ?? '60s')
+  const timeoutFromFlag = values.timeout !== undefined
+  const timeoutSeconds =
+    values.timeout !== undefined ? parseGoDuration(values.timeout) : defaultTimeoutSeconds(o.login)
   const base = {
     environment: values.environment ?? DEFAULT_ENVIRONMENT,
     cacheDir: values['cache-dir'] ?? values['token-cache-dir'] ?? defaultKubeloginCacheDir(env),
     azureConfigDir: values['azure-config-dir'] ?? defaultAzureConfigDir(env),
     timeoutSeconds,
+    timeoutFromFlag,
     help,
     ...(o.authorityHost !== undefined && { authorityHost: o.authorityHost }),
     ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }),

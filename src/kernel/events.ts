@@ -39,7 +39,13 @@ export interface EventBus {
   emit(type: string, service: string, data: Record<string, unknown>): SimEvent
   subscribe(listener: EventListener): () => void
   /** Most recent events first filtered, oldest first in the result. */
-  recent(filter?: { service?: string; type?: string; sinceId?: number; limit?: number }): SimEvent[]
+  /** `type` may name several types (any of them matches). */
+  recent(filter?: {
+    service?: string
+    type?: string | readonly string[]
+    sinceId?: number
+    limit?: number
+  }): SimEvent[]
 }
 
 /** An ISO time for `ms`; real time when `ms` is not a representable date (an emit must never throw). */
@@ -82,13 +88,14 @@ export function createEventBus(
     },
     recent(filter = {}) {
       const { service, type, sinceId = 0, limit = 200 } = filter
+      const types = type === undefined || type === '' ? undefined : typeof type === 'string' ? [type] : type
       const ordered = [...ring.slice(head), ...ring.slice(0, head)]
       const out = ordered.filter(
         (e): e is SimEvent =>
           e !== undefined &&
           e.id > sinceId &&
           (!service || e.service === service) &&
-          (!type || e.type === type),
+          (!types || types.includes(e.type)),
       )
       return out.slice(-limit)
     },

@@ -24,13 +24,21 @@ afterAll(() => tmp.cleanup())
 const base = ['--server-id', AKS_SERVER, '--client-id', AKS_CLIENT, '--tenant-id', 't1']
 
 describe('get-token options', () => {
-  it('defaults like kubelogin: devicecode, AzurePublicCloud, 60s, ~/.kube/cache/kubelogin', () => {
+  it('defaults like kubelogin: devicecode, AzurePublicCloud, ~/.kube/cache/kubelogin; a person’s wait for devicecode', () => {
     const o = parseGetTokenArgs(base, { HOME: '/home/u' })
     expect(o).toMatchObject({
       login: 'devicecode',
       environment: 'AzurePublicCloud',
-      timeoutSeconds: 60,
+      // Past the device code's lifetime: the code's expires_in ends the wait (kubelogin v0.1.x).
+      timeoutSeconds: 3600,
+      timeoutFromFlag: false,
       tenantId: 't1',
+    })
+    // Logins that need no person keep kubelogin's 60s; --timeout wins for every login.
+    expect(parseGetTokenArgs(['--login', 'spn', '--client-secret', 's', ...base], {}).timeoutSeconds).toBe(60)
+    expect(parseGetTokenArgs([...base, '--timeout', '20m'], {})).toMatchObject({
+      timeoutSeconds: 1200,
+      timeoutFromFlag: true,
     })
     expect(o.cacheDir).toMatch(/\.kube\/cache\/kubelogin$/)
     expect(parseGetTokenArgs(base, { KUBECACHEDIR: '/kc' }).cacheDir).toBe('/kc/kubelogin')

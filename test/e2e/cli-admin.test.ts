@@ -111,8 +111,19 @@ describe('aks-auth-sim start and the control commands', () => {
     )
     expect(fault).toMatchObject({ endpoint: 'entra.token', status: 503, retryAfter: 2, times: 1 })
     await cli('fault', 'clear')
-    const reqs = JSON.parse((await cli('requests', '--service', 'admin', '--limit', '3')).stdout)
-    expect(reqs.value.length).toBeGreaterThan(0)
+    const reqs = JSON.parse(
+      (await cli('requests', '--service', 'admin', '--limit', '3', '--output', 'json')).stdout,
+    )
+    // The admin API's reads (the clock poll of every get-token, `requests` itself) are the tooling's:
+    // left out without --all.
+    expect(reqs.value.map((e: any) => `${e.data.method} ${e.data.path}`)).toEqual([
+      'POST /keys/rotate',
+      'PUT /faults/entra.token',
+      'DELETE /faults',
+    ])
+    const all = JSON.parse((await cli('requests', '--service', 'admin', '--all', '--output', 'json')).stdout)
+    // …where the first `requests` call's own read shows up.
+    expect(all.value.some((e: any) => e.data.method === 'GET' && e.data.path === '/requests')).toBe(true)
   })
 
   it('prints the environment a workload-identity pod gets (pod-env)', async () => {

@@ -1,8 +1,9 @@
 /** Commands that drive a running simulator through its admin API: device-code, clock, keys, fault, requests. */
 import { parseArgs } from 'node:util'
-import { REQUEST_LOG_SERVICES } from '../../kernel/events.js'
+import { REQUEST_LOG_SERVICES, type SimEvent } from '../../kernel/events.js'
 import { FAULT_ENDPOINTS, isFaultEndpoint } from '../../kernel/faults.js'
 import { callAdmin } from '../admin-client.js'
+import { isToolingRead, REQUEST_LOG_TYPES, requestsTable } from '../requests-table.js'
 import {
   clockHelp,
   COMMANDS,
@@ -37,7 +38,7 @@ const USAGE: Record<string, { options: string[]; argument?: string }> = {
   'fault set': { options: ['status', 'error', 'latency-ms', 'retry-after', 'times'], argument: 'ENDPOINT' },
   'fault clear': { options: [], argument: 'ENDPOINT' },
   'fault list': { options: [] },
-  requests: { options: ['service', 'limit'] },
+  requests: { options: ['service', 'limit', 'output', 'all'] },
 }
 
 export async function controlCommand(command: ControlCommand, args: string[]): Promise<void> {
@@ -57,6 +58,8 @@ export async function controlCommand(command: ControlCommand, args: string[]): P
       times: { type: 'string' },
       service: { type: 'string' },
       limit: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      all: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -141,15 +144,20 @@ export async function controlCommand(command: ControlCommand, args: string[]): P
     case 'fault list':
       return print(await callAdmin(dir, 'GET', '/faults'))
     case 'requests': {
-      const q = new URLSearchParams()
-      if (values.service !== undefined) {
-        if (!(REQUEST_LOG_SERVICES as readonly string[]).includes(values.service))
-          throw unknownWord('service', values.service, REQUEST_LOG_SERVICES, cmd)
-        q.set('service', values.service)
-      }
-      const limit = int(values.limit, '--limit', 1, 5000)
-      if (limit !== undefined) q.set('limit', String(limit))
-      return print(await callAdmin(dir, 'GET', `/requests?${q.toString()}`))
+      const services: readonly string[] = [...REQUEST_LOG_SERVICES, 'webhook']
+      if (values.service !== undefined && !services.includes(values.service))
+        throw unknownWord('service', values.service, services, cmd)
+      const output = values.output ?? 'table'
+      if (output !== 'table' && output !== 'json')
+        throw usageError(`--output must be 'table' or 'json' (got '${output}')`, cmd)
+      const limit = int(values.limit, '--limit', 1, 5000) ?? 200
+      const q = new URLSearchParams({ type: REQUEST_LOG_TYPES.join(','), limit: '5000' })
+      if (values.service !== undefined) q.set('service', values.service)
+      const log = (await callAdmin(dir, 'GET', `/requests?${q.toString()}`)) as { value?: SimEvent[] }
+      // The tooling's reads are dropped before the limit, so they never crowd out the workshop's.
+      const events = (log.value ?? []).filter((e) => values.all || !isToolingRead(e)).slice(-limit)
+      if (output === 'json') return print({ value: events })
+      return void process.stdout.write(requestsTable(events))
     }
   }
   throw new Error(`no handler for '${args_}'`)

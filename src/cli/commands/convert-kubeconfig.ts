@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { convertKubeconfig, type ConvertOptions } from '../../client/index.js'
 import { SignInError } from '../../client/index.js'
+import { parseGoDuration } from '../../client/index.js'
 import { readKubeconfig, writeKubeconfig } from '../../client/index.js'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -26,8 +27,16 @@ Options:
       --client-secret S   (spn; the secret then lives in the kubeconfig)   --username U --password P (ropc)
       --azure-config-dir D   (azurecli) becomes AZURE_CONFIG_DIR in the exec env
       --state-dir DIR     sets AKS_AUTH_SIM_STATE_DIR in the exec env
+      --timeout DURATION  get-token's --timeout (e.g. 20m): how long the plugin waits for the sign-in
+                          (default: the device code's lifetime for devicecode); kept when not given
       --command aks-auth-sim|kubelogin   which plugin the exec runs (default: keep, or aks-auth-sim)
 `
+
+/** A Go duration above zero, as get-token will parse it: refused here rather than at the next kubectl. */
+export function checkedTimeout(value: string): string {
+  if (parseGoDuration(value) <= 0) throw new SignInError('usage', 'timeout must be greater than 0')
+  return value
+}
 
 export function convertKubeconfigCommand(args: string[]): void {
   const { values } = parseArgs({
@@ -49,6 +58,7 @@ export function convertKubeconfigCommand(args: string[]): void {
       'state-dir': { type: 'string' },
       'azure-config-dir': { type: 'string' },
       command: { type: 'string' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -85,6 +95,7 @@ export function convertKubeconfigCommand(args: string[]): void {
         azureConfigDir: resolve(values['azure-config-dir']),
       }),
       ...(values.command !== undefined && { command: values.command }),
+      ...(values.timeout !== undefined && { timeout: checkedTimeout(values.timeout) }),
     }
     const changed = convertKubeconfig(config, o)
     if (changed.length > 0) writeKubeconfig(file, config)

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { stringify } from 'yaml'
 import { ArmCallError, armRequest } from '../../client/index.js'
 import { signInToAzure } from '../../client/index.js'
 import { SignInError } from '../../client/index.js'
@@ -21,7 +22,9 @@ import {
 } from '../../client/index.js'
 import { parseGoDuration } from '../../client/index.js'
 import { AKS_API_VERSION } from '../../client/index.js'
+import { setGetTokenTimeout } from '../../client/index.js'
 import { CliError } from '../errors.js'
+import { checkedTimeout } from './convert-kubeconfig.js'
 
 export const getCredentialsHelp = `Usage: aks-auth-sim get-credentials [options]
 
@@ -40,8 +43,16 @@ Options:
       --format exec|azure   user kubeconfig format (azure = legacy auth-provider; see convert-kubeconfig)
       --state-dir DIR       the simulator's state directory (env AKS_AUTH_SIM_STATE_DIR; default ~/.aks-auth-sim)
       --azure-config-dir D  where the Azure sign-in is cached (env AZURE_CONFIG_DIR; default ~/.aks-auth-sim/azure)
-      --timeout DURATION    how long to wait for the sign-in (default 15m, the device code's lifetime)
+      --timeout DURATION    how long to wait for the Azure sign-in (default 15m, the device code's lifetime)
+      --token-timeout D     written into the user kubeconfig as get-token's --timeout: how long kubectl's
+                            plugin waits for the sign-in (default: until its device code expires, 15m)
 `
+
+/** The kubeconfig with get-token's --timeout set, as YAML (for `-f -` and the merge alike). */
+function withTokenTimeout(config: ReturnType<typeof parseKubeconfig>, timeout: string): string {
+  setGetTokenTimeout(config, timeout)
+  return stringify(config, { lineWidth: 0 })
+}
 
 async function askOverwrite(name: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false
@@ -72,6 +83,7 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
       'state-dir': { type: 'string' },
       'azure-config-dir': { type: 'string' },
       timeout: { type: 'string' },
+      'token-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -82,6 +94,13 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
   try {
     if (values.format !== undefined && !['exec', 'azure'].includes(values.format))
       throw new SignInError('usage', `--format must be 'exec' or 'azure' (got '${values.format}')`)
+    const tokenTimeout =
+      values['token-timeout'] !== undefined ? checkedTimeout(values['token-timeout']) : undefined
+    if (tokenTimeout !== undefined && (values.admin || values.format === 'azure'))
+      throw new SignInError(
+        'usage',
+        '--token-timeout applies to the exec plugin of the user kubeconfig (not --admin or --format azure)',
+      )
     const session = await signInToAzure({
       ...(values['state-dir'] !== undefined && { stateDir: values['state-dir'] }),
       ...(values['azure-config-dir'] !== undefined && { azureConfigDir: values['azure-config-dir'] }),
@@ -109,7 +128,11 @@ export async function getCredentialsCommand(args: string[]): Promise<void> {
     )
     const value = res.body?.kubeconfigs?.[0]?.value
     if (!value) throw new SignInError('rejected', 'Azure Resource Manager returned no kubeconfig')
-    const text = Buffer.from(value, 'base64').toString('utf8')
+    const downloaded = Buffer.from(value, 'base64').toString('utf8')
+    const text =
+      tokenTimeout === undefined
+        ? downloaded
+        : withTokenTimeout(parseKubeconfig(downloaded, 'the downloaded kubeconfig'), tokenTimeout)
     const file = values.file ?? join(homedir(), '.kube', 'config')
     if (file === '-') {
       process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)

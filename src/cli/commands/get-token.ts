@@ -9,12 +9,15 @@ import { SignInError } from '../../client/index.js'
 import { buildExecCredential, execApiVersion } from '../../client/index.js'
 import { parseGetTokenArgs } from '../../client/index.js'
 import { locateSimulator } from '../../client/index.js'
+import { execParentPid } from '../../client/index.js'
 import { CliError } from '../errors.js'
 
 export const getTokenHelp = `Usage: aks-auth-sim get-token [flags]
 
 The exec credential plugin kubectl runs (kubelogin's 'get-token'). Prints one ExecCredential on stdout,
 in the apiVersion KUBERNETES_EXEC_INFO names (client.authentication.k8s.io/v1beta1 by default).
+When a device code sign-in fails (timed out, expired, declined, disabled account), the runs kubectl
+makes again for the same command give the same error at once instead of showing another code.
 
 Flags (kubelogin's):
   -l, --login MODE          devicecode (default), spn, ropc, azurecli      env AAD_LOGIN_METHOD
@@ -27,7 +30,9 @@ Flags (kubelogin's):
   -e, --environment NAME    default AzurePublicCloud (part of the cache file name)
       --authority-host URL/ the simulator's Entra, with a trailing slash   env AZURE_AUTHORITY_HOST
       --cache-dir DIR       default ~/.kube/cache/kubelogin (or $KUBECACHEDIR/kubelogin); alias --token-cache-dir
-      --timeout DURATION    bounds the whole run, sign-in included (default 60s)
+      --timeout DURATION    bounds the whole run, sign-in included. Default: devicecode waits until the
+                            device code expires (its expires_in, 15m), so a person has time to open the
+                            page, type the code and sign in; the other logins 60s (kubelogin's default)
       --use-azurerm-env-vars, --disable-environment-override
 Simulator flags:
       --state-dir DIR       where endpoints.json is (env AKS_AUTH_SIM_STATE_DIR; default ~/.aks-auth-sim)
@@ -43,6 +48,7 @@ export async function getTokenCommand(args: string[]): Promise<void> {
     }
     const apiVersion = execApiVersion(process.env.KUBERNETES_EXEC_INFO)
     const deadline = Date.now() + o.timeoutSeconds * 1000
+    const parentPid = execParentPid()
     const target = locateSimulator({
       ...(o.stateDir !== undefined && { stateDir: o.stateDir }),
       ...(o.authorityHost !== undefined && { authorityHost: o.authorityHost }),
@@ -62,7 +68,8 @@ export async function getTokenCommand(args: string[]): Promise<void> {
       azureConfigDir: o.azureConfigDir,
       target,
       deadline,
-      timeoutSeconds: o.timeoutSeconds,
+      ...(o.timeoutFromFlag && { timeoutSeconds: o.timeoutSeconds }),
+      ...(parentPid !== undefined && { execParentPid: parentPid }),
       stderr: (line) => void process.stderr.write(`${line}\n`),
     })
     // kubectl compares expirationTimestamp with this machine's clock: convert from simulator time.
