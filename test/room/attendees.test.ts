@@ -125,12 +125,34 @@ describe('what attendees download', () => {
 
   it('the UI API gives the host the sheet and the dashboard rows', async () => {
     const ui = sim.endpoints.ui as string
-    const sheet = (await (await fetch(`${ui}/api/room/sheet`)).json())
+    const sheet = await (await fetch(`${ui}/api/room/sheet`)).json()
     expect(sheet.attendees.map((a: any) => a.user)).toEqual([upn('01'), upn('02'), upn('03')])
     expect(sheet.attendees[0].password).toBe(sim.directory.user(upn('01'))!.password)
-    const rows = (await (await fetch(`${ui}/api/room`)).json())
+    const rows = await (await fetch(`${ui}/api/room`)).json()
     const first = rows.attendees.find((r: any) => r.user === upn('01'))
     expect(first.signedIn).toBeDefined()
+  })
+})
+
+describe('exposed to other machines (--host 0.0.0.0)', () => {
+  it('the sheet and the dashboard need the host sign-in; the CA and the kubeconfig do not', async () => {
+    const exposed = await startTestSimulator({ host: '0.0.0.0', room: { attendees: 1 } })
+    try {
+      const ui = String(exposed.endpoints.ui)
+      for (const path of ['/api/room/sheet', '/api/room']) {
+        const anonymous = await fetch(`${ui}${path}`)
+        expect(anonymous.status).toBe(401)
+        expect(((await anonymous.json()) as any).error.code).toBe('host_sign_in_required')
+        const host = await fetch(`${ui}${path}`, {
+          headers: { authorization: `Bearer ${exposed.adminToken}` },
+        })
+        expect(host.status).toBe(200)
+      }
+      expect((await fetch(`${ui}/room/kubeconfig?namespace=attendee01`)).status).toBe(200)
+      expect((await fetch(`${ui}/room/ca.crt`)).status).toBe(200)
+    } finally {
+      await exposed.stop()
+    }
   })
 })
 
@@ -201,7 +223,7 @@ describe('restarts', () => {
     expect(sim.config.room.attendees).toBe(0)
     const ui = sim.endpoints.ui as string
     expect((await fetch(`${ui}/room/kubeconfig`)).status).toBe(404)
-    expect(((await (await fetch(`${ui}/api/room`)).json())).enabled).toBe(false)
+    expect((await (await fetch(`${ui}/api/room`)).json()).enabled).toBe(false)
     expect(() => statSync(join(fresh, 'room.json'))).toThrow()
     writeFileSync(join(fresh, 'unused'), '')
   })
