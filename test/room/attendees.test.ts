@@ -142,7 +142,7 @@ describe('exposed to other machines (--host 0.0.0.0)', () => {
       for (const path of ['/api/room/sheet', '/api/room']) {
         const anonymous = await fetch(`${ui}${path}`)
         expect(anonymous.status).toBe(401)
-        expect(((await anonymous.json()) as any).error.code).toBe('host_sign_in_required')
+        expect((await anonymous.json()).error.code).toBe('host_sign_in_required')
         const host = await fetch(`${ui}${path}`, {
           headers: { authorization: `Bearer ${exposed.adminToken}` },
         })
