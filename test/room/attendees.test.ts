@@ -182,6 +182,25 @@ describe('aks-auth-sim attendees (the sheet)', () => {
     expect(csv[1]!.startsWith(`${upn('01')},${pw('01')},attendee01,"curl`)).toBe(true)
   })
 
+  it('start refuses more than 100 attendees, on the command line and in a config file', async () => {
+    const flag = await cli(
+      'start',
+      '--attendees',
+      '101',
+      '--state-dir',
+      mkdtempSync(join(tmpdir(), 'aks-room-bad-')),
+    )
+    expect(flag.code).toBe(2)
+    expect(flag.stderr).toContain('--attendees must be a whole number from 0 to 100')
+    const dir = mkdtempSync(join(tmpdir(), 'aks-room-cfg-'))
+    writeFileSync(join(dir, 'config.yaml'), 'room: { attendees: 101 }\n')
+    const file = await cli('start', '--config', join(dir, 'config.yaml'), '--state-dir', dir)
+    expect(file.code).toBe(2)
+    expect(file.stderr).toContain('room.attendees: must be an integer between 0 and 100 (got 101)')
+    const help = await cli('start', '--help')
+    expect(help.stdout).toContain('--attendees N')
+  })
+
   it('--help, a bad --output and a state dir without a room', async () => {
     const help = await cli('attendees', '--help')
     expect(help.code).toBe(0)
