@@ -5,7 +5,7 @@
  * passwords across restarts (0600); without it nothing changes.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -122,6 +122,34 @@ describe('what attendees download', () => {
     const ca = await fetch(`${ui}/room/ca.crt`)
     expect(await ca.text()).toBe(sim.caPem)
   })
+
+  it('an attendee signs in with the downloaded kubeconfig and CA alone (no state dir): real kubectl and get-token', async () => {
+    const ui = sim.endpoints.ui as string
+    const dir = mkdtempSync(join(tmpdir(), 'aks-attendee-'))
+    writeFileSync(join(dir, 'aks-sim-ca.crt'), await (await fetch(`${ui}/room/ca.crt`)).text())
+    const kubeconfig = join(dir, 'aks-room.kubeconfig')
+    writeFileSync(kubeconfig, await (await fetch(`${ui}/room/kubeconfig?namespace=attendee03`)).text())
+    // `aks-auth-sim` on the PATH, as `npm link` puts it.
+    const bin = join(dir, 'bin')
+    mkdirSync(bin)
+    symlinkSync(BIN, join(bin, 'aks-auth-sim'))
+    const approving = (async () => {
+      for (let i = 0; i < 600; i++) {
+        const pending = sim.deviceCodes().find((d) => d.state === 'pending')
+        if (pending) return sim.approveDeviceCode(pending.userCode, upn('03'))
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    })()
+    const r = await kubectl(kubeconfig, ['get', 'configmaps', '-o', 'name'], {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      NODE_EXTRA_CA_CERTS: join(dir, 'aks-sim-ca.crt'),
+    })
+    await approving
+    if (r.code === 127) return
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`${ui}/devicelogin`)
+    expect(r.stdout.trim()).toBe('configmap/kube-root-ca.crt')
+  }, 90_000)
 
   it('the UI API gives the host the sheet and the dashboard rows', async () => {
     const ui = sim.endpoints.ui as string
