@@ -49,6 +49,11 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   { name: 'requests', side: 'simulator', summary: 'print the request log' },
   {
+    name: 'attendees',
+    side: 'simulator',
+    summary: "room mode's sheet: each attendee's user, password, namespace and commands",
+  },
+  {
     name: 'acr',
     side: 'simulator',
     summary: "delete old tags and untagged manifests of a simulated registry (acr-cli's 'acr purge')",
@@ -205,6 +210,9 @@ Options:
   --device-code-interval S   polling interval in seconds (default: 5)
   --real-issuers        issue tokens with https://sts.windows.net/<tid>/ issuers
   --log-format FORMAT   request log on stderr: none, text or json (default: none); never a token or secret
+  --attendees N         room mode: users attendee01…attendeeNN (N ≤ 100) with a password, a namespace
+                        each and the group workshop-attendees (docs/room.md); the sheet: 'aks-auth-sim attendees'
+  --reset-attendee-passwords   draw new passwords for every attendee (default: keep the saved ones)
   -h, --help            this help
 
 Exit codes: 0 stopped by a signal or 'stop'; 1 failure; 2 bad options or scenario, a port in use, or

@@ -26,6 +26,9 @@ async function run(command: string, rest: string[]): Promise<number> {
     case 'requests':
       await (await import('./commands/control.js')).controlCommand(command, rest)
       return 0
+    case 'attendees':
+      ;(await import('./commands/attendees.js')).attendeesCommand(rest)
+      return 0
     case 'acr':
       return (await import('./commands/acr.js')).acrCommand(rest)
     case 'rbac':

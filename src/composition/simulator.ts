@@ -60,6 +60,7 @@ import { checkPublicHost, isLoopbackHost, openServiceListeners } from './listene
 import { registriesAdminExtension } from '../acr/index.js'
 import { startKubeletAcrPull } from './kubelet-acr-pull.js'
 import { composeRegistries, type ComposedRegistries } from './registries.js'
+import { ensureRoomObjects, roomScenario, uiRoom } from './room.js'
 import { startingScenario } from './scenario.js'
 import { writeCaFile } from './state-files.js'
 import { composeWebhook } from './webhook.js'
@@ -121,7 +122,7 @@ function directoryAndAzure(config: ResolvedConfig, scenario: Scenario, stateDir:
 
 export async function startSimulator(options: StartOptions = {}): Promise<Simulator> {
   const config = resolveConfig(options)
-  const scenario = startingScenario(options.scenario)
+  const startScenario = startingScenario(options.scenario)
   const ownsStateDir = config.stateDir === undefined
   const stateDir = resolve(config.stateDir ?? mkdtempSync(join(tmpdir(), 'aks-auth-sim-')))
   mkdirSync(stateDir, { recursive: true, mode: 0o700 })
@@ -134,9 +135,15 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       `aks-auth-sim: taking over the lock of a simulator that is gone (pid ${stale.pid}, started ${stale.startedAt}) in ${stateDir}\n`,
     ),
   )
-  const { directory, azure } = (() => {
+  const { directory, azure, scenario, attendees } = (() => {
     try {
-      return directoryAndAzure(config, scenario, stateDir)
+      // Room mode's attendees join the scenario before anything is built from it (docs/room.md).
+      const room = roomScenario(startScenario, {
+        stateDir,
+        count: config.room.attendees,
+        resetPasswords: options.resetAttendeePasswords ?? false,
+      })
+      return { ...directoryAndAzure(config, room.scenario, stateDir), ...room }
     } catch (err) {
       lock.release()
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true })
@@ -285,6 +292,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       serverAddress: () => new URL(url.apiServer).host,
       onUnexpected,
     })
+    ensureRoomObjects(kube.server.writer, scenario, attendees)
     listeners.apiServer.serve(kube.server.handler)
     const stopNodeSync = cluster
       ? syncClusterNodes({ server: kube.server, controlPlane, cluster, clock, onUnexpected })
@@ -393,6 +401,17 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       kubernetes: () => uiKubernetes,
       // Other machines can reach the UI: its API needs the host's sign-in (the admin token).
       ...(!isLoopbackHost(config.host) && { hostSignIn: { token: adminToken } }),
+      ...(attendees.length > 0 && {
+        room: uiRoom({
+          attendees,
+          caPem: pki.ca.certPem,
+          uiUrl: url.ui,
+          apiServerUrl: url.apiServer,
+          authority,
+          tenantId: directory.tenant.id,
+          clusterName: cluster?.name ?? 'aks-auth-sim',
+        }),
+      }),
       onUnexpected,
     })
     listeners.ui.serve(ui.handler)

@@ -42,4 +42,6 @@ export interface ConfigOptions {
   webhook?: Partial<ResolvedConfig['webhook']>
   apiServer?: Partial<ResolvedConfig['apiServer']>
   arm?: Partial<ResolvedConfig['arm']>
+  /** Room mode: attendee users, namespaces and bindings for a workshop (docs/room.md). */
+  room?: Partial<ResolvedConfig['room']>
 }

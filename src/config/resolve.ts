@@ -32,6 +32,7 @@ export function resolveConfig(opts: ConfigOptions): ResolvedConfig {
     webhook: { ...defaults.webhook, ...defined(opts.webhook) },
     apiServer: { ...defaults.apiServer, ...defined(opts.apiServer) },
     arm: { ...defaults.arm, ...defined(opts.arm) },
+    room: { ...defaults.room, ...defined(opts.room) },
   }
 }
 

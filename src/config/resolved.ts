@@ -56,6 +56,10 @@ export interface ResolvedConfig {
     /** `Retry-After` (seconds) on a running operation: how long az and the SDKs wait between polls. Default 5. */
     retryAfterSeconds: number
   }
+  room: {
+    /** Attendee users `attendee01…` (with namespaces and bindings) to create; 0 turns room mode off. Default 0. */
+    attendees: number
+  }
 }
 
 export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
@@ -92,4 +96,5 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
     authorizationOrder: ['RBAC', 'Webhook'],
   },
   arm: { operationSeconds: 20, retryAfterSeconds: 5 },
+  room: { attendees: 0 },
 }

@@ -142,6 +142,16 @@ export const configOptionsSchema = {
         }),
       },
     },
+    room: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        attendees: integer(
+          'Room mode (--attendees): attendee users attendee01… in the tenant, each with a namespace, and the group workshop-attendees (docs/room.md). 0 (default) turns it off.',
+          { minimum: 0, maximum: 100 },
+        ),
+      },
+    },
   },
 } as const
 

@@ -20,6 +20,21 @@ export interface UiAzure {
   enabled: () => boolean
 }
 
+/** Room mode (docs/room.md): the attendees, their sheet (host only) and what every attendee downloads. */
+export interface UiRoom {
+  attendees(): { user: string; name: string; namespace: string }[]
+  /** The printable sheet: links, and per attendee the user, password, namespace and commands. */
+  sheet(): {
+    ui: string
+    caFingerprint: string
+    attendees: { user: string; password: string; namespace: string; commands: string[] }[]
+  }
+  /** An attendee's kubeconfig (no credential in it), with `namespace` as the context's default. */
+  kubeconfig(namespace: string | undefined): string
+  /** The simulator's CA certificate (public), served at /room/ca.crt. */
+  caPem: string
+}
+
 export interface UiDeps {
   events: EventBus
   controls: SimulatorControls
@@ -34,6 +49,8 @@ export interface UiDeps {
    * host's sign-in with this token (host-signin.ts).
    */
   hostSignIn?: { token: string }
+  /** Set in room mode (`--attendees N`). */
+  room?: UiRoom
   /** Bounds of the event stream (tests shrink them). */
   streamLimits?: Partial<StreamLimits>
   /** How many flows the UI remembers. Default 500. */

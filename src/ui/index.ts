@@ -4,4 +4,4 @@
  */
 export { createUiService, type UiService } from './server.js'
 export { kubernetesFromApiServer, type UiKubernetes } from './kubernetes.js'
-export type { UiAzure } from './deps.js'
+export type { UiAzure, UiRoom } from './deps.js'

@@ -18,6 +18,8 @@ import { FLOW_STEPS } from './flows/types.js'
 import { createHostControls } from './host-controls.js'
 import { createHostSignIn } from './host-signin.js'
 import { query, queryInt } from './input.js'
+import { createRoomProgress } from './room-progress.js'
+import { roomApiRoutes, roomPublicRoutes } from './room-routes.js'
 import { guard } from '../kernel/guard.js'
 import { createStreamHub, type StreamFrame, type StreamHub } from './stream.js'
 
@@ -81,7 +83,11 @@ export function createUiService(deps: UiDeps): UiService {
     webhookClients: [deps.config.webhook.graphApplication],
     onError: deps.onUnexpected,
   })
-  for (const e of deps.events.recent({ limit: 5000 })) tracker.ingest(e)
+  const room = deps.room && createRoomProgress(() => deps.room!.attendees())
+  for (const e of deps.events.recent({ limit: 5000 })) {
+    tracker.ingest(e)
+    room?.ingest(e)
+  }
   // Events are emitted inside other services' request handling: only queue them there, and build
   // flows and write to the streams once the current I/O turn is over.
   let queue: SimEvent[] = []
@@ -92,7 +98,11 @@ export function createUiService(deps: UiDeps): UiService {
     scheduled = false
     const batch = queue
     queue = []
-    if (!closed) for (const e of batch) tracker.ingest(e)
+    if (!closed)
+      for (const e of batch) {
+        tracker.ingest(e)
+        room?.ingest(e)
+      }
   })
   const unsubscribeEvents = deps.events.subscribe((e) => {
     queue.push(e)
@@ -168,6 +178,7 @@ export function createUiService(deps: UiDeps): UiService {
     stream.attach(req, res, initial)
   })
   api.get('/stream/stats', (_req, res) => void res.json({ ...stream.stats(), flows: flows.size() }))
+  api.use(roomApiRoutes(deps.room, room))
   api.use(accessRoutes(deps))
   api.use(controlRoutes(deps, host))
   api.use((req) => {
@@ -180,6 +191,7 @@ export function createUiService(deps: UiDeps): UiService {
   app.use(securityHeaders)
   app.use('/api', api)
   if (signIn) app.use(signIn.routes)
+  app.use(roomPublicRoutes(deps.room))
   app.use(createDeviceLoginRouter(deps.entra, { home: '/', errorsAsPages: true }))
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0, fallthrough: true }))
   app.use((req) => {

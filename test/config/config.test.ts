@@ -143,7 +143,7 @@ describe('loadConfigFile', () => {
     expect(problemsOf(() => loadConfigFile(file)).sort()).toEqual(
       [
         'portBase: must be an integer between 0 and 65520 (got 70000)',
-        'colour: unknown option; valid here: scenario, pkiDir, stateDir, host, publicHosts, portBase, autoApprove, logFormat, deviceCode, tokens, keys, webhook, apiServer, arm',
+        'colour: unknown option; valid here: scenario, pkiDir, stateDir, host, publicHosts, portBase, autoApprove, logFormat, deviceCode, tokens, keys, webhook, apiServer, arm, room',
         'deviceCode.expiresIn: must be an integer ≥ 1 (got "900")',
         'deviceCode.interval: must be an integer ≥ 1 (got 0)',
         'tokens.accessTokenLifetime: must be an integer > 300 (got 300)',

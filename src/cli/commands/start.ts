@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { isLoopbackHost, startSimulator } from '../../composition/index.js'
 import { loadConfigFile } from '../../config/index.js'
+import { MAX_ATTENDEES } from '../../room/index.js'
 import { DEFAULT_PORT_BASE, DEFAULT_STATE_DIR, invocation, startHelp, usageError } from '../help.js'
 
 /** A whole number option within [min, max], or a usage error (exit 2). */
@@ -31,6 +32,8 @@ export async function startCommand(args: string[]): Promise<void> {
       'device-code-interval': { type: 'string' },
       'real-issuers': { type: 'boolean' },
       'log-format': { type: 'string' },
+      attendees: { type: 'string' },
+      'reset-attendee-passwords': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -46,6 +49,7 @@ export async function startCommand(args: string[]): Promise<void> {
   const portBase =
     intOption(values['port-base'], '--port-base', 0, 65535 - 9) ?? file.portBase ?? DEFAULT_PORT_BASE
   const interval = intOption(values['device-code-interval'], '--device-code-interval', 1, 3600)
+  const attendees = intOption(values.attendees, '--attendees', 0, MAX_ATTENDEES)
   const logFormat = values['log-format']
   if (logFormat !== undefined && logFormat !== 'none' && logFormat !== 'text' && logFormat !== 'json')
     throw usageError(`--log-format must be none, text or json (got '${logFormat}')`, 'aks-auth-sim start')
@@ -62,6 +66,8 @@ export async function startCommand(args: string[]): Promise<void> {
     ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
     ...(values['real-issuers'] && { tokens: { ...file.tokens, realIssuers: true } }),
     ...(logFormat !== undefined && { logFormat }),
+    ...(attendees !== undefined && { room: { ...file.room, attendees } }),
+    ...(values['reset-attendee-passwords'] && { resetAttendeePasswords: true }),
   })
   const ep = sim.endpoints
   const extra = ep as Record<string, unknown>
@@ -106,6 +112,14 @@ export async function startCommand(args: string[]): Promise<void> {
       : [
           "  (for the short name 'aks-auth-sim': 'npm link' in the checkout, or install the package globally)",
         ]),
+    ...(sim.config.room.attendees > 0
+      ? [
+          '',
+          `Room mode: ${sim.config.room.attendees} attendees (attendee01… in ${ep.tenantDomain}, group workshop-attendees).`,
+          `  ${cli} attendees${dirFlag}        # the sheet: users, passwords, namespaces, commands`,
+          `  ${url(extra.ui) ?? ''}/room.html      # the host dashboard (host sign-in when exposed)`,
+        ]
+      : []),
     '',
     `Press Ctrl-C to stop (or: ${cli} stop${dirFlag}).`,
   ]
