@@ -5,6 +5,7 @@
  * the write that triggers them, like the real controllers, one sync per object however many changes
  * triggered it.
  */
+import { guard } from '../kernel/guard.js'
 import type { ServerContext } from './context.js'
 import { controllerOf } from './rest/dependents.js'
 import { create } from './rest/write.js'
@@ -130,15 +131,14 @@ export function startControllers(
   let stopped = false
   const later = (key: string, fn: () => void) => {
     if (pending.has(key)) return
-    const run = () => {
-      pending.delete(key)
-      if (stopped) return
-      try {
-        fn()
-      } catch (err) {
-        opts.onError(err)
-      }
-    }
+    // Under the crash guard: a failing sync is reported (a server_error event), never an uncaught exception.
+    const run = guard(
+      (err) => opts.onError(err),
+      () => {
+        pending.delete(key)
+        if (!stopped) fn()
+      },
+    )
     pending.set(key, run)
     setImmediate(run)
   }
