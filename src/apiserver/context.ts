@@ -75,6 +75,37 @@ export function createServerContext(parts: {
     }
     return '10.244.0.2'
   }
+  // The scheduler's choice among the Ready, schedulable nodes: the one running the fewest pods.
+  const nodes = registry.byResource('', 'nodes')
+  const schedule = (requested?: string) => {
+    const fallback = { nodeName: requested ?? parts.nodeName, nodeIP: '10.224.0.4' }
+    if (!nodes) return fallback
+    const internalIP = (n: KubeObject) =>
+      ((n.status as { addresses?: { type?: string; address?: string }[] } | undefined)?.addresses ?? []).find(
+        (a) => a.type === 'InternalIP',
+      )?.address ?? fallback.nodeIP
+    if (requested) {
+      const n = store.get(nodes, '', requested)
+      return { nodeName: requested, nodeIP: n ? internalIP(n) : fallback.nodeIP }
+    }
+    const ready = store.list(nodes).filter((n) => {
+      const status = n.status as { conditions?: { type?: string; status?: string }[] } | undefined
+      return (
+        !(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable &&
+        status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      )
+    })
+    if (!ready.length) return fallback
+    const load = new Map<string, number>()
+    for (const p of store.list(pods)) {
+      const on = (p.spec as { nodeName?: string } | undefined)?.nodeName
+      if (on) load.set(on, (load.get(on) ?? 0) + 1)
+    }
+    const best = ready.reduce((a, b) =>
+      (load.get(b.metadata.name ?? '') ?? 0) < (load.get(a.metadata.name ?? '') ?? 0) ? b : a,
+    )
+    return { nodeName: best.metadata.name ?? '', nodeIP: internalIP(best) }
+  }
   const now = () => rfc3339(clock.now())
   return {
     ...parts,
@@ -82,6 +113,7 @@ export function createServerContext(parts: {
     cluster: {
       nodeName: parts.nodeName,
       nodeIP: '10.224.0.4',
+      schedule,
       podIP,
       now,
     },

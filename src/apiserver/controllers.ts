@@ -1,17 +1,18 @@
 /**
- * The few controllers a user notices from the API: every namespace gets the `default` ServiceAccount
- * and the `kube-root-ca.crt` ConfigMap, and a Deployment gets its pods (owned by the ReplicaSet the
- * deployment controller would have made, `<name>-<pod-template-hash>`). They run after the write
- * that triggers them, like the real controllers.
+ * The controllers a user notices from the API: every namespace gets the `default` ServiceAccount and
+ * the `kube-root-ca.crt` ConfigMap, the scheduler and kubelet report a pod's start as events, and the
+ * workload controllers keep Deployments, ReplicaSets and their pods (./workloads.ts). They run after
+ * the write that triggers them, like the real controllers, one sync per object however many changes
+ * triggered it.
  */
-import { stableGuid } from '../kernel/ids.js'
+import { guard } from '../kernel/guard.js'
 import type { ServerContext } from './context.js'
-import { templateHash } from './kinds/status-sim.js'
-import { remove } from './rest/delete.js'
+import { controllerOf } from './rest/dependents.js'
 import { create } from './rest/write.js'
 import type { StoreEvent } from './store/object-store.js'
 import type { KubeObject } from './types.js'
 import { obj } from './values.js'
+import { workloadControllers, type Recorder } from './workloads.js'
 
 export interface Controllers {
   /** Brings every namespace and deployment up to date (used after seeding and loading). */
@@ -29,6 +30,7 @@ export function startControllers(
   const configMaps = def('', 'configmaps')
   const pods = def('', 'pods')
   const deployments = def('apps', 'deployments')
+  const replicaSets = def('apps', 'replicasets')
 
   function namespaceDefaults(ns: string): void {
     if (!ctx.store.get(namespaces, '', ns)) return
@@ -47,48 +49,6 @@ export function startControllers(
       })
   }
 
-  function deploymentPods(d: KubeObject): void {
-    const ns = d.metadata.namespace ?? ''
-    const name = d.metadata.name ?? ''
-    if (!ctx.store.get(deployments, ns, name)) return
-    const spec = obj(d.spec)
-    const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1
-    const hash = templateHash(d)
-    const rs = `${name}-${hash}`
-    const owner = (p: KubeObject) =>
-      (p.metadata.ownerReferences ?? [])
-        .map((r) => obj(r))
-        .find((r) => r.kind === 'ReplicaSet' && String(r.name).startsWith(`${name}-`))
-    const owned = ctx.store.list(pods, ns).filter((p) => owner(p))
-    const current = owned.filter((p) => owner(p)!.name === rs)
-    for (const p of owned)
-      if (owner(p)!.name !== rs) remove(ctx, pods, ns, p.metadata.name ?? '', { gracePeriodSeconds: 0 })
-    for (const p of current.slice(replicas))
-      remove(ctx, pods, ns, p.metadata.name ?? '', { gracePeriodSeconds: 0 })
-    const template = obj(spec.template)
-    for (let i = current.length; i < replicas; i++)
-      create(ctx, pods, ns, {
-        metadata: {
-          generateName: `${rs}-`,
-          labels: {
-            ...(obj(obj(template.metadata).labels) as Record<string, string>),
-            'pod-template-hash': hash,
-          },
-          ownerReferences: [
-            {
-              apiVersion: 'apps/v1',
-              kind: 'ReplicaSet',
-              name: rs,
-              uid: stableGuid(d.metadata.uid ?? name, rs),
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: obj(template.spec),
-      })
-  }
-
   const events = def('', 'events')
   // The recorder names events `<object>.<unix nanoseconds in hex>`, so names sort in time order.
   let lastNanos = 0n
@@ -97,6 +57,32 @@ export function startControllers(
     lastNanos = nanos > lastNanos ? nanos : lastNanos + 1n
     return lastNanos.toString(16)
   }
+  /** An event about an object, as the controller's event recorder writes it. */
+  const record: Recorder = (about, reason, message, component) => {
+    const now = ctx.now()
+    create(ctx, events, about.metadata.namespace ?? '', {
+      metadata: { name: `${about.metadata.name ?? ''}.${eventSuffix()}` },
+      involvedObject: {
+        kind: about.kind,
+        namespace: about.metadata.namespace,
+        name: about.metadata.name,
+        uid: about.metadata.uid,
+        apiVersion: about.apiVersion,
+        resourceVersion: about.metadata.resourceVersion,
+      },
+      reason,
+      message,
+      source: { component },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type: 'Normal',
+      reportingComponent: component,
+      reportingInstance: '',
+    })
+  }
+  const workloads = workloadControllers(ctx, record)
+
   /** What the scheduler and the kubelet report when a pod starts. */
   function podEvents(pod: KubeObject): void {
     const ns = pod.metadata.namespace ?? ''
@@ -140,33 +126,52 @@ export function startControllers(
     }
   }
 
-  const pending = new Set<() => void>()
+  // One pending sync per key: a burst of changes to one object (or its pods) is one sync.
+  const pending = new Map<string, () => void>()
   let stopped = false
-  const later = (fn: () => void) => {
-    const run = () => {
-      pending.delete(run)
-      if (stopped) return
-      try {
-        fn()
-      } catch (err) {
-        opts.onError(err)
-      }
-    }
-    pending.add(run)
+  const later = (key: string, fn: () => void) => {
+    if (pending.has(key)) return
+    // Under the crash guard: a failing sync is reported (a server_error event), never an uncaught exception.
+    const run = guard(
+      (err) => opts.onError(err),
+      () => {
+        pending.delete(key)
+        if (!stopped) fn()
+      },
+    )
+    pending.set(key, run)
     setImmediate(run)
+  }
+  const syncRS = (ns: string, name: string) =>
+    later(`rs/${ns}/${name}`, () => workloads.syncReplicaSet(ns, name))
+  const syncDeployment = (ns: string, name: string) =>
+    later(`deploy/${ns}/${name}`, () => workloads.syncDeployment(ns, name))
+  const syncOwner = (o: KubeObject) => {
+    const owner = controllerOf(o)
+    if (owner?.kind === 'ReplicaSet' && owner.name) syncRS(o.metadata.namespace ?? '', owner.name)
+    if (owner?.kind === 'Deployment' && owner.name) syncDeployment(o.metadata.namespace ?? '', owner.name)
   }
 
   const unsubscribe = ctx.store.subscribe((e: StoreEvent) => {
-    if (e.type === 'ADDED' && e.gr === '/namespaces') later(() => namespaceDefaults(e.name))
-    if (e.type === 'ADDED' && e.gr === '/pods') later(() => podEvents(e.object))
-    if (e.type !== 'DELETED' && e.gr === 'apps/deployments')
-      later(() => deploymentPods(ctx.store.get(deployments, e.namespace, e.name) ?? e.object))
+    if (e.type === 'ADDED' && e.gr === '/namespaces') later(`ns/${e.name}`, () => namespaceDefaults(e.name))
+    if (e.type === 'ADDED' && e.gr === '/pods')
+      later(`pod/${e.namespace}/${e.name}`, () => podEvents(e.object))
+    if (e.gr === '/pods' || e.gr === 'apps/replicasets') syncOwner(e.object)
+    if (e.type !== 'DELETED' && e.gr === 'apps/replicasets') syncRS(e.namespace, e.name)
+    if (e.type !== 'DELETED' && e.gr === 'apps/deployments') syncDeployment(e.namespace, e.name)
+    const uid = e.object.metadata.uid
+    if (e.type === 'DELETED' && uid && e.gr !== '/events')
+      later(`gc/${uid}`, () => workloads.collect(e.namespace, uid))
   })
 
   return {
     reconcileAll() {
       for (const ns of ctx.store.list(namespaces)) namespaceDefaults(ns.metadata.name ?? '')
-      for (const d of ctx.store.list(deployments)) deploymentPods(d)
+      workloads.sweep()
+      for (const d of [...ctx.store.list(deployments)])
+        workloads.syncDeployment(d.metadata.namespace ?? '', d.metadata.name ?? '')
+      for (const rs of [...ctx.store.list(replicaSets)])
+        workloads.syncReplicaSet(rs.metadata.namespace ?? '', rs.metadata.name ?? '')
     },
     stop() {
       stopped = true

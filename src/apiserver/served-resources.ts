@@ -210,6 +210,27 @@ export function servedResources(minor = 32): ResourceDef[] {
       ],
       tracksGeneration: true,
     }),
+    def({
+      group: 'apps',
+      resource: 'replicasets',
+      kind: 'ReplicaSet',
+      singular: 'replicaset',
+      namespaced: true,
+      proto: 'k8s.io.api.apps.v1.ReplicaSet',
+      shortNames: ['rs'],
+      categories: ['all'],
+      subresources: [
+        {
+          name: 'scale',
+          kind: 'Scale',
+          group: 'autoscaling',
+          version: 'v1',
+          verbs: ['get', 'patch', 'update'],
+        },
+        STATUS('ReplicaSet'),
+      ],
+      tracksGeneration: true,
+    }),
     ...(
       [
         ['roles', 'Role', 'role', true],

@@ -49,11 +49,16 @@ export function createApiServerObjects(storage: ApiServerStorage, extra: MemoryC
     const gr = SERVED[kind]
     return gr && storage.registry.byResource(gr.group, gr.resource)
   }
-  /** The node pods are scheduled on: the API server simulates it without storing a Node. */
+  /**
+   * The node a pod is scheduled on: a stored Node (the agent pools' nodes the control plane keeps), else the
+   * one the API server simulates without storing a Node.
+   */
+  const nodes = storage.registry.byResource('', 'nodes')
   const node = (name: string): K8sObject | undefined =>
-    name === storage.nodeName
+    (nodes && storage.store.get(nodes, '', name)) ??
+    (name === storage.nodeName
       ? { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: stableGuid('aks-auth-sim/node', name) } }
-      : undefined
+      : undefined)
   const objects: ApiServerObjects = {
     get(kind, ns, name) {
       if (kind === 'Node') return node(name)
@@ -61,7 +66,12 @@ export function createApiServerObjects(storage: ApiServerStorage, extra: MemoryC
       return def ? storage.store.get(def, ns, name) : extra.get(kind, ns, name)
     },
     list(kind, ns) {
-      if (kind === 'Node') return [node(storage.nodeName)!]
+      if (kind === 'Node') {
+        const stored = nodes ? storage.store.list(nodes) : []
+        return stored.some((n) => n.metadata.name === storage.nodeName)
+          ? stored
+          : [node(storage.nodeName)!, ...stored]
+      }
       const def = defOf(kind)
       return def ? storage.store.list(def, ns ?? '') : extra.list(kind, ns)
     },

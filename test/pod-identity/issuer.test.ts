@@ -76,7 +76,10 @@ describe('service-account issuer', () => {
     expect(Object.keys(c)).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'kubernetes.io', 'nbf', 'sub'])
     const pod = sim.podIdentity.objects.get('Pod', 'dev', 'orders-api-0')!
     const sa = sim.podIdentity.objects.get('ServiceAccount', 'dev', 'orders-api')!
-    const node = sim.podIdentity.objects.get('Node', '', 'aks-nodepool1-12345678-vmss000000')!
+    // The node the scheduler put the pod on (the least-loaded agent node).
+    const nodeName = (pod.spec as { nodeName: string }).nodeName
+    expect(nodeName).toMatch(/^aks-nodepool1-12345678-vmss\d{6}$/)
+    const node = sim.podIdentity.objects.get('Node', '', nodeName)!
     expect(c).toMatchObject({
       aud: ['api://AzureADTokenExchange'],
       iss: issuer().issuer(),

@@ -156,6 +156,18 @@ const DEFAULTERS: Record<string, (o: KubeObject, ctx: DefaultingContext, create:
       },
     }
   },
+  ReplicaSet(o) {
+    const spec = obj(o.spec)
+    const template = obj(spec.template)
+    return {
+      ...o,
+      spec: {
+        ...spec,
+        replicas: spec.replicas ?? 1,
+        template: { ...template, metadata: obj(template.metadata), spec: defaultPodSpec(obj(template.spec)) },
+      },
+    }
+  },
   Service(o, ctx, create) {
     const spec = obj(o.spec)
     const type = (spec.type as string | undefined) ?? 'ClusterIP'

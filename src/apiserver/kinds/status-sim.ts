@@ -1,15 +1,18 @@
 /**
- * Stand-ins for the controllers and kubelet of a real cluster: a new pod is scheduled on the
- * simulated node and running at once, a deployment reports every replica available. Only status is
- * written here; the objects' specs stay as the user sent them.
+ * Stand-ins for the scheduler and kubelet of a real cluster: a new pod is scheduled on one of the
+ * simulated nodes and running at once. Only the pod's status and nodeName are written here; the
+ * workload controllers (../workloads.ts) keep ReplicaSets and Deployments.
  */
 import { createHash } from 'node:crypto'
 import type { KubeObject } from '../types.js'
 import { type Obj, arr, obj, text } from '../values.js'
 
 export interface ClusterFacts {
+  /** The node a pod without a Node object to run on is reported on. */
   nodeName: string
   nodeIP: string
+  /** The node the scheduler picks for a new pod (or the one it names), with its InternalIP. */
+  schedule(requested?: string): { nodeName: string; nodeIP: string }
   /** A free pod IP. */
   podIP(): string
   now(): string
@@ -47,6 +50,7 @@ export function runningPod(pod: KubeObject, facts: ClusterFacts): KubeObject {
   const spec = obj(pod.spec)
   const now = facts.now()
   const ip = facts.podIP()
+  const node = facts.schedule(typeof spec.nodeName === 'string' ? spec.nodeName : undefined)
   const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })
   const image = (c: Obj) => {
     const i = text(c.image)
@@ -58,7 +62,7 @@ export function runningPod(pod: KubeObject, facts: ClusterFacts): KubeObject {
   }
   return {
     ...pod,
-    spec: { ...spec, nodeName: spec.nodeName ?? facts.nodeName },
+    spec: { ...spec, nodeName: node.nodeName },
     status: {
       phase: 'Running',
       conditions: [
@@ -68,8 +72,8 @@ export function runningPod(pod: KubeObject, facts: ClusterFacts): KubeObject {
         condition('ContainersReady'),
         condition('PodScheduled'),
       ],
-      hostIP: facts.nodeIP,
-      hostIPs: [{ ip: facts.nodeIP }],
+      hostIP: node.nodeIP,
+      hostIPs: [{ ip: node.nodeIP }],
       podIP: ip,
       podIPs: [{ ip }],
       startTime: now,
@@ -89,55 +93,15 @@ export function runningPod(pod: KubeObject, facts: ClusterFacts): KubeObject {
   }
 }
 
-/** The pod-template-hash the deployment controller would give the current template. */
-export function templateHash(deployment: KubeObject): string {
+/**
+ * The pod-template-hash of a template: like the deployment controller's (ComputeHash: a hash of the
+ * template, and of the collision count when there is one, written in the safe alphabet).
+ */
+export function templateHash(template: unknown, collisionCount = 0): string {
   const digits = 'bcdfghjklmnpqrstvwxz2456789'
   const h = createHash('sha256')
-    .update(JSON.stringify(obj(deployment.spec).template ?? {}))
+    .update(JSON.stringify(template ?? {}))
+    .update(collisionCount ? String(collisionCount) : '')
     .digest()
   return [...h.subarray(0, 10)].map((b) => digits[b % digits.length]).join('')
-}
-
-/** A deployment whose new ReplicaSet is fully rolled out. */
-export function rolledOutDeployment(d: KubeObject, now: string): KubeObject {
-  const spec = obj(d.spec)
-  const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1
-  const previous = obj(d.status)
-  const since = (type: string) =>
-    (arr(previous.conditions).find((c) => c.type === type)?.lastTransitionTime as string | undefined) ?? now
-  const rs = `${d.metadata.name ?? ''}-${templateHash(d)}`
-  return {
-    ...d,
-    metadata: {
-      ...d.metadata,
-      annotations: { 'deployment.kubernetes.io/revision': '1', ...d.metadata.annotations },
-    },
-    status: {
-      observedGeneration: d.metadata.generation ?? 1,
-      ...(replicas > 0 && {
-        replicas,
-        updatedReplicas: replicas,
-        readyReplicas: replicas,
-        availableReplicas: replicas,
-      }),
-      conditions: [
-        {
-          type: 'Available',
-          status: 'True',
-          lastUpdateTime: since('Available'),
-          lastTransitionTime: since('Available'),
-          reason: 'MinimumReplicasAvailable',
-          message: 'Deployment has minimum availability.',
-        },
-        {
-          type: 'Progressing',
-          status: 'True',
-          lastUpdateTime: now,
-          lastTransitionTime: since('Progressing'),
-          reason: 'NewReplicaSetAvailable',
-          message: `ReplicaSet "${rs}" has successfully progressed.`,
-        },
-      ],
-    },
-  }
 }

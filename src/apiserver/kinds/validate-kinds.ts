@@ -152,6 +152,10 @@ const KIND_VALIDATORS: Record<string, (o: KubeObject, old?: KubeObject) => Field
       errs.push(invalid('spec.selector', spec.selector ?? null, 'field is immutable'))
     return errs
   },
+  // ValidateReplicaSetSpec words its selector errors as the deployment's (apps/validation).
+  ReplicaSet(o, old) {
+    return KIND_VALIDATORS.Deployment!(o, old)
+  },
   Service(o) {
     const spec = obj(o.spec)
     const errs: FieldError[] = []

@@ -1,12 +1,15 @@
 /**
  * DELETE and DELETE-collection as the generic registry answers them: preconditions, what the
  * response body is for each kind (the object, or a Success Status with the uid), namespace deletion
- * with everything inside it, and the garbage collection of a deployment's pods.
+ * with everything inside it, and what happens to the object's dependents: Orphan removes their owner
+ * reference, Foreground deletes them first, Background leaves them to the garbage collector
+ * (../workloads.ts).
  */
 import type { ServerContext } from '../context.js'
 import { Conflict, Forbidden, NotFound, type Status, type StatusDetails } from '../../kube/index.js'
 import { apiVersionOf, type ResourceDef } from '../registry.js'
 import type { KubeObject } from '../types.js'
+import { dependentsOf, ownerRefs } from './dependents.js'
 
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string }
@@ -68,8 +71,8 @@ export function remove(
   const last = finalState(ctx, def, old, opts)
   if (opts.dryRun) return def.returnDeletedObject ? last : successStatus(def, old)
   if (def.kind === 'Namespace') deleteNamespaceContents(ctx, name)
-  if (def.kind === 'Deployment' && opts.propagationPolicy !== 'Orphan' && opts.orphanDependents !== true)
-    deleteOwnedPods(ctx, old)
+  if (opts.propagationPolicy === 'Orphan' || opts.orphanDependents === true) orphanDependents(ctx, old)
+  else if (opts.propagationPolicy === 'Foreground') deleteDependents(ctx, old)
   const removed = ctx.store.remove(def, namespace, name, last)
   return def.returnDeletedObject ? (removed ?? last) : successStatus(def, old)
 }
@@ -110,17 +113,28 @@ function deleteNamespaceContents(ctx: ServerContext, namespace: string): void {
   }
 }
 
-function deleteOwnedPods(ctx: ServerContext, deployment: KubeObject): void {
-  const pods = ctx.registry.byResource('', 'pods')!
-  const prefix = `${deployment.metadata.name ?? ''}-`
-  for (const p of [...ctx.store.list(pods, deployment.metadata.namespace ?? '')]) {
-    const owned = (p.metadata.ownerReferences ?? []).some(
-      (r) =>
-        (r as { kind?: string; name?: string }).kind === 'ReplicaSet' &&
-        String((r as { name?: string }).name).startsWith(prefix),
+/** Orphan: the dependents stay, without their reference to this owner. */
+function orphanDependents(ctx: ServerContext, owner: KubeObject): void {
+  const uid = owner.metadata.uid ?? ''
+  for (const { def, object } of dependentsOf(ctx, owner.metadata.namespace ?? '', uid)) {
+    const rest = ownerRefs(object).filter((r) => r.uid !== uid)
+    const { ownerReferences: _refs, ...meta } = object.metadata
+    ctx.store.put(
+      def,
+      { ...object, metadata: rest.length ? { ...meta, ownerReferences: rest } : meta },
+      'MODIFIED',
     )
-    if (owned) ctx.store.remove(pods, p.metadata.namespace ?? '', p.metadata.name ?? '')
   }
+}
+
+/** Foreground: the dependents (and theirs) go before the owner does. */
+function deleteDependents(ctx: ServerContext, owner: KubeObject): void {
+  for (const { def, object } of dependentsOf(ctx, owner.metadata.namespace ?? '', owner.metadata.uid ?? ''))
+    if (ctx.store.get(def, object.metadata.namespace ?? '', object.metadata.name ?? ''))
+      remove(ctx, def, object.metadata.namespace ?? '', object.metadata.name ?? '', {
+        propagationPolicy: 'Foreground',
+        gracePeriodSeconds: 0,
+      })
 }
 
 /** DELETE on a collection: each match is deleted; the answer lists what was deleted. */

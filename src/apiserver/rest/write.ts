@@ -8,7 +8,7 @@ import type { ServerContext } from '../context.js'
 import { randomSuffix } from '../context.js'
 import { AlreadyExists, BadRequest, Conflict, Invalid, NotFound } from '../../kube/index.js'
 import { applyDefaults } from '../kinds/defaults.js'
-import { rolledOutDeployment, runningPod } from '../kinds/status-sim.js'
+import { runningPod } from '../kinds/status-sim.js'
 import { validateKind } from '../kinds/validate-kinds.js'
 import { validateObjectMeta, validateObjectMetaUpdate } from '../kinds/validate-meta.js'
 import { apiVersionOf, type ResourceDef } from '../registry.js'
@@ -67,11 +67,9 @@ function storedForm(ctx: ServerContext, def: ResourceDef, obj: KubeObject): Kube
   return out
 }
 
-/** What the simulated controllers and kubelet make of a freshly written object. */
+/** What the simulated scheduler and kubelet make of a new pod (the controllers run after the write). */
 function simulate(ctx: ServerContext, def: ResourceDef, obj: KubeObject, old?: KubeObject): KubeObject {
   if (def.kind === 'Pod' && !old) return runningPod(obj, ctx.cluster)
-  if (def.kind === 'Deployment' && (!old || !isDeepStrictEqual(old.spec, obj.spec)))
-    return rolledOutDeployment(obj, ctx.now())
   return obj
 }
 

@@ -342,6 +342,51 @@ export const PRINTERS: Record<string, TablePrinter> = {
       ]
     },
   },
+  ReplicaSet: {
+    columns: [
+      NAME,
+      col(
+        'Desired',
+        'Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller',
+        { type: 'integer' },
+      ),
+      col(
+        'Current',
+        'Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller',
+        { type: 'integer' },
+      ),
+      col(
+        'Ready',
+        'readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition.',
+        {
+          type: 'integer',
+        },
+      ),
+      AGE,
+      col('Containers', 'Names of each container in the template.', { priority: 1 }),
+      col('Images', 'Images referenced by each container in the template.', { priority: 1 }),
+      col(
+        'Selector',
+        "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+        { priority: 1 },
+      ),
+    ],
+    cells: (o, now) => {
+      const spec = obj(o.spec)
+      const status = obj(o.status)
+      const containers = arr(obj(obj(spec.template).spec).containers)
+      return [
+        o.metadata.name ?? '',
+        Number(spec.replicas ?? 0),
+        Number(status.replicas ?? 0),
+        Number(status.readyReplicas ?? 0),
+        since(o.metadata.creationTimestamp, now),
+        containers.map((c) => str(c.name)).join(','),
+        containers.map((c) => str(c.image)).join(','),
+        formatSelector(spec.selector),
+      ]
+    },
+  },
   Role: rbacRole,
   ClusterRole: rbacRole,
   RoleBinding: rbacBinding,
