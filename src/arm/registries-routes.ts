@@ -61,7 +61,8 @@ export function parseRegistryPath(path: string): RegistryRoute | undefined {
   if (l)
     return { kind: 'list', subscriptionId: d(l[1]!), ...(l[2] !== undefined && { resourceGroup: d(l[2]) }) }
   const m = ONE.exec(path)
-  if (!m) return undefined
+  // Role assignments and definitions at a registry's scope are Microsoft.Authorization's (routes.ts).
+  if (!m || /\/providers\/Microsoft\.Authorization(\/|$)/i.test(m[4]!)) return undefined
   const rest = m[4]!
     .split('/')
     .filter((x) => x !== '')
