@@ -329,6 +329,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           .find((mi) => mi.name.toLowerCase() === `${cluster.name}-agentpool`.toLowerCase())?.clientId,
       caPem: pki.ca.certPem,
       events,
+      clock,
       onUnexpected,
     })
     const closeServiceListeners = closeListeners
