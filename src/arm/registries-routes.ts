@@ -17,6 +17,7 @@ import {
 } from './errors.js'
 import {
   deleteScopeMap,
+  checkNameAvailability,
   deleteToken,
   generateCredentials,
   getRegistry,
@@ -35,11 +36,16 @@ import {
 
 export type RegistryRoute =
   | { kind: 'list'; subscriptionId: string; resourceGroup?: string }
+  | { kind: 'checkName'; subscriptionId: string }
   | { kind: 'registry'; subscriptionId: string; resourceGroup: string; name: string; rest: string[] }
 
 const SEG = '([^/]+)'
 const LIST = new RegExp(
   `^/subscriptions/${SEG}(?:/resourceGroups/${SEG})?/providers/Microsoft\\.ContainerRegistry/registries/?$`,
+  'i',
+)
+const CHECK_NAME = new RegExp(
+  `^/subscriptions/${SEG}/providers/Microsoft\\.ContainerRegistry/checkNameAvailability/?$`,
   'i',
 )
 const ONE = new RegExp(
@@ -57,11 +63,14 @@ export function parseRegistryPath(path: string): RegistryRoute | undefined {
       throw new NoRouteFound(path)
     }
   }
+  const c = CHECK_NAME.exec(path)
+  if (c) return { kind: 'checkName', subscriptionId: d(c[1]!) }
   const l = LIST.exec(path)
   if (l)
     return { kind: 'list', subscriptionId: d(l[1]!), ...(l[2] !== undefined && { resourceGroup: d(l[2]) }) }
   const m = ONE.exec(path)
-  if (!m) return undefined
+  // Role assignments and definitions at a registry's scope are Microsoft.Authorization's (routes.ts).
+  if (!m || /\/providers\/Microsoft\.Authorization(\/|$)/i.test(m[4]!)) return undefined
   const rest = m[4]!
     .split('/')
     .filter((x) => x !== '')
@@ -101,6 +110,14 @@ export function serveRegistries(
 ): RegistryAnswer {
   if (!deps.registries) throw new InvalidResourceNamespace('Microsoft.ContainerRegistry')
   const query = req.query as Record<string, unknown>
+  if (route.kind === 'checkName') {
+    requireApiVersion(query, 'registries', location)
+    only(req, 'POST')
+    return {
+      status: 200,
+      body: checkNameAvailability(caller, deps, route.subscriptionId, req.body as unknown),
+    }
+  }
   if (route.kind === 'list') {
     requireApiVersion(query, 'registries', location)
     only(req, 'GET')

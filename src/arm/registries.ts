@@ -450,3 +450,42 @@ export function generateCredentials(caller: ArmCaller, deps: ArmDeps, r: Registr
   }))
   return { username: token.name, passwords: fresh }
 }
+
+/**
+ * `POST /subscriptions/{s}/providers/Microsoft.ContainerRegistry/checkNameAvailability` (what `az acr create`
+ * asks first): the RegistryNameStatus of azure-rest-api-specs (RegistryCheckNameAvailable.json,
+ * RegistryCheckNameNotAvailable.json). Names are unique among the simulator's registries (Azure: worldwide).
+ */
+export function checkNameAvailability(
+  caller: ArmCaller,
+  deps: ArmDeps,
+  subscriptionId: string,
+  body: unknown,
+): { nameAvailable: boolean; reason?: string; message?: string } {
+  const azure = subscriptionOf(deps, subscriptionId)
+  authorize(
+    caller,
+    deps,
+    'Microsoft.ContainerRegistry/checkNameAvailability/read',
+    `/subscriptions/${azure.subscriptionId}`,
+  )
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { name?: unknown; type?: unknown }
+  if (typeof b.name !== 'string' || typeof b.type !== 'string' || lower(b.type) !== lower(REGISTRY_TYPE))
+    throw new BadRequest(
+      `The request content was invalid: 'name' (a string) and 'type' ('${REGISTRY_TYPE}') are required.`,
+    )
+  // The spec's pattern for registry names; the answer's wording is the simulator's.
+  if (!/^[a-zA-Z0-9]{5,50}$/.test(b.name))
+    return {
+      nameAvailable: false,
+      reason: 'Invalid',
+      message: `The registry name '${b.name}' is invalid: it must be 5 to 50 letters or digits.`,
+    }
+  if (azure.registries.some((x) => lower(x.name) === lower(b.name as string)))
+    return {
+      nameAvailable: false,
+      reason: 'AlreadyExists',
+      message: `The registry ${b.name} is already in use.`,
+    }
+  return { nameAvailable: true }
+}

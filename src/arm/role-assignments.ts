@@ -2,22 +2,20 @@
  * Microsoft.Authorization/roleAssignments and roleDefinitions over the Azure RBAC store, as ARM serves
  * them: PUT/GET/DELETE one assignment at a scope, list the assignments that apply at a scope
  * (`$filter=atScope()` / `principalId eq '…'` / `assignedTo('…')`), and read role definitions (what
- * `az role assignment create --role <name>` looks up first). Each call is authorized with the caller's
+ * `az role assignment create --role <name>` looks up first; role-definitions.ts writes them). Each call is authorized with the caller's
  * own role assignments (Owner, User Access Administrator, …) before anything else.
  */
 import { normaliseScope, parseScope, inheritedScopes, isWithin } from '../azure-rbac/index.js'
 import { PRINCIPAL_TYPES, roleDefinitionResourceId, type PrincipalType } from '../azure-rbac/index.js'
-import type { RoleAssignment, RoleDefinition } from '../azure-rbac/index.js'
+import type { RoleAssignment } from '../azure-rbac/index.js'
 import { InvalidScope } from '../azure-rbac/index.js'
 import { isGuid } from '../kernel/ids.js'
 import type { ArmCaller } from './authenticate.js'
 import type { ArmDeps } from './deps.js'
 import {
   InvalidCreateRoleAssignmentRequest,
-  InvalidFilterInQueryString,
   InvalidRoleAssignmentId,
   RoleAssignmentNotFound,
-  RoleDefinitionNotFound,
   SubscriptionNotFound,
   UnsupportedQuery,
 } from './errors.js'
@@ -39,20 +37,20 @@ export function createAssignmentMeta(startedOn: string): AssignmentMeta {
   return { get: (id) => byId.get(id), set: (id, m) => void byId.set(id, m), startedOn }
 }
 
-function rbacOf(deps: ArmDeps) {
+export function rbacOf(deps: ArmDeps) {
   if (!deps.rbac || !deps.azure) throw new SubscriptionNotFound(deps.azure?.subscriptionId ?? '')
   return { rbac: deps.rbac, azure: deps.azure }
 }
 
 /** A well-formed scope that names something that exists (after the caller was authorized for it). */
-function existingScope(deps: ArmDeps, scope: string): string {
+export function existingScope(deps: ArmDeps, scope: string): string {
   const parsed = parseScope(scope)
   if (!parsed) throw new InvalidScope(`The scope '${scope}' is not a valid Azure Resource Manager scope.`)
   rbacOf(deps).azure.checkScope(parsed)
   return parsed.id
 }
 
-function subscriptionOfScope(deps: ArmDeps, scope: string): string {
+export function subscriptionOfScope(deps: ArmDeps, scope: string): string {
   return parseScope(scope)?.subscriptionId ?? rbacOf(deps).azure.subscriptionId
 }
 
@@ -222,45 +220,4 @@ export function listRoleAssignments(
     })
     .map((a) => toRoleAssignment(a, deps, meta))
   return { value }
-}
-
-export function toRoleDefinition(d: RoleDefinition, subscriptionId: string): Record<string, unknown> {
-  return {
-    id: roleDefinitionResourceId(subscriptionId, d.id),
-    name: d.id,
-    type: 'Microsoft.Authorization/roleDefinitions',
-    properties: {
-      roleName: d.roleName,
-      type: d.roleType,
-      description: d.description,
-      assignableScopes: d.assignableScopes,
-      permissions: d.permissions,
-    },
-  }
-}
-
-export function getRoleDefinitions(
-  caller: ArmCaller,
-  deps: ArmDeps,
-  r: { scope: string; id?: string; query: Record<string, unknown> },
-): Record<string, unknown> {
-  authorize(caller, deps, 'Microsoft.Authorization/roleDefinitions/read', r.scope)
-  const scope = existingScope(deps, r.scope)
-  const { rbac } = rbacOf(deps)
-  const sub = subscriptionOfScope(deps, scope)
-  if (r.id !== undefined) {
-    const d = isGuid(r.id) ? rbac.roleDefinitions().find((x) => x.id === lower(r.id!)) : undefined
-    if (!d) throw new RoleDefinitionNotFound(r.id)
-    return toRoleDefinition(d, sub)
-  }
-  const raw = r.query.$filter
-  let defs = rbac.roleDefinitions()
-  if (raw !== undefined && raw !== '') {
-    const m = typeof raw === 'string' ? /^roleName\s+eq\s+'([^']*)'$/i.exec(raw.trim()) : null
-    if (!m) throw new InvalidFilterInQueryString(typeof raw === 'string' ? raw : JSON.stringify(raw))
-    defs = defs.filter((d) => lower(d.roleName) === lower(m[1]!))
-  }
-  // Only definitions assignable at (or above) the scope apply there.
-  defs = defs.filter((d) => d.assignableScopes.some((s) => isWithin(scope, s)))
-  return { value: defs.map((d) => toRoleDefinition(d, sub)) }
 }

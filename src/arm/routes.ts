@@ -40,10 +40,10 @@ import {
   createAssignmentMeta,
   deleteRoleAssignment,
   getRoleAssignment,
-  getRoleDefinitions,
   listRoleAssignments,
   putRoleAssignment,
 } from './role-assignments.js'
+import { deleteRoleDefinition, getRoleDefinitions, putRoleDefinition } from './role-definitions.js'
 
 async function applyArmFault(deps: ArmDeps, endpoint: FaultPoint & `arm.${string}`): Promise<void> {
   const fault = deps.faults.take(endpoint)
@@ -148,10 +148,22 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
         only(req, 'GET')
         return send(req, res, 200, getRoleAssignment(caller, deps, meta, r))
       }
-      case 'roleDefinitions':
+      case 'roleDefinitions': {
         requireApiVersion(query, 'roleDefinitions')
-        only(req, 'GET')
         await applyArmFault(deps, 'arm.roleDefinitions')
+        if (route.id !== undefined && req.method === 'PUT') {
+          const body = putRoleDefinition(caller, deps, {
+            scope: route.scope,
+            id: route.id,
+            body: req.body as unknown,
+          })
+          return send(req, res, 201, body)
+        }
+        if (route.id !== undefined && req.method === 'DELETE') {
+          const body = deleteRoleDefinition(caller, deps, { scope: route.scope, id: route.id })
+          return send(req, res, body ? 200 : 204, body)
+        }
+        only(req, 'GET')
         return send(
           req,
           res,
@@ -162,6 +174,7 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
             query,
           }),
         )
+      }
       case 'identityList':
         managedIdentityProvider(deps)
         requireApiVersion(query, 'userAssignedIdentities', location(deps))

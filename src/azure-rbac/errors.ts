@@ -79,3 +79,55 @@ export class AuthorizationFailed extends armError('AuthorizationFailed', 403) {
     )
   }
 }
+
+// Custom role definitions (Microsoft.Authorization/roleDefinitions PUT/DELETE). Texts of the first
+// four are ARM's as public output shows them (Microsoft Learn: troubleshoot custom roles; issues of
+// azure-powershell and terraform-provider-azurerm quoting the answers).
+
+const UNSUPPORTED_ACTION = (a: string) =>
+  `'${a}' does not match any of the actions supported by the providers.`
+
+export class InvalidActionOrNotAction extends armError('InvalidActionOrNotAction', 400) {
+  constructor(action: string) {
+    super(UNSUPPORTED_ACTION(action))
+  }
+}
+
+export class InvalidDataActionOrNotDataAction extends armError('InvalidDataActionOrNotDataAction', 400) {
+  constructor(action: string) {
+    super(UNSUPPORTED_ACTION(action))
+  }
+}
+
+export class RoleDefinitionWithSameNameExists extends armError('RoleDefinitionWithSameNameExists', 409) {
+  constructor() {
+    super('A role definition cannot be updated with a name that already exists.')
+  }
+}
+
+export class RoleDefinitionHasAssignments extends armError('RoleDefinitionHasAssignments', 409) {
+  constructor() {
+    super('There are existing role assignments referencing role')
+  }
+}
+
+/** A malformed definition (no name, no permission): simulator wording. */
+export class InvalidRoleDefinition extends armError('InvalidRoleDefinition', 400) {}
+
+/** Assignable scopes empty, malformed or the root "/": simulator wording. */
+export class InvalidAssignableScopes extends armError('InvalidAssignableScopes', 400) {
+  constructor(scope?: string) {
+    super(
+      scope === undefined
+        ? 'The role definition must have at least one assignable scope.'
+        : `The assignable scope '${scope}' is not valid: it must be a management group, subscription, resource group or resource id.`,
+    )
+  }
+}
+
+/** PUT or DELETE of a built-in role's id (simulator wording). */
+export class BuiltInRoleDefinitionReadOnly extends armError('RoleDefinitionUpdateNotPermitted', 400) {
+  constructor(id: string) {
+    super(`The role definition '${id}' is a built-in role and cannot be changed or deleted.`)
+  }
+}

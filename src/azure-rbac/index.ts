@@ -10,7 +10,9 @@ export {
   type AzureRbacInit,
   type RoleAssignmentChanges,
   type RoleAssignmentInput,
+  type RoleDefinitionChanges,
 } from './store.js'
+export type { CustomRoleInput } from './custom-roles.js'
 export { azureDirectoryFrom } from './directory.js'
 export {
   defaultDnsPrefix,

@@ -19,8 +19,13 @@ export interface RoleDefinition {
   roleType: 'BuiltInRole' | 'CustomRole'
   assignableScopes: string[]
   permissions: Permission[]
-  /** Where the definition came from (documentation path and commit, or the scenario). */
+  /** Where the definition came from (documentation path and commit, the scenario, or `arm`). */
   source: string
+  /** Custom roles written over ARM: when and by whom (object id), as ARM returns them. */
+  createdOn?: string
+  updatedOn?: string
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export const PRINCIPAL_TYPES = ['User', 'Group', 'ServicePrincipal'] as const

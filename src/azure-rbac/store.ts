@@ -7,8 +7,12 @@
 import { isGuid } from '../kernel/ids.js'
 import type { StateFile } from '../kernel/state-file.js'
 import { checkAccessIn, type ActionDecision, type CheckAccessRequest } from './check-access.js'
+import { validateCustomRole, type CustomRoleInput } from './custom-roles.js'
 import {
+  BuiltInRoleDefinitionReadOnly,
   InvalidScope,
+  RoleDefinitionHasAssignments,
+  RoleDefinitionWithSameNameExists,
   PrincipalNotFound,
   RoleAssignmentExists,
   RoleAssignmentUpdateNotPermitted,
@@ -42,6 +46,14 @@ export interface AzureRbacDeps {
    * the scenario's assignments at start and saved on every change before it returns.
    */
   changes?: StateFile<RoleAssignmentChanges>
+  /** Where custom role definitions written at run time are kept (replayed before the assignments). */
+  definitionChanges?: StateFile<RoleDefinitionChanges>
+}
+
+/** Custom roles created or updated since the scenario (whole definitions), and those deleted. */
+export interface RoleDefinitionChanges {
+  saved: RoleDefinition[]
+  deleted: string[]
 }
 
 /** Role assignments changed since the scenario: those created at run time, and scenario ones deleted. */
@@ -70,6 +82,16 @@ export interface AzureRbac {
   roleDefinition(idOrName: string): RoleDefinition | undefined
   roleAssignments(): RoleAssignment[]
   createRoleAssignment(input: RoleAssignmentInput): RoleAssignment
+  /**
+   * Creates or replaces a custom role (ARM's PUT): validated as ARM does (custom-roles.ts), the name
+   * unique in the directory, a built-in id refused. `by` is the caller's object id.
+   */
+  putRoleDefinition(
+    input: CustomRoleInput,
+    by: { at: string; objectId: string | null },
+  ): { definition: RoleDefinition; created: boolean }
+  /** Removes a custom role no assignment uses; undefined when there was none (ARM's 204). */
+  deleteRoleDefinition(id: string): RoleDefinition | undefined
   /** Returns the removed assignment, or undefined when there was none (ARM answers 204 then). */
   deleteRoleAssignment(id: string): RoleAssignment | undefined
   checkAccess(req: CheckAccessRequest): ActionDecision[]
@@ -79,6 +101,7 @@ export interface AzureRbac {
   version(): number
 }
 
+const lower = (s: string) => s.toLowerCase()
 const lastSegment = (s: string) => s.replace(/\/+$/, '').split('/').pop() ?? ''
 
 export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): AzureRbac {
@@ -116,6 +139,24 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
       created: [...byId.values()].filter((a) => !fromScenario.has(a.id)),
       deleted: [...fromScenario].filter((id) => !byId.has(id)),
     })
+
+  const fromScenarioRoles = new Map(roles)
+  const saveDefinitions = () =>
+    deps.definitionChanges?.save({
+      saved: [...roles.values()].filter((r) => r.source === 'arm'),
+      deleted: [...fromScenarioRoles.keys()].filter((id) => !roles.has(id)),
+    })
+  const savedDefinitions = deps.definitionChanges?.load()
+  for (const id of savedDefinitions?.deleted ?? []) {
+    const r = roles.get(id.toLowerCase())
+    if (r?.roleType === 'CustomRole') roles.delete(r.id)
+  }
+  for (const d of savedDefinitions?.saved ?? []) {
+    const clash = [...roles.values()].some((r) => r.id !== d.id && lower(r.roleName) === lower(d.roleName))
+    const builtIn = roles.get(d.id)?.roleType === 'BuiltInRole'
+    // A scenario that now holds a role of the same name wins: ARM would have refused this one.
+    if (!clash && !builtIn) roles.set(d.id, { ...d, source: 'arm' })
+  }
 
   const data = {
     roleDefinition: (id: string) => roles.get(id.toLowerCase()),
@@ -198,6 +239,47 @@ export function createAzureRbac(init: AzureRbacInit, deps: AzureRbacDeps): Azure
         throw err
       }
       return next
+    },
+    putRoleDefinition(input, by) {
+      const id = lower(input.id)
+      const existing = roles.get(id)
+      if (existing?.roleType === 'BuiltInRole') throw new BuiltInRoleDefinitionReadOnly(id)
+      const next = validateCustomRole(input, deps.checkScope ?? (() => undefined))
+      if ([...roles.values()].some((r) => r.id !== id && lower(r.roleName) === lower(next.roleName)))
+        throw new RoleDefinitionWithSameNameExists()
+      const definition: RoleDefinition = {
+        ...next,
+        createdOn: existing?.createdOn ?? by.at,
+        createdBy: existing ? (existing.createdBy ?? null) : by.objectId,
+        updatedOn: by.at,
+        updatedBy: by.objectId,
+      }
+      roles.set(id, definition)
+      version++
+      try {
+        saveDefinitions()
+      } catch (err) {
+        if (existing) roles.set(id, existing)
+        else roles.delete(id)
+        throw err
+      }
+      return { definition, created: !existing }
+    },
+    deleteRoleDefinition(id) {
+      const r = roles.get(lower(id))
+      if (!r) return undefined
+      if (r.roleType === 'BuiltInRole') throw new BuiltInRoleDefinitionReadOnly(r.id)
+      if ([...byId.values()].some((a) => a.roleDefinitionId === r.id))
+        throw new RoleDefinitionHasAssignments()
+      roles.delete(r.id)
+      version++
+      try {
+        saveDefinitions()
+      } catch (err) {
+        roles.set(r.id, r)
+        throw err
+      }
+      return r
     },
     deleteRoleAssignment(id) {
       const a = byId.get(id.toLowerCase())

@@ -10,6 +10,7 @@ import {
   type ResolvedAzure,
   type ResolvedCluster,
   type RoleAssignmentChanges,
+  type RoleDefinitionChanges,
 } from '../azure-rbac/index.js'
 import type { Directory } from '../kernel/directory.js'
 import { ConfigError } from '../kernel/errors.js'
@@ -25,11 +26,15 @@ export interface AzureSide {
   cluster: ResolvedCluster | undefined
 }
 
-/** `changes`: where role assignments made through ARM or the UI are kept (the state dir's). */
+/**
+ * `changes`: where role assignments made through ARM or the UI are kept (the state dir's);
+ * `definitionChanges`: the custom roles written over ARM.
+ */
 export function azureSide(
   scenario: Scenario,
   directory: Directory,
   changes?: StateFile<RoleAssignmentChanges>,
+  definitionChanges?: StateFile<RoleDefinitionChanges>,
 ): AzureSide {
   if (!scenario.azure) return { azure: undefined, rbac: undefined, cluster: undefined }
   const azure = resolveAzureScenario(scenario.azure, azureDirectoryFrom(directory))
@@ -39,6 +44,7 @@ export function azureSide(
     newGuid,
     checkScope: azure.checkScope,
     ...(changes && { changes }),
+    ...(definitionChanges && { definitionChanges }),
   })
   return { azure, rbac, cluster: azure.clusters[0] }
 }

@@ -7,12 +7,19 @@
  * (`access_token_refresh_token`, as cloud-provider-azure sends it), `GET /oauth2/token` with Basic
  * `00000000-…:<refresh token>` and `repository:<repo>:pull` (containerd), then the manifest. The pod
  * keeps running when the pull succeeds; otherwise its container waits with `ErrImagePull` and
- * containerd's message. Each step is an event (`acr.pull.challenge`, `.identity`, `.exchange`,
- * `.token`, `.manifest`, `.failed`) the UI shows as a flow.
+ * containerd's message, then `ImagePullBackOff` / `Back-off pulling image "…"` until the next try.
+ * The kubelet retries with its image back-off (10 s doubling to 300 s, kubelet's
+ * `backOffPeriod`/`MaxContainerBackOff`) on the simulator clock, so `clock advance` brings the next
+ * attempt; a role granted meanwhile makes it succeed and the pod runs. Each step is an event
+ * (`acr.pull.challenge`, `.identity`, `.exchange`, `.token`, `.manifest`, `.failed`, `.backoff`) the
+ * UI shows as a flow, and each attempt leaves the kubelet's Kubernetes events (Pulling, Failed,
+ * BackOff, Pulled).
  */
 import type { ApiServer, KubeObject } from '../apiserver/index.js'
 import { sendHttps, type HttpsAnswer } from '../http/index.js'
+import type { Clock } from '../kernel/clock.js'
 import type { EventBus } from '../kernel/events.js'
+import { guard } from '../kernel/guard.js'
 
 const NULL_GUID = '00000000-0000-0000-0000-000000000000'
 const ACR_RESOURCE = 'https://containerregistry.azure.net'
@@ -36,8 +43,21 @@ export interface KubeletPullDeps {
   kubeletClientId: () => string | undefined
   caPem: string
   events: EventBus
+  /** The simulator clock: back-off delays run on it (`clock advance` brings the next attempt). */
+  clock: Pick<Clock, 'now'>
   onUnexpected: (err: unknown) => void
+  /** How often (real time) due retries are looked for besides every clock advance; default 1 s. */
+  tickMs?: number
 }
+
+/** The kubelet's image pull back-off: 10 s, doubling, at most 300 s (pkg/kubelet: backOffPeriod, MaxContainerBackOff). */
+export const PULL_BACKOFF_INITIAL_MS = 10_000
+export const PULL_BACKOFF_MAX_MS = 300_000
+/** How long after a failed attempt the container shows ErrImagePull before ImagePullBackOff (the next pod sync). */
+export const BACKOFF_SHOWN_AFTER_MS = 5_000
+
+export const pullBackoffMs = (failures: number): number =>
+  Math.min(PULL_BACKOFF_INITIAL_MS * 2 ** Math.max(0, failures - 1), PULL_BACKOFF_MAX_MS)
 
 /** `<login server>/<repo>:<tag>` / `@<digest>` split, when the host is a simulated registry. */
 export function registryImage(
@@ -146,10 +166,17 @@ async function pull(
   throw new PullFailure(`failed to resolve reference "${image}": unexpected status code ${manifest.status}`)
 }
 
-/** A pod whose container could not pull: Pending, `ErrImagePull` with the kubelet's message. */
-function failedPod(pod: KubeObject, container: string, image: string, reason: string): KubeObject {
+/**
+ * A pod whose container could not pull: Pending, waiting with `ErrImagePull` and containerd's
+ * message, or `ImagePullBackOff` and `Back-off pulling image "…"` between attempts.
+ */
+function waitingPod(
+  pod: KubeObject,
+  container: string,
+  image: string,
+  waiting: { reason: 'ErrImagePull' | 'ImagePullBackOff'; message: string },
+): KubeObject {
   const status = (pod.status ?? {}) as Record<string, unknown>
-  const message = `failed to pull and unpack image "${image}": ${reason}`
   const notReady = (type: string) => ({
     type,
     status: 'False',
@@ -166,7 +193,7 @@ function failedPod(pod: KubeObject, container: string, image: string, reason: st
       ? {
           name: c.name,
           state: {
-            waiting: { reason: 'ErrImagePull', message: `rpc error: code = Unknown desc = ${message}` },
+            waiting,
           },
           lastState: {},
           ready: false,
@@ -180,15 +207,42 @@ function failedPod(pod: KubeObject, container: string, image: string, reason: st
   return { ...pod, status: { ...status, phase: 'Pending', conditions, containerStatuses } }
 }
 
-/** Watches pod creations; returns the unsubscribe. */
+/** A container the kubelet keeps trying to pull for. */
+interface Retry {
+  namespace: string
+  name: string
+  uid: string | undefined
+  container: string
+  image: string
+  target: { loginServer: string; repository: string; reference: string }
+  /** The pod's status before the first failure: what it gets back once the image is pulled. */
+  runningStatus: unknown
+  failures: number
+  /** Simulator time of the next attempt, and of the switch to ImagePullBackOff. */
+  nextAttemptAt: number
+  backOffShownAt: number
+  state: 'failed' | 'backoff' | 'pulling'
+}
+
+const retryKey = (namespace: string, name: string, container: string) => `${namespace}/${name}/${container}`
+
+/** Watches pod creations and retries failed pulls with the kubelet's back-off; returns the stop function. */
 export function startKubeletAcrPull(d: KubeletPullDeps): () => void {
   const def = d.server.registry.byResource('', 'pods')
   if (!def) return () => {}
   let seq = 0
-  // The kubelet's `Warning Failed` events, which `kubectl describe pod` lists.
-  const warn = (pod: KubeObject, container: string, message: string) => {
+  let stopped = false
+  const retries = new Map<string, Retry>()
+  // The kubelet's events on the pod, which `kubectl describe pod` lists.
+  const kubeEvent = (
+    pod: KubeObject,
+    container: string,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ) => {
     const node = (pod.spec as { nodeName?: string }).nodeName ?? ''
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+    const now = new Date(d.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z')
     d.server.writer.create('', 'events', pod.metadata.namespace ?? '', {
       apiVersion: 'v1',
       kind: 'Event',
@@ -201,46 +255,156 @@ export function startKubeletAcrPull(d: KubeletPullDeps): () => void {
         apiVersion: 'v1',
         fieldPath: `spec.containers{${container}}`,
       },
-      reason: 'Failed',
+      reason,
       message,
       source: { component: 'kubelet', host: node },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
-      type: 'Warning',
+      type,
       reportingComponent: 'kubelet',
       reportingInstance: node,
     })
   }
-  return d.server.store.subscribe((e) => {
-    if (e.type !== 'ADDED' || e.gr !== '/pods') return
-    const pod = e.object
-    const containers = (
-      (pod.spec as { containers?: { name: string; image: string }[] }).containers ?? []
-    ).map((c) => ({ ...c, target: registryImage(c.image, d.loginServers()) }))
-    const name = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`
-    for (const c of containers) {
-      if (!c.target) continue
-      const target = c.target
-      void pull(d, c.image, target, name).catch((err: unknown) => {
+  /** The pod as stored now, if it is still the one the retry is for. */
+  const currentPod = (r: Pick<Retry, 'namespace' | 'name' | 'uid'>) => {
+    const current = d.server.store.get(def, r.namespace, r.name)
+    return current && current.metadata.uid === r.uid ? current : undefined
+  }
+
+  const attempt = (r: Retry) => {
+    const pod = currentPod(r)
+    if (!pod) return void retries.delete(retryKey(r.namespace, r.name, r.container))
+    r.state = 'pulling'
+    kubeEvent(pod, r.container, 'Normal', 'Pulling', `Pulling image "${r.image}"`)
+    const podName = `${r.namespace}/${r.name}`
+    const started = d.clock.now()
+    void pull(d, r.image, r.target, podName).then(
+      guard(d.onUnexpected, () => {
+        if (stopped) return
+        retries.delete(retryKey(r.namespace, r.name, r.container))
+        const now = currentPod(r)
+        if (!now) return
+        if (r.failures > 0) {
+          // The image is there at last: the container starts and the pod runs as before the failure.
+          d.server.store.put(def, { ...now, status: r.runningStatus }, 'MODIFIED')
+        }
+        const took = ((d.clock.now() - started) / 1000).toFixed(3)
+        kubeEvent(now, r.container, 'Normal', 'Pulled', `Successfully pulled image "${r.image}" in ${took}s`)
+      }),
+      guard(d.onUnexpected, (err: unknown) => {
+        if (stopped) return
         const reason =
           err instanceof PullFailure ? err.message : `failed to do request: ${(err as Error).message}`
-        d.events.emit('acr.pull.failed', 'kubelet', { pod: name, image: c.image, message: reason })
-        try {
-          const current = d.server.store.get(def, pod.metadata.namespace ?? '', pod.metadata.name ?? '')
-          if (current?.metadata.uid === pod.metadata.uid && current) {
-            d.server.store.put(def, failedPod(current, c.name, c.image, reason), 'MODIFIED')
-            warn(
-              current,
-              c.name,
-              `Failed to pull image "${c.image}": rpc error: code = Unknown desc = failed to pull and unpack image "${c.image}": ${reason}`,
-            )
-            warn(current, c.name, 'Error: ErrImagePull')
-          }
-        } catch (e2) {
-          d.onUnexpected(e2)
+        d.events.emit('acr.pull.failed', 'kubelet', { pod: podName, image: r.image, message: reason })
+        const now = currentPod(r)
+        if (!now) return void retries.delete(retryKey(r.namespace, r.name, r.container))
+        if (r.failures === 0) r.runningStatus = now.status
+        r.failures++
+        const at = d.clock.now()
+        r.nextAttemptAt = at + pullBackoffMs(r.failures)
+        r.backOffShownAt = at + BACKOFF_SHOWN_AFTER_MS
+        r.state = 'failed'
+        retries.set(retryKey(r.namespace, r.name, r.container), r)
+        const message = `failed to pull and unpack image "${r.image}": ${reason}`
+        d.server.store.put(
+          def,
+          waitingPod(now, r.container, r.image, {
+            reason: 'ErrImagePull',
+            message: `rpc error: code = Unknown desc = ${message}`,
+          }),
+          'MODIFIED',
+        )
+        kubeEvent(
+          now,
+          r.container,
+          'Warning',
+          'Failed',
+          `Failed to pull image "${r.image}": rpc error: code = Unknown desc = ${message}`,
+        )
+        kubeEvent(now, r.container, 'Warning', 'Failed', 'Error: ErrImagePull')
+        d.events.emit('acr.pull.backoff', 'kubelet', {
+          pod: podName,
+          image: r.image,
+          attempt: r.failures,
+          retryInSeconds: pullBackoffMs(r.failures) / 1000,
+        })
+      }),
+    )
+  }
+
+  /** Moves every retry whose time has come: to ImagePullBackOff, or to its next attempt. */
+  const tick = guard(d.onUnexpected, () => {
+    if (stopped) return
+    const now = d.clock.now()
+    for (const r of [...retries.values()]) {
+      if (r.state === 'pulling') continue
+      if (now >= r.nextAttemptAt) {
+        attempt(r)
+        continue
+      }
+      if (r.state === 'failed' && now >= r.backOffShownAt) {
+        const pod = currentPod(r)
+        if (!pod) {
+          retries.delete(retryKey(r.namespace, r.name, r.container))
+          continue
         }
-      })
+        r.state = 'backoff'
+        const message = `Back-off pulling image "${r.image}"`
+        d.server.store.put(
+          def,
+          waitingPod(pod, r.container, r.image, { reason: 'ImagePullBackOff', message }),
+          'MODIFIED',
+        )
+        kubeEvent(pod, r.container, 'Normal', 'BackOff', message)
+        kubeEvent(pod, r.container, 'Warning', 'Failed', 'Error: ImagePullBackOff')
+      }
     }
   })
+
+  const unsubscribePods = d.server.store.subscribe(
+    guard(d.onUnexpected, (e: { type: string; gr: string; object: KubeObject }) => {
+      if (e.gr !== '/pods') return
+      const pod = e.object
+      const namespace = pod.metadata.namespace ?? ''
+      const name = pod.metadata.name ?? ''
+      if (e.type === 'DELETED') {
+        for (const [k, r] of retries) if (r.namespace === namespace && r.name === name) retries.delete(k)
+        return
+      }
+      if (e.type !== 'ADDED') return
+      const containers = (pod.spec as { containers?: { name: string; image: string }[] }).containers ?? []
+      for (const c of containers) {
+        const target = registryImage(c.image, d.loginServers())
+        if (!target) continue
+        const first: Retry = {
+          namespace,
+          name,
+          uid: pod.metadata.uid,
+          container: c.name,
+          image: c.image,
+          target,
+          runningStatus: pod.status,
+          failures: 0,
+          nextAttemptAt: 0,
+          backOffShownAt: 0,
+          state: 'pulling',
+        }
+        // After the store has told every watcher of the pod (the attempt writes events of its own).
+        setImmediate(guard(d.onUnexpected, () => !stopped && attempt(first)))
+      }
+    }),
+  )
+  const unsubscribeClock = d.events.subscribe((e) => {
+    if (e.type === 'clock.advanced') tick()
+  })
+  const timer = setInterval(tick, d.tickMs ?? 1000)
+  timer.unref()
+  return () => {
+    stopped = true
+    unsubscribePods()
+    unsubscribeClock()
+    clearInterval(timer)
+    retries.clear()
+  }
 }

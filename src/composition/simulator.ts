@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
 import { createArmApp, createControlPlane, nodeResourceGroupOf, type ControlPlane } from '../arm/index.js'
-import type { AzureRbac, RoleAssignmentChanges } from '../azure-rbac/index.js'
+import type { AzureRbac, RoleAssignmentChanges, RoleDefinitionChanges } from '../azure-rbac/index.js'
 import { resolveConfig } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import type { SimulatorOptions } from './options.js'
@@ -116,6 +116,7 @@ function directoryAndAzure(config: ResolvedConfig, scenario: Scenario, stateDir:
     scenario,
     directory,
     jsonStateFile<RoleAssignmentChanges>(join(stateDir, 'role-assignments.json'), 0o600),
+    jsonStateFile<RoleDefinitionChanges>(join(stateDir, 'role-definitions.json'), 0o600),
   )
   return { directory, azure }
 }
@@ -336,6 +337,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           .find((mi) => mi.name.toLowerCase() === `${cluster.name}-agentpool`.toLowerCase())?.clientId,
       caPem: pki.ca.certPem,
       events,
+      clock,
       onUnexpected,
     })
     const closeServiceListeners = closeListeners

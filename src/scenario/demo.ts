@@ -4,7 +4,7 @@
  */
 import { demoAzure } from '../azure-rbac/index.js'
 import { stableGuid } from '../kernel/ids.js'
-import { demoPodIdentity } from '../pod-identity/index.js'
+import { DEMO_POD_IDENTITY, demoPodIdentity } from '../pod-identity/index.js'
 import { demoKubernetes } from '../rbac/index.js'
 import type { Scenario } from './types.js'
 
@@ -128,8 +128,28 @@ export function demoScenario(): Scenario {
         secrets: [{ value: DEMO_CI_SECRET, displayName: 'ci' }],
       },
     ],
-    azure: demoAzure(ids),
+    azure: withKubeletAcrPull(demoAzure(ids)),
     kubernetes: demoKubernetes(ids),
     podIdentity: demoPodIdentity(ids),
+  }
+}
+
+/**
+ * What `az aks update --attach-acr contosoacr` assigns: AcrPull on the registry to the cluster's kubelet
+ * identity (identityProfile.kubeletidentity), so the demo's pods pull from contosoacr (docs/acr.md). The
+ * identity belongs to the pod-identity slice, which is why the assignment is added here.
+ */
+function withKubeletAcrPull(azure: ReturnType<typeof demoAzure>): ReturnType<typeof demoAzure> {
+  return {
+    ...azure,
+    roleAssignments: [
+      ...(azure.roleAssignments ?? []),
+      {
+        principal: DEMO_POD_IDENTITY.kubeletPrincipalId,
+        principalType: 'ServicePrincipal',
+        role: 'AcrPull',
+        scope: 'registry:contosoacr',
+      },
+    ],
   }
 }

@@ -314,8 +314,8 @@ describe('random requests (property)', () => {
       { numRuns: 300 },
     )
     // The role assignments the property may have created are the app's only if it had rights; neither
-    // bob nor alice may write role assignments, so the demo's 12 (7, and issue 17's 5 registry
-    // assignments) are unchanged.
-    expect(sim.azureRbac!.roleAssignments()).toHaveLength(12)
+    // bob nor alice may write role assignments, so the demo's 13 (7, issue 17's 5 registry
+    // assignments and the kubelet identity's AcrPull) are unchanged.
+    expect(sim.azureRbac!.roleAssignments()).toHaveLength(13)
   })
 })

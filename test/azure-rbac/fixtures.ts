@@ -6,6 +6,7 @@ import { firstPartyApplications } from '../../src/kernel/first-party.js'
 import { validateScenario } from '../../src/scenario/load.js'
 import type { Scenario } from '../../src/scenario/types.js'
 import { azureDirectoryFrom } from '../../src/azure-rbac/directory.js'
+import { podIdentityApplications } from '../../src/pod-identity/index.js'
 import type { AzureDirectory } from '../../src/azure-rbac/model.js'
 import { resolveAzureScenario, type ResolvedAzure } from '../../src/azure-rbac/scenario-resolve.js'
 import { createAzureRbac, type AzureRbac } from '../../src/azure-rbac/store.js'
@@ -21,11 +22,19 @@ export interface World {
   group(name: string): string
 }
 
+/**
+ * The directory exactly as the composition root builds it: the first-party applications and the
+ * scenario's managed identities (service principals that hold roles, like the kubelet identity's AcrPull).
+ */
+export function scenarioDirectory(scenario: Scenario): Directory {
+  return createDirectory(scenario, [...firstPartyApplications, ...podIdentityApplications(scenario)])
+}
+
 export function demoWorld(edit: (s: Scenario) => void = () => {}): World {
   const scenario = demoScenario()
   edit(scenario)
   validateScenario(scenario)
-  const directory = createDirectory(scenario, firstPartyApplications)
+  const directory = scenarioDirectory(scenario)
   const azureDirectory = azureDirectoryFrom(directory)
   const resolved = resolveAzureScenario(scenario.azure!, azureDirectory)
   if (resolved.problems.length > 0) throw new Error(resolved.problems.join('\n'))

@@ -3,15 +3,17 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/kernel/errors.js'
 import { isGuid } from '../../src/kernel/ids.js'
-import { createDirectory } from '../../src/kernel/directory.js'
 import { demoScenario } from '../../src/scenario/demo.js'
-import { firstPartyApplications } from '../../src/kernel/first-party.js'
 import { validateScenario } from '../../src/scenario/load.js'
 import type { Scenario } from '../../src/scenario/types.js'
 import { BUILTIN_ROLES } from '../../src/azure-rbac/builtin-roles.js'
 import { azureDirectoryFrom } from '../../src/azure-rbac/directory.js'
 import { DEMO_SUBSCRIPTION_ID, type AzureScenario } from '../../src/azure-rbac/scenario.js'
 import { defaultDnsPrefix, resolveAzureScenario } from '../../src/azure-rbac/scenario-resolve.js'
+import { scenarioDirectory } from './fixtures.js'
+
+/** How many role assignments the demo scenario has (problems are reported past them). */
+const DEMO_ASSIGNMENTS = demoScenario().azure!.roleAssignments.length
 
 const schemaProblems = (edit: (a: Record<string, any>) => void): string[] => {
   const s = demoScenario() as Scenario & { azure: Record<string, any> }
@@ -28,7 +30,7 @@ const schemaProblems = (edit: (a: Record<string, any>) => void): string[] => {
 function resolve(edit: (a: AzureScenario) => void = () => {}) {
   const s = demoScenario()
   edit(s.azure!)
-  const directory = azureDirectoryFrom(createDirectory(s, firstPartyApplications))
+  const directory = azureDirectoryFrom(scenarioDirectory(s))
   return resolveAzureScenario(s.azure!, directory)
 }
 
@@ -57,7 +59,7 @@ describe('azure scenario schema', () => {
         expect.stringMatching(/^s\.yaml: azure\.managedClusters\[0\]\.name: must match pattern/),
         "s.yaml: azure.managedClusters[0]: missing required key 'disableLocalAccounts'",
         's.yaml: azure.roleAssignments[0].principalType: must be one of ["User","Group","ServicePrincipal"]',
-        "s.yaml: azure.roleAssignments[12]: missing required key 'scope'",
+        `s.yaml: azure.roleAssignments[${DEMO_ASSIGNMENTS}]: missing required key 'scope'`,
       ]),
     )
   })
@@ -72,7 +74,7 @@ describe('demoAzure', () => {
     expect(r.subscriptionId).toBe(DEMO_SUBSCRIPTION_ID)
     expect(r.resourceGroups).toEqual([{ name: 'rg-aks-demo', location: 'eastus' }])
     const s = demoScenario()
-    const groupId = createDirectory(s, firstPartyApplications).group('aks-admins')!.id
+    const groupId = scenarioDirectory(s).group('aks-admins')!.id
     expect(r.clusters).toEqual([
       {
         name: 'aks-demo',
@@ -96,7 +98,7 @@ describe('demoAzure', () => {
 
   it('assigns the roles the demo story needs', () => {
     const r = resolve()
-    const dir = createDirectory(demoScenario(), firstPartyApplications)
+    const dir = scenarioDirectory(demoScenario())
     const cluster = r.clusters[0]!.resourceId
     const who = (id: string) => dir.object(id)!
     const names = r.roleAssignments.map((a) => {
@@ -135,6 +137,8 @@ describe('demoAzure', () => {
       ['group all-employees', 'Container Registry Repository Reader', `${REGISTRIES}/contosoteams`],
       ['alice', 'Container Registry Repository Contributor', `${REGISTRIES}/contosoteams`],
       ['alice', 'Container Registry Repository Catalog Lister', `${REGISTRIES}/contosoteams`],
+      // What `az aks update --attach-acr contosoacr` assigns to the kubelet identity.
+      ['sp', 'AcrPull', `${REGISTRIES}/contosoacr`],
     ])
   })
 
@@ -188,14 +192,16 @@ describe('resolveAzureScenario problems', () => {
       `azure.managedClusters[1].aadProfile.tenantId: must be the scenario's tenant ${demoScenario().tenant.id} (Azure RBAC needs the subscription's tenant)`,
       "azure.roleDefinitions[0].roleName: a role named 'Reader' already exists",
       "azure.roleDefinitions[1].assignableScopes[0]: no managed cluster 'nowhere'",
-      "azure.roleAssignments[12].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'",
-      "azure.roleAssignments[13].role: no role definition 'No Such Role'",
-      "azure.roleAssignments[14].scope: no managed cluster 'nowhere'",
-      "azure.roleAssignments[15].scope: 'Bad_NS' is not a valid namespace name",
-      "azure.roleAssignments[16].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>, registry:<name>",
-      "azure.roleAssignments[17]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.",
-      expect.stringMatching(/^azure\.roleAssignments\[18\]: UnmatchedPrincipalType: /),
-      'azure.roleAssignments[19]: RoleAssignmentExists: The role assignment already exists.',
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS}].principal: no user, group or application 'nobody@contoso.onmicrosoft.com'`,
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 1}].role: no role definition 'No Such Role'`,
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 2}].scope: no managed cluster 'nowhere'`,
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 3}].scope: 'Bad_NS' is not a valid namespace name`,
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 4}].scope: 'the whole thing' is neither an ARM scope id nor one of subscription, managementGroup, resourceGroup:<rg>, cluster:<name>, namespace:<cluster>/<ns>, registry:<name>`,
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 5}]: SubscriptionNotFound: The subscription '11111111-2222-4333-8444-555555555555' could not be found.`,
+      expect.stringMatching(
+        new RegExp(`^azure\\.roleAssignments\\[${DEMO_ASSIGNMENTS + 6}\\]: UnmatchedPrincipalType: `),
+      ),
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 7}]: RoleAssignmentExists: The role assignment already exists.`,
     ])
     // The application's service principal is a valid principal.
     expect(r.roleAssignments.at(-1)).toMatchObject({
@@ -224,9 +230,11 @@ describe('resolveAzureScenario problems', () => {
     expect(r.problems).toEqual([
       // Mine is assignable at the subscription only, not at the management group above it.
       expect.stringMatching(
-        /^azure\.roleAssignments\[13\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\/providers\/Microsoft.Management\/managementGroups\/platform'\.$/,
+        new RegExp(
+          `^azure\\.roleAssignments\\[${DEMO_ASSIGNMENTS + 1}\\]: InvalidScope: The role definition '[0-9a-f-]+' is not available for assignment at scope '\\/providers\\/Microsoft.Management\\/managementGroups\\/platform'\\.$`,
+        ),
       ),
-      "azure.roleAssignments[14]: InvalidScope: The management group 'elsewhere' could not be found.",
+      `azure.roleAssignments[${DEMO_ASSIGNMENTS + 2}]: InvalidScope: The management group 'elsewhere' could not be found.`,
     ])
     expect(r.hierarchy.managementGroupOf(DEMO_SUBSCRIPTION_ID)).toBe('platform')
   })

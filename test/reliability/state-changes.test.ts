@@ -1,5 +1,6 @@
 // Each store that keeps run-time changes in the state dir: what it saved comes back in a new instance
 // (as after a restart), and a change whose write fails is undone and fails, never acknowledged.
+import { scenarioDirectory } from '../azure-rbac/fixtures.js'
 import { describe, expect, it } from 'vitest'
 import {
   azureDirectoryFrom,
@@ -98,8 +99,10 @@ describe('the clock offset', () => {
 
 describe('Azure role assignments', () => {
   const rbacWith = (file: StateFile<RoleAssignmentChanges>) => {
-    const directory = createDirectory(scenario(), firstPartyApplications)
+    // As the composition root builds it: the managed identities (the kubelet's AcrPull) are principals too.
+    const directory = scenarioDirectory(scenario())
     const azure = resolveAzureScenario(scenario().azure!, azureDirectoryFrom(directory))
+    expect(azure.problems).toEqual([])
     return {
       directory,
       rbac: createAzureRbac(azure, {
