@@ -36,7 +36,7 @@ const sim = await startServer<{
   controlUrl: string
   clientCredentials: Record<string, string>
   samples: Record<Grant, unknown>
-}>('bench/servers/entra-token-sim.ts', ['9800'], env)
+}>('bench/servers/entra-token-sim.ts', ['4800'], env)
 const bareFor = (grant: Grant, plain = false) =>
   startServer<{ url: string }>('bench/servers/entra-token-bare.ts', [], {
     ...env,
@@ -88,25 +88,23 @@ const redeemCode: Request = {
 }
 
 const refreshScope = encodeURIComponent(`${AKS_SERVER_APP_ID}/.default openid profile offline_access`)
-// Refresh tokens: a chain per connection, each answer's successor redeemed next.
-const refresh = { list: [] as string[] }
+// Refresh tokens rotate: a shared pool (more tokens than connections), each request taking one and
+// each answer putting its successor back. (autocannon resets a connection's context per request.)
+const refresh = { pool: [] as string[] }
 async function refillRefresh(): Promise<void> {
   const res = await fetch(`${sim.info.controlUrl}/refresh?n=16`, { method: 'POST' })
   if (!res.ok) throw new Error(`refresh tokens failed: ${res.status} ${await res.text()}`)
-  refresh.list = (await res.json()) as string[]
+  refresh.pool = (await res.json()) as string[]
 }
-const redeemRefresh: Request = {
+const redeemRefresh = {
   method: 'POST',
   headers: form,
-  setupRequest: (req: Request, context: Record<string, string | undefined>) => {
-    context.rt ??= refresh.list.pop()
-    return {
-      ...req,
-      body: `grant_type=refresh_token&client_id=${AKS_CLIENT_APP_ID}&client_info=1&scope=${refreshScope}&refresh_token=${context.rt ?? 'exhausted'}`,
-    }
-  },
-  onResponse: (status: number, body: string, context: Record<string, string | undefined>) => {
-    if (status === 200) context.rt = (JSON.parse(body) as { refresh_token: string }).refresh_token
+  setupRequest: (req: Request) => ({
+    ...req,
+    body: `grant_type=refresh_token&client_id=${AKS_CLIENT_APP_ID}&client_info=1&scope=${refreshScope}&refresh_token=${refresh.pool.shift() ?? 'exhausted'}`,
+  }),
+  onResponse: (status: number, body: string) => {
+    if (status === 200) refresh.pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
   },
 } as Request
 const bareBody = { grant_type: 'x', client_id: AKS_CLIENT_APP_ID }

@@ -3,9 +3,9 @@
  * control listener that hands out what each grant needs, outside the measured rounds:
  *
  * - `POST <control>/codes`: a batch of approved device codes (made through the simulator's own
- *   /devicecode endpoint and the approve control). The simulator keeps at most 10,000 device codes,
- *   redeemed ones included (they stay an hour so a replay gets a precise error), so one pool cannot feed
- *   a run at more than ~700 req/s: before each batch the simulator clock jumps past the previous batch's
+ *   /devicecode endpoint and the approve control). The simulator keeps at most 5,000 live device codes
+ *   per client address, redeemed ones included (they stay an hour so a replay gets a precise error), so
+ *   a batch holds 4,800 (a 4-second round at up to 1,200 req/s): before each batch the simulator clock jumps past the previous batch's
  *   retention, which lets the store sweep it; the jump happens between runs, never while one is measured.
  * - `POST <control>/refresh?n=N`: N refresh tokens (device-code sign-ins of bob); refresh tokens rotate,
  *   so each load-generator connection starts a chain with one and goes on with each answer's successor.
@@ -16,7 +16,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
 
-const batchSize = Number(process.argv[2] ?? 9800)
+const batchSize = Number(process.argv[2] ?? 4800)
 const EXPIRES_IN = 900
 const sim = await startSimulator({
   pkiDir: process.env.BENCH_PKI_DIR!,
