@@ -162,7 +162,7 @@ console.log(table(runs.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.fl
 for (const [i, t] of targets.entries())
   console.log(`${t.name}, every round: ${runs[i]!.map((r) => r.rps.toFixed(0)).join(', ')} req/s`)
 console.log(`\nload average before: ${load0}; after: ${loadAverage()}\n`)
-const [bcc, scc, bdc, sdc, brt, srt, plain, oidc, mock] = runs as [...Parameters<typeof ratioRow>[1][]]
+const [bcc, scc, bdc, sdc, brt, srt, plain, oidc, mock] = runs
 report([
   ratioRow('token: client_credentials (HTTPS)', scc!, bcc!, { min: 0.9 }),
   ratioRow('token: device_code (HTTPS)', sdc!, bdc!, { min: 0.9 }),

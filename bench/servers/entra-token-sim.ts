@@ -28,7 +28,7 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' }
 const webhookApp = demoScenario().applications!.find((a) => a.name === 'aks-webhook')!
 const clientCredentials = {
   grant_type: 'client_credentials',
-  client_id: webhookApp.appId!,
+  client_id: webhookApp.appId,
   client_secret: webhookApp.secrets![0]!.value,
   scope: 'https://graph.microsoft.com/.default',
 }
