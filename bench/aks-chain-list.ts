@@ -4,7 +4,16 @@
  * same API server and list with authentication off, in the same run, alternating rounds.
  * Usage: npx tsx bench/aks-chain-list.ts [seconds per round] [rounds]
  */
-import { alternate, benchPki, startServer, table } from './lib.js'
+import {
+  alternateRuns,
+  benchPki,
+  loadAverage,
+  medianRun,
+  ratioRow,
+  report,
+  startServer,
+  table,
+} from './lib.js'
 
 const duration = Number(process.argv[2] ?? 5)
 const rounds = Number(process.argv[3] ?? 3)
@@ -24,15 +33,17 @@ const opts = (i: number) => ({
     ...(servers[i]!.info.token && { authorization: `Bearer ${servers[i]!.info.token}` }),
   },
 })
-const results = await alternate(
-  modes.map(([name], i) => ({ name, opts: opts(i) })),
+const load0 = loadAverage()
+const runs = await alternateRuns(
+  modes.map(([name], i) => ({ name, opts: opts(i), pid: servers[i]!.proc.pid })),
   rounds,
   duration,
 )
 await Promise.all(servers.map((s) => s.stop()))
-for (const r of results)
+for (const r of runs.flat())
   if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
-console.log(table(results))
+console.log(table(runs.map(medianRun)))
 console.log(
-  `\nratio (whole chain / authentication off), median of ${rounds} rounds: ${(results[1]!.rps / results[0]!.rps).toFixed(2)}`,
+  `\nload average before: ${load0}; after: ${loadAverage()}; ratios: median of ${rounds} per-round ratios\n`,
 )
+report([ratioRow('list pods (52), whole chain', runs[1]!, runs[0]!, { min: 0.85 })])

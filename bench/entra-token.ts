@@ -1,83 +1,172 @@
 /**
- * Token issuance throughput: the simulator's device_code redemption (access token + id token) against
- * the bare limit on this machine in the same run (bench/servers/entra-token-bare.ts), in alternating
- * rounds (medians reported). Usage: npx tsx bench/entra-token.ts [seconds per round] [rounds]
+ * Token issuance throughput. Over HTTPS, the simulator (the whole of it, as `start` runs it) against the
+ * bare limit for three grants — client_credentials (the webhook's own Graph sign-in), device_code
+ * redemption and refresh_token redemption — each limit answering that grant's exact response (every
+ * JWT re-signed RS256 with jose; bench/servers/entra-token-bare.ts). Over plain HTTP, the peers a user
+ * could pick instead — oidc-provider 9 issuing JWT access tokens and oauth2-mock-server 8 — on the same
+ * client_credentials workload, against the same bare signer over plain HTTP. All targets alternate,
+ * round after round; each ratio is the median of the per-round ratios.
+ * Usage: npx tsx bench/entra-token.ts [seconds per round] [rounds]
  *
- * Every redemption consumes one approved device code, and the simulator holds at most 10,000 codes,
- * so each simulator run (warm-up included) gets a fresh batch, fetched before the run starts (the
- * target's `before` step of lib's alternating rounds).
+ * Every device-code redemption consumes one approved code: each simulator run (warm-up included) gets
+ * a fresh batch, fetched before the run starts (the target's `before` step). Refresh tokens rotate: each
+ * connection starts with a fresh one and goes on with the successor each answer carries.
  */
 import type { Request } from 'autocannon'
-import { AKS_CLIENT_APP_ID } from '../src/index.js'
-import { alternateRuns, benchPki, medianRun, startServer, table, type Target } from './lib.js'
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from '../src/index.js'
+import {
+  alternateRuns,
+  benchPki,
+  loadAverage,
+  ratioRow,
+  report,
+  startServer,
+  table,
+  type Target,
+} from './lib.js'
 
 const duration = Number(process.argv[2] ?? 4)
 const rounds = Number(process.argv[3] ?? 3)
 const { pkiDir, caFile } = await benchPki()
 const env = { BENCH_PKI_DIR: pkiDir, NODE_EXTRA_CA_CERTS: caFile }
 
-const sim = await startServer<{ url: string; controlUrl: string; accessClaims: unknown; idClaims: unknown }>(
-  'bench/servers/entra-token-sim.ts',
-  ['9800'],
-  env,
+type Grant = 'client_credentials' | 'device_code' | 'refresh_token'
+const sim = await startServer<{
+  url: string
+  controlUrl: string
+  clientCredentials: Record<string, string>
+  samples: Record<Grant, unknown>
+}>('bench/servers/entra-token-sim.ts', ['4800'], env)
+const bareFor = (grant: Grant, plain = false) =>
+  startServer<{ url: string }>('bench/servers/entra-token-bare.ts', [], {
+    ...env,
+    BENCH_SAMPLE: JSON.stringify(sim.info.samples[grant]),
+    ...(plain && { BENCH_PLAIN: '1' }),
+  })
+const cc = sim.info.clientCredentials
+const bare = {
+  client_credentials: await bareFor('client_credentials'),
+  device_code: await bareFor('device_code'),
+  refresh_token: await bareFor('refresh_token'),
+}
+const plainBare = await bareFor('client_credentials', true)
+const peerEnv = { ...env, BENCH_CLIENT_ID: cc.client_id!, BENCH_CLIENT_SECRET: cc.client_secret! }
+const oidcProvider = await startServer<{ url: string }>(
+  'bench/servers/token-peer-oidc-provider.ts',
+  [],
+  peerEnv,
 )
-const bare = await startServer<{ url: string }>('bench/servers/entra-token-bare.ts', [], {
-  ...env,
-  BENCH_ACCESS_CLAIMS: JSON.stringify(sim.info.accessClaims),
-  BENCH_ID_CLAIMS: JSON.stringify(sim.info.idClaims),
+const oauth2Mock = await startServer<{ url: string }>('bench/servers/token-peer-oauth2-mock.ts', [], peerEnv)
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' }
+const post = (url: string, body: Record<string, string>) => ({
+  url,
+  method: 'POST' as const,
+  headers: form,
+  body: new URLSearchParams(body).toString(),
 })
 
-const pool = { codes: [] as string[], next: 0, exhausted: 0 }
-async function refill(): Promise<void> {
-  const res = await fetch(sim.info.controlUrl, { method: 'POST' })
+// Device codes: one batch per simulator run.
+const codes = { list: [] as string[], next: 0, exhausted: 0 }
+async function refillCodes(): Promise<void> {
+  const res = await fetch(`${sim.info.controlUrl}/codes`, { method: 'POST' })
   if (!res.ok) throw new Error(`code batch failed: ${res.status} ${await res.text()}`)
-  pool.codes = (await res.json()) as string[]
-  pool.next = 0
+  codes.list = (await res.json()) as string[]
+  codes.next = 0
 }
-const form = { 'content-type': 'application/x-www-form-urlencoded' }
-const redeem: Request = {
+const redeemCode: Request = {
   method: 'POST',
   headers: form,
   setupRequest: (req: Request) => {
-    const code = pool.codes[pool.next++]
-    if (code === undefined) pool.exhausted++
+    const code = codes.list[codes.next++]
+    if (code === undefined) codes.exhausted++
     return {
       ...req,
       body: `grant_type=device_code&client_id=${AKS_CLIENT_APP_ID}&client_info=1&device_code=${code ?? 'exhausted'}`,
     }
   },
 }
+
+const refreshScope = encodeURIComponent(`${AKS_SERVER_APP_ID}/.default openid profile offline_access`)
+// Refresh tokens rotate: a shared pool (more tokens than connections), each request taking one and
+// each answer putting its successor back. (autocannon resets a connection's context per request.)
+const refresh = { pool: [] as string[] }
+async function refillRefresh(): Promise<void> {
+  const res = await fetch(`${sim.info.controlUrl}/refresh?n=16`, { method: 'POST' })
+  if (!res.ok) throw new Error(`refresh tokens failed: ${res.status} ${await res.text()}`)
+  refresh.pool = (await res.json()) as string[]
+}
+const redeemRefresh = {
+  method: 'POST',
+  headers: form,
+  setupRequest: (req: Request) => ({
+    ...req,
+    body: `grant_type=refresh_token&client_id=${AKS_CLIENT_APP_ID}&client_info=1&scope=${refreshScope}&refresh_token=${refresh.pool.shift() ?? 'exhausted'}`,
+  }),
+  onResponse: (status: number, body: string) => {
+    if (status === 200) refresh.pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
+  },
+} as Request
+const bareBody = { grant_type: 'x', client_id: AKS_CLIENT_APP_ID }
+
 const targets: Target[] = [
   {
-    name: 'bare node:https + jose, same response',
-    opts: {
-      url: bare.info.url,
-      method: 'POST' as const,
-      headers: form,
-      body: `grant_type=device_code&client_id=${AKS_CLIENT_APP_ID}&device_code=x`,
-    },
+    name: 'bare node:https + jose, client_credentials',
+    opts: post(bare.client_credentials.info.url, cc),
+    pid: bare.client_credentials.proc.pid,
+  },
+  { name: 'aks-auth-sim client_credentials', opts: post(sim.info.url, cc), pid: sim.proc.pid },
+  {
+    name: 'bare node:https + jose, device_code',
+    opts: post(bare.device_code.info.url, bareBody),
+    pid: bare.device_code.proc.pid,
   },
   {
-    name: 'aks-auth-sim device_code redemption',
-    opts: { url: sim.info.url, requests: [redeem] },
-    before: refill,
+    name: 'aks-auth-sim device_code',
+    opts: { url: sim.info.url, requests: [redeemCode] },
+    before: refillCodes,
+    pid: sim.proc.pid,
   },
+  {
+    name: 'bare node:https + jose, refresh_token',
+    opts: post(bare.refresh_token.info.url, bareBody),
+    pid: bare.refresh_token.proc.pid,
+  },
+  {
+    name: 'aks-auth-sim refresh_token',
+    opts: { url: sim.info.url, requests: [redeemRefresh] },
+    before: refillRefresh,
+    pid: sim.proc.pid,
+  },
+  {
+    name: 'bare node:http + jose, client_credentials',
+    opts: post(plainBare.info.url, cc),
+    pid: plainBare.proc.pid,
+  },
+  {
+    name: 'oidc-provider 9.13.3 (http)',
+    opts: post(oidcProvider.info.url, { ...cc, scope: '.default' }),
+    pid: oidcProvider.proc.pid,
+  },
+  { name: 'oauth2-mock-server 8.2.3 (http)', opts: post(oauth2Mock.info.url, cc), pid: oauth2Mock.proc.pid },
 ]
 
+const load0 = loadAverage()
 const runs = await alternateRuns(targets, rounds, duration)
-const results = runs.map(medianRun)
-await Promise.all([bare.stop(), sim.stop()])
-if (pool.exhausted > 0)
-  throw new Error(`${pool.exhausted} requests found the code batch empty: enlarge the batch`)
+await Promise.all([sim, ...Object.values(bare), plainBare, oidcProvider, oauth2Mock].map((s) => s.stop()))
+if (codes.exhausted > 0)
+  throw new Error(`${codes.exhausted} requests found the code batch empty: enlarge the batch`)
 for (const r of runs.flat())
   if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
-console.log(table(results))
+console.log(table(runs.map((rs) => [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]!)))
 for (const [i, t] of targets.entries())
   console.log(`${t.name}, every round: ${runs[i]!.map((r) => r.rps.toFixed(0)).join(', ')} req/s`)
-// Each simulator round runs right after a bare round: their ratio is less exposed to load from
-// other processes that comes and goes over a run.
-const paired = runs[1]!.map((r, i) => r.rps / runs[0]![i]!.rps)
-console.log(`paired ratio per round: ${paired.map((x) => x.toFixed(2)).join(', ')}`)
-console.log(
-  `\nratio (simulator / bare): ${(results[1]!.rps / results[0]!.rps).toFixed(2)} (median of ${rounds} rounds)`,
-)
+console.log(`\nload average before: ${load0}; after: ${loadAverage()}\n`)
+const [bcc, scc, bdc, sdc, brt, srt, plain, oidc, mock] = runs
+report([
+  ratioRow('token: client_credentials (HTTPS)', scc!, bcc!, { min: 0.9 }),
+  ratioRow('token: device_code (HTTPS)', sdc!, bdc!, { min: 0.9 }),
+  ratioRow('token: refresh_token (HTTPS)', srt!, brt!, { min: 0.9 }),
+  ratioRow('token: client_credentials, peer (HTTP)', oidc!, plain!),
+  ratioRow('token: client_credentials, peer (HTTP)', mock!, plain!),
+])

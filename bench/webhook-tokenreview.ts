@@ -4,7 +4,16 @@
  * servers run at once and are measured in alternating rounds; medians are reported.
  * Usage: npx tsx bench/webhook-tokenreview.ts [seconds per round] [rounds]
  */
-import { alternate, benchPki, startServer, table } from './lib.js'
+import {
+  alternateRuns,
+  benchPki,
+  loadAverage,
+  medianRun,
+  ratioRow,
+  report,
+  startServer,
+  table,
+} from './lib.js'
 
 interface SimInfo {
   url: string
@@ -27,8 +36,9 @@ const bare = await startServer<{ url: string }>('bench/servers/webhook-bare.ts',
   BENCH_JWKS: JSON.stringify(uncached.info.jwks),
   BENCH_ISSUER: uncached.info.issuer,
 })
-const target = (name: string, url: string, info: SimInfo) => ({
+const target = (name: string, url: string, info: SimInfo, pid?: number) => ({
   name,
+  pid,
   opts: {
     url,
     method: 'POST' as const,
@@ -44,20 +54,24 @@ const target = (name: string, url: string, info: SimInfo) => ({
   },
 })
 // The bare server verifies the uncached simulator's token (same tenant keys, same claims).
-const results = await alternate(
+const load0 = loadAverage()
+const runs = await alternateRuns(
   [
-    target('bare node:https + jose.jwtVerify', bare.info.url, uncached.info),
-    target('aks-auth-sim webhook, cache off', uncached.info.url, uncached.info),
-    target('aks-auth-sim webhook, cache on', cached.info.url, cached.info),
+    target('bare node:https + jose.jwtVerify', bare.info.url, uncached.info, bare.proc.pid),
+    target('aks-auth-sim webhook, cache off', uncached.info.url, uncached.info, uncached.proc.pid),
+    target('aks-auth-sim webhook, cache on', cached.info.url, cached.info, cached.proc.pid),
   ],
   rounds,
   duration,
 )
 await Promise.all([bare.stop(), uncached.stop(), cached.stop()])
-for (const r of results)
+for (const r of runs.flat())
   if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
-console.log(table(results))
-const base = results[0]!.rps
+console.log(table(runs.map(medianRun)))
 console.log(
-  `\nratio uncached / bare: ${(results[1]!.rps / base).toFixed(2)}; cached / bare: ${(results[2]!.rps / base).toFixed(2)} (median of ${rounds} rounds)`,
+  `\nload average before: ${load0}; after: ${loadAverage()}; ratios: median of ${rounds} per-round ratios\n`,
 )
+report([
+  ratioRow('TokenReview, webhook cache off', runs[1]!, runs[0]!, { min: 0.9 }),
+  ratioRow('TokenReview, webhook cache on', runs[2]!, runs[0]!),
+])

@@ -1,18 +1,22 @@
 /**
- * The simulator for the token benchmark: starts it in memory and hands out approved device codes
- * (made through its own /devicecode endpoint and the approve control) in batches, one batch per
- * measured run, through a small control listener (`POST <controlUrl>/codes`).
+ * The simulator for the token benchmark (the whole simulator, started as `start` starts it), and a small
+ * control listener that hands out what each grant needs, outside the measured rounds:
  *
- * Why batches: the simulator keeps at most 10,000 device codes, redeemed ones included (they stay an
- * hour so a replay gets a precise error), so one pool cannot feed a run at more than ~700 req/s. Before
- * each batch the simulator clock jumps past the previous batch's retention, which lets the store
- * sweep it; the jump happens between runs, never while one is measured.
+ * - `POST <control>/codes`: a batch of approved device codes (made through the simulator's own
+ *   /devicecode endpoint and the approve control). The simulator keeps at most 5,000 live device codes
+ *   per client address, redeemed ones included (they stay an hour so a replay gets a precise error), so
+ *   a batch holds 4,800 (a 4-second round at up to 1,200 req/s): before each batch the simulator clock jumps past the previous batch's
+ *   retention, which lets the store sweep it; the jump happens between runs, never while one is measured.
+ * - `POST <control>/refresh?n=N`: N refresh tokens (device-code sign-ins of bob); refresh tokens rotate,
+ *   so each load-generator connection starts a chain with one and goes on with each answer's successor.
+ *
+ * READY carries one answer of each grant, from which the bare signer takes the exact response shape.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, startSimulator } from '../../src/index.js'
+import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
 
-const batchSize = Number(process.argv[2] ?? 9800)
+const batchSize = Number(process.argv[2] ?? 4800)
 const EXPIRES_IN = 900
 const sim = await startSimulator({
   pkiDir: process.env.BENCH_PKI_DIR!,
@@ -20,21 +24,32 @@ const sim = await startSimulator({
 })
 const base = `${sim.endpoints.authority}/${sim.endpoints.tenantId}/oauth2/v2.0`
 const form = { 'content-type': 'application/x-www-form-urlencoded' }
+// The webhook's own Graph sign-in: its application and secret from the demo tenant.
+const webhookApp = demoScenario().applications!.find((a) => a.name === 'aks-webhook')!
+const clientCredentials = {
+  grant_type: 'client_credentials',
+  client_id: webhookApp.appId,
+  client_secret: webhookApp.secrets![0]!.value,
+  scope: 'https://graph.microsoft.com/.default',
+}
+
+async function post(url: string, body: Record<string, string>): Promise<Record<string, unknown>> {
+  const res = await fetch(url, { method: 'POST', headers: form, body: new URLSearchParams(body) })
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as Record<string, unknown>
+}
 
 async function newCode(): Promise<string> {
-  const res = await fetch(`${base}/devicecode`, {
-    method: 'POST',
-    headers: form,
-    body: new URLSearchParams({
-      client_id: AKS_CLIENT_APP_ID,
-      scope: `${AKS_SERVER_APP_ID}/.default openid profile`,
-    }),
+  const body = await post(`${base}/devicecode`, {
+    client_id: AKS_CLIENT_APP_ID,
+    scope: `${AKS_SERVER_APP_ID}/.default openid profile offline_access`,
   })
-  if (res.status !== 200) throw new Error(`/devicecode answered ${res.status}: ${await res.text()}`)
-  const body = (await res.json()) as { device_code: string; user_code: string }
-  sim.approveDeviceCode(body.user_code, 'bob@contoso.onmicrosoft.com')
-  return body.device_code
+  sim.approveDeviceCode(body.user_code as string, 'bob@contoso.onmicrosoft.com')
+  return body.device_code as string
 }
+
+const redeem = (code: string) =>
+  post(`${base}/token`, { grant_type: 'device_code', client_id: AKS_CLIENT_APP_ID, device_code: code })
 
 let batches = 0
 async function batch(n: number): Promise<string[]> {
@@ -51,27 +66,33 @@ async function batch(n: number): Promise<string[]> {
   return codes.slice(0, n)
 }
 
-// One redemption to show the bare server the exact claims it must sign.
-const [sampleCode] = await batch(1)
-const sample = (await (
-  await fetch(`${base}/token`, {
-    method: 'POST',
-    headers: form,
-    body: new URLSearchParams({
-      grant_type: 'device_code',
-      client_id: AKS_CLIENT_APP_ID,
-      device_code: sampleCode!,
-    }),
-  })
-).json()) as { access_token: string; id_token: string }
-const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as unknown
+async function refreshTokens(n: number): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < n; i++) out.push((await redeem(await newCode())).refresh_token as string)
+  return out
+}
+
+// One answer of each grant: the bare signer answers the same shape with the same claims.
+const samples = {
+  device_code: await redeem((await batch(1))[0]!),
+  refresh_token: await post(`${base}/token`, {
+    grant_type: 'refresh_token',
+    client_id: AKS_CLIENT_APP_ID,
+    scope: `${AKS_SERVER_APP_ID}/.default openid profile offline_access`,
+    refresh_token: (await refreshTokens(1))[0]!,
+  }),
+  client_credentials: await post(`${base}/token`, clientCredentials),
+}
 
 const control = createServer((req, res) => {
   req.resume()
-  batch(batchSize).then(
-    (codes) => {
+  const url = new URL(req.url ?? '/', 'http://control')
+  const work =
+    url.pathname === '/refresh' ? refreshTokens(Number(url.searchParams.get('n') ?? 8)) : batch(batchSize)
+  work.then(
+    (items) => {
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(codes))
+      res.end(JSON.stringify(items))
     },
     (err: unknown) => {
       res.writeHead(500)
@@ -80,9 +101,9 @@ const control = createServer((req, res) => {
   )
 })
 control.listen(0, '127.0.0.1', () => {
-  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/codes`
+  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`
   process.stdout.write(
-    `READY ${JSON.stringify({ url: `${base}/token`, controlUrl, batchSize, accessClaims: claims(sample.access_token), idClaims: claims(sample.id_token) })}\n`,
+    `READY ${JSON.stringify({ url: `${base}/token`, controlUrl, batchSize, clientCredentials, samples })}\n`,
   )
 })
 process.on('SIGTERM', () => {

@@ -68,9 +68,19 @@ export function createEventBus(
   let head = 0
   const listeners = new Set<EventListener>()
   let nextId = 1
+  // Events come in bursts within one millisecond: format each millisecond's ISO time once.
+  let lastMs = NaN
+  let lastIso = ''
+  const timeOf = (ms: number) => {
+    if (ms !== lastMs) {
+      lastIso = isoTime(ms)
+      lastMs = ms
+    }
+    return lastIso
+  }
   return {
     emit(type, service, data) {
-      const event: SimEvent = { id: nextId++, time: isoTime(now()), type, service, data }
+      const event: SimEvent = { id: nextId++, time: timeOf(now()), type, service, data }
       ring[head] = event
       head = (head + 1) % capacity
       for (const l of listeners) {

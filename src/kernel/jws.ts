@@ -30,6 +30,9 @@ export class JwsMalformed extends Error {
 export interface CompactJws {
   header: Record<string, unknown> & { alg: string; kid?: unknown }
   payload: Record<string, unknown>
+  /** The signed bytes' text (`<header>.<payload>`, as sent) and the decoded signature. */
+  signingInput: string
+  signature: Buffer
 }
 
 /** Header parameters registered by RFC 7515 §4.1 and RFC 7518 §4.1 (JWE's too): never allowed in `crit`. */
@@ -71,28 +74,39 @@ function decodePart(part: string): Buffer {
   return Buffer.from(part, 'base64url')
 }
 
-/** The first member name that appears twice in a JSON object text, scanning only its top level. */
+/**
+ * The first member name that appears twice in a JSON object text, scanning only its top level. The
+ * text is valid JSON (parsed already), so strings are skipped with indexOf and only names holding an
+ * escape go through JSON.parse: this runs on every token the webhook reviews.
+ */
 function duplicateMember(text: string): string | undefined {
   const seen = new Set<string>()
   let depth = 0
   let expectKey = false
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (c === '"') {
-      let j = i + 1
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
+    const c = text.charCodeAt(i)
+    if (c === 0x22 /* " */) {
+      let j = text.indexOf('"', i + 1)
+      // A quote preceded by an odd run of backslashes is escaped: look for the next one.
+      for (;;) {
+        let k = j - 1
+        while (text.charCodeAt(k) === 0x5c /* \ */) k--
+        if ((j - 1 - k) % 2 === 0) break
+        j = text.indexOf('"', j + 1)
+      }
       if (depth === 1 && expectKey) {
-        const name = JSON.parse(text.slice(i, j + 1)) as string
+        const raw = text.slice(i + 1, j)
+        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
         if (seen.has(name)) return name
         seen.add(name)
         expectKey = false
       }
       i = j
-    } else if (c === '{' || c === '[') {
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++
-      expectKey = c === '{' && depth === 1
-    } else if (c === '}' || c === ']') depth--
-    else if (c === ',' && depth === 1) expectKey = true
+      expectKey = c === 0x7b && depth === 1
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--
+    else if (c === 0x2c /* , */ && depth === 1) expectKey = true
   }
   return undefined
 }
@@ -161,11 +175,16 @@ export function parseCompactJws(token: string): CompactJws {
   const [h, p, s] = parts as [string, string, string]
   const headerBytes = decodePart(h)
   const payloadBytes = decodePart(p)
-  decodePart(s)
+  const signature = decodePart(s)
   const header = jsonObject(headerBytes, 'protected header')
   if (typeof header.alg !== 'string')
     throw new JwsMalformed('malformed', 'square/go-jose: the protected header has no alg')
   checkCritical(header)
   const payload = jsonObject(payloadBytes, 'payload')
-  return { header: header as CompactJws['header'], payload }
+  return {
+    header: header as CompactJws['header'],
+    payload,
+    signingInput: token.slice(0, h.length + 1 + p.length),
+    signature,
+  }
 }

@@ -3,7 +3,7 @@
  * (issuer, jwks_uri, msgraph_host), then the JWKS. Keys are cached by `kid`; an unknown `kid` triggers
  * one refresh (so a rotation is picked up at once), rate-limited so forged kids cannot hammer Entra.
  */
-import { importJWK, type CryptoKey as JoseKey } from 'jose'
+import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { HttpsClient } from '../http/index.js'
 import { UpstreamFailure } from './errors.js'
 
@@ -15,8 +15,11 @@ export interface TenantMetadata {
 
 export interface KeySource {
   metadata(): Promise<TenantMetadata>
-  /** The RS256 key for `kid`, refreshing the JWKS once if it is unknown; undefined if still unknown. */
-  key(kid: string): Promise<JoseKey | undefined>
+  /**
+   * The RS256 key for `kid`, refreshing the JWKS once if it is unknown; undefined if still unknown.
+   * A node:crypto KeyObject, imported once per JWKS fetch (never per review).
+   */
+  key(kid: string): Promise<KeyObject | undefined>
 }
 
 interface Jwk {
@@ -33,7 +36,7 @@ export function createKeySource(opts: {
   minRefreshMs?: number
 }): KeySource {
   let meta: Promise<TenantMetadata> | undefined
-  let keys = new Map<string, JoseKey>()
+  let keys = new Map<string, KeyObject>()
   let lastFetch = 0
   let inflight: Promise<void> | undefined
   const minRefresh = opts.minRefreshMs ?? 1000
@@ -73,12 +76,11 @@ export function createKeySource(opts: {
     })
     if (res.status !== 200)
       throw new UpstreamFailure('jwks_failed', `failed to get the JWKS for azure: status code ${res.status}`)
-    const next = new Map<string, JoseKey>()
+    const next = new Map<string, KeyObject>()
     for (const jwk of res.json<{ keys?: Jwk[] }>().keys ?? []) {
       if (jwk.kty !== 'RSA' || !jwk.kid || (jwk.use && jwk.use !== 'sig')) continue
       // Only the public components: never x5c chains or anything else a JWK may carry.
-      const key: unknown = await importJWK({ kty: 'RSA', n: jwk.n, e: jwk.e }, 'RS256')
-      next.set(jwk.kid, key as JoseKey)
+      next.set(jwk.kid, createPublicKey({ key: { kty: 'RSA', n: jwk.n!, e: jwk.e! }, format: 'jwk' }))
     }
     keys = next
     lastFetch = Date.now()
