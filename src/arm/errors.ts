@@ -185,7 +185,9 @@ export class UnsupportedQuery extends armError('UnsupportedQuery', 400) {
 
 export class InvalidFilterInQueryString extends armError('InvalidFilterInQueryString', 400) {
   constructor(filter: string) {
-    super(`The filter '${filter}' is not supported. Supported filters are 'roleName eq '{name}'' and 'type eq '{type}''.`)
+    super(
+      `The filter '${filter}' is not supported. Supported filters are 'roleName eq '{name}'' and 'type eq '{type}''.`,
+    )
   }
 }
 
