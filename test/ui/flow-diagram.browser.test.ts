@@ -207,6 +207,16 @@ describe('the pictures of the pod identities and the registry pull', () => {
     const admin = tokenKubeconfig(sim, { token: sim.kube.staticToken.token })
     const registry = sim.endpoints.registries!.find((x) => x.name === 'contosoacr')!
     const image = `${registry.loginServer}/orders/api:1.2.0`
+    // The demo kubelet identity holds AcrPull on contosoacr (--attach-acr); take it away first.
+    const attached = sim
+      .azureRbac!.roleAssignments()
+      .find(
+        (a) =>
+          a.principalId === DEMO_POD_IDENTITY.kubeletPrincipalId.toLowerCase() &&
+          a.scope.toLowerCase() === registry.resourceId.toLowerCase(),
+      )
+    expect(attached).toBeDefined()
+    sim.azureRbac!.deleteRoleAssignment(attached!.id)
     expect((await kubectlWith(admin, ['run', 'before', `--image=${image}`, '-n', 'default'])).stderr).toBe('')
     const refused = page
       .locator('#flow-list > li[data-kind="registry-pull"]')
