@@ -174,7 +174,7 @@ It asks for: <strong>${esc(entry.resource.app.name)}</strong> (${esc(entry.resou
 ${roomMode() ? '<p class="muted">Type your own user name and password (no account list in a workshop room).</p>' : accountList(entry)}
 ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` : ''}
 <form method="post" action="/devicelogin/account">${hiddenCode(entry)}
-<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" value="${esc(typed)}" autocomplete="username" required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
+<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" value="${esc(typed)}" autocomplete="username"${roomMode() ? ' autofocus' : ''} required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
     )
