@@ -133,7 +133,7 @@ export async function startCommand(args: string[]): Promise<void> {
           `  ${url(extra.ui) ?? ''}/room.html      # the host dashboard (host sign-in when exposed)`,
           sim.config.room.demoPasswords === 'shared'
             ? `  WARNING: --demo-passwords shared: alice, bob, … keep the public password; anyone here can sign in as alice (cluster-admin).`
-            : `  The demo users (alice, bob, …) have random passwords: on the sheet, section "demo users (host only)".`,
+            : `  The demo users (alice, bob, …) have random passwords: on the sheet, section DEMO USERS (HOST ONLY).`,
         ]
       : []),
     '',
