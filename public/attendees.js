@@ -2,13 +2,15 @@
 import { api, byId, h, messageOf } from './dom.js'
 
 /** @typedef {{ user: string, password: string, namespace: string, commands: string[] }} SheetEntry */
+/** @typedef {{ userPrincipalName: string, displayName: string, password: string }} DemoUser */
 
 byId('print').addEventListener('click', () => window.print())
 
 try {
-  const sheet = /** @type {{ ui: string, caFingerprint: string, attendees: SheetEntry[] }} */ (
-    await api('/room/sheet')
-  )
+  const sheet =
+    /** @type {{ ui: string, caFingerprint: string, attendees: SheetEntry[], demoUsers: DemoUser[] }} */ (
+      await api('/room/sheet')
+    )
   byId('sheet-status').textContent =
     `${sheet.attendees.length} attendees · CA fingerprint (SHA-256) ${sheet.caFingerprint}`
   byId('sheet').append(
@@ -31,6 +33,31 @@ try {
       ),
     ),
   )
+  // The demo users' drawn passwords: on the host's screen only, never printed with the cards.
+  const demo = byId('demo-users')
+  if (sheet.demoUsers.length > 0) {
+    demo.hidden = false
+    demo.append(
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', {}, 'Name'), h('th', {}, 'Password'))),
+        h(
+          'tbody',
+          {},
+          ...sheet.demoUsers.map((d) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, h('code', {}, d.userPrincipalName)),
+              h('td', {}, d.displayName),
+              h('td', {}, h('code', {}, d.password)),
+            ),
+          ),
+        ),
+      ),
+    )
+  }
 } catch (err) {
   byId('sheet-status').textContent = `Cannot read the sheet: ${messageOf(err)}`
 }

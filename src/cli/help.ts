@@ -212,7 +212,10 @@ Options:
   --log-format FORMAT   request log on stderr: none, text or json (default: none); never a token or secret
   --attendees N         room mode: users attendee01…attendeeNN (N ≤ 100) with a password, a namespace
                         each and the group workshop-attendees (docs/room.md); the sheet: 'aks-auth-sim attendees'
-  --reset-attendee-passwords   draw new passwords for every attendee (default: keep the saved ones)
+  --reset-attendee-passwords   draw new passwords for every attendee and demo user (default: keep the saved ones)
+  --demo-passwords MODE room mode: random (default) gives alice, bob, … a random password each, on the
+                        host's sheet only; shared keeps Workshop-2026! (then anyone in the room can sign
+                        in as alice, cluster-admin)
   -h, --help            this help
 
 Exit codes: 0 stopped by a signal or 'stop'; 1 failure; 2 bad options or scenario, a port in use, or

@@ -8,28 +8,39 @@ import { AlreadyExists } from '../kube/index.js'
 import {
   attendeeObjects,
   caFingerprint,
-  loadOrCreateAttendees,
+  loadOrCreateRoom,
+  passwordUsers,
   roomKubeconfig,
   sheetEntries,
   withAttendees,
+  withDemoPasswords,
   type Attendee,
+  type DemoUser,
 } from '../room/index.js'
 import type { Scenario } from '../scenario/index.js'
 import type { UiRoom } from '../ui/index.js'
 
-/** The scenario with the room's attendees (none when `count` is 0: the scenario as it was). */
+/**
+ * The scenario with the room's attendees, and its own users' passwords replaced by drawn ones unless the
+ * host keeps them (`demoPasswords: shared`). With `count` 0: the scenario as it was.
+ */
 export function roomScenario(
   scenario: Scenario,
-  o: { stateDir: string; count: number; resetPasswords: boolean },
-): { scenario: Scenario; attendees: Attendee[] } {
-  if (o.count === 0) return { scenario, attendees: [] }
-  const attendees = loadOrCreateAttendees({
+  o: { stateDir: string; count: number; resetPasswords: boolean; demoPasswords: 'random' | 'shared' },
+): { scenario: Scenario; attendees: Attendee[]; demoUsers: DemoUser[] } {
+  if (o.count === 0) return { scenario, attendees: [], demoUsers: [] }
+  const { attendees, demoUsers } = loadOrCreateRoom({
     stateDir: o.stateDir,
     count: o.count,
     tenant: { id: scenario.tenant.id.toLowerCase(), domain: scenario.tenant.domain.toLowerCase() },
     resetPasswords: o.resetPasswords,
+    demoUsers: o.demoPasswords === 'random' ? passwordUsers(scenario) : [],
   })
-  return { scenario: withAttendees(scenario, attendees), attendees }
+  return {
+    scenario: withAttendees(withDemoPasswords(scenario, demoUsers), attendees),
+    attendees,
+    demoUsers,
+  }
 }
 
 const RESOURCES: Record<string, [group: string, resource: string]> = {
@@ -55,6 +66,7 @@ export function ensureRoomObjects(
 
 export function uiRoom(o: {
   attendees: readonly Attendee[]
+  demoUsers: readonly DemoUser[]
   caPem: string
   uiUrl: string
   apiServerUrl: string
@@ -67,7 +79,11 @@ export function uiRoom(o: {
     caPem: o.caPem,
     attendees: () =>
       o.attendees.map((a) => ({ user: a.userPrincipalName, name: a.name, namespace: a.namespace })),
-    sheet: () => ({ ...links, attendees: sheetEntries(links, o.attendees) }),
+    sheet: () => ({
+      ...links,
+      attendees: sheetEntries(links, o.attendees),
+      demoUsers: o.demoUsers.map((d) => ({ ...d })),
+    }),
     kubeconfig: (namespace) =>
       roomKubeconfig({
         server: o.apiServerUrl,

@@ -136,13 +136,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       `aks-auth-sim: taking over the lock of a simulator that is gone (pid ${stale.pid}, started ${stale.startedAt}) in ${stateDir}\n`,
     ),
   )
-  const { directory, azure, scenario, attendees } = (() => {
+  const { directory, azure, scenario, attendees, demoUsers } = (() => {
     try {
       // Room mode's attendees join the scenario before anything is built from it (docs/room.md).
       const room = roomScenario(startScenario, {
         stateDir,
         count: config.room.attendees,
         resetPasswords: options.resetAttendeePasswords ?? false,
+        demoPasswords: config.room.demoPasswords,
       })
       return { ...directoryAndAzure(config, room.scenario, stateDir), ...room }
     } catch (err) {
@@ -406,6 +407,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       ...(attendees.length > 0 && {
         room: uiRoom({
           attendees,
+          demoUsers,
           caPem: pki.ca.certPem,
           uiUrl: url.ui,
           apiServerUrl: url.apiServer,

@@ -59,6 +59,12 @@ export interface ResolvedConfig {
   room: {
     /** Attendee users `attendee01…` (with namespaces and bindings) to create; 0 turns room mode off. Default 0. */
     attendees: number
+    /**
+     * The scenario's own users (alice, bob, …) in room mode: `random` (default) draws each a password shown
+     * only on the host's sheet; `shared` keeps the scenario's (the documented `Workshop-2026!`), so any
+     * attendee can sign in as alice (cluster-admin).
+     */
+    demoPasswords: 'random' | 'shared'
   }
 }
 
@@ -96,5 +102,5 @@ export const defaults: Omit<ResolvedConfig, 'stateDir' | 'autoApprove'> = {
     authorizationOrder: ['RBAC', 'Webhook'],
   },
   arm: { operationSeconds: 20, retryAfterSeconds: 5 },
-  room: { attendees: 0 },
+  room: { attendees: 0, demoPasswords: 'random' },
 }

@@ -150,6 +150,12 @@ export const configOptionsSchema = {
           'Room mode (--attendees): attendee users attendee01… in the tenant, each with a namespace, and the group workshop-attendees (docs/room.md). 0 (default) turns it off.',
           { minimum: 0, maximum: 100 },
         ),
+        demoPasswords: {
+          type: 'string',
+          enum: ['random', 'shared'],
+          description:
+            "Room mode (--demo-passwords): the scenario's own users (alice, bob, …) get a random password each, shown only on the host's sheet (random, default), or keep the scenario's shared one (shared: any attendee can then sign in as alice, cluster-admin). docs/room.md",
+        },
       },
     },
   },

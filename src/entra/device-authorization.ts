@@ -65,6 +65,10 @@ export function deviceCodeMessage(uri: string, userCode: string): string {
   return `To sign in, use a web browser to open the page ${uri} and enter the code ${userCode} to authenticate.`
 }
 
+/** AADSTS50126 as Entra's sign-in page words it (the page has a password reset link; the simulator has none). */
+export const WRONG_PASSWORD =
+  "Your account or password is incorrect. If you don't remember your password, reset it now."
+
 /** Errors of the user-side decision, for the admin API (JSON) and the login page (HTML). */
 export class DeviceCodeDecisionError extends HttpError {}
 
@@ -77,6 +81,11 @@ export interface Decision {
   afterPolls?: number
   /** When given, the user's scenario password must match (the login page's password form). */
   password?: string
+  /**
+   * The login page in room mode: without `password`, the user must be the one whose password the page
+   * checked for this code (`signedInUserId`), so a hand-made form post cannot approve as someone else.
+   */
+  requireSignIn?: boolean
 }
 
 export function decideDeviceCode(deps: EntraDeps, d: Decision): { entry: DeviceAuthorization; user: User } {
@@ -107,7 +116,9 @@ export function decideDeviceCode(deps: EntraDeps, d: Decision): { entry: DeviceA
       `No user '${d.user}' in ${deps.directory.tenant.domain}.`,
     )
   if (d.password !== undefined && d.password !== user.password)
-    throw new DeviceCodeDecisionError(401, 'invalid_password', 'Your account or password is incorrect.')
+    throw new DeviceCodeDecisionError(401, 'invalid_password', WRONG_PASSWORD)
+  if (d.requireSignIn && d.password === undefined && entry.signedInUserId !== user.id)
+    throw new DeviceCodeDecisionError(401, 'sign_in_required', 'Enter your password to sign in.')
   entry.userId = user.id
   entry.state = d.decision === 'approve' ? 'approved' : 'declined'
   entry.pendingPollsLeft = d.afterPolls ?? 0

@@ -35,6 +35,11 @@ export interface DeviceAuthorization {
   /** Object id of the user who approved or declined. */
   userId: string | undefined
   /**
+   * Object id of the user whose password the login page checked for this code: in room mode only that
+   * user may then Continue or Cancel (the consent form carries no password).
+   */
+  signedInUserId?: string
+  /**
    * Why the token endpoint refused the approved code when it was redeemed (`invalid_grant AADSTS50057:
    * The user account is disabled.`): the code is used up, but no token was issued.
    */

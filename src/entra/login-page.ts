@@ -2,7 +2,8 @@
  * The device login page at `verification_uri`, served by the Entra host and by the web UI. As on
  * microsoft.com/devicelogin: enter the code; pick an account, then enter its password (the simulator
  * keeps no browser session, so every pick asks for it, as Entra does for an account with no session),
- * or type the username and password;
+ * or type the username and password. In room mode (docs/room.md) the page lists no accounts: Entra's
+ * picker shows only the accounts already signed in on that browser, which here would be everyone's;
  * "Are you trying to sign in to …?" with the app and what it asks for, Continue or Cancel. Disabled
  * accounts and expired or used codes get the page's messages. Server-rendered HTML forms, no script,
  * no external assets: works with a keyboard and a screen reader, and from `curl`.
@@ -11,7 +12,7 @@ import { Router, type Response } from 'express'
 import { formBody } from '../http/index.js'
 import type { User } from '../kernel/directory.js'
 import type { EntraDeps } from './deps.js'
-import { decideDeviceCode, DeviceCodeDecisionError } from './device-authorization.js'
+import { decideDeviceCode, DeviceCodeDecisionError, WRONG_PASSWORD } from './device-authorization.js'
 import type { DeviceAuthorization } from './device-codes.js'
 import { readForm } from './token-endpoint.js'
 
@@ -21,7 +22,7 @@ export const LOGIN_MESSAGES = {
   enterCode: 'Enter the code displayed on your app or device.',
   badCode: "That code didn't work. Check the code and try again.",
   expired: 'That code has expired. Go back to the app and request a new code.',
-  badPassword: 'Your account or password is incorrect.',
+  badPassword: WRONG_PASSWORD,
   unknownUser:
     'This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.',
   enterPassword: 'Enter password',
@@ -123,6 +124,7 @@ export function createDeviceLoginRouter(deps: EntraDeps, opts: LoginPageOptions 
   const r = Router()
   const form = formBody()
   const send = sender(opts)
+  const roomMode = () => deps.config.room.attendees > 0
   const page = (title: string, body: string) => layout(title, body, opts)
   const hiddenCode = (entry: DeviceAuthorization) =>
     `<input type="hidden" name="otc" value="${esc(entry.userCode)}">`
@@ -147,8 +149,8 @@ ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` 
 <button type="submit">Sign in</button></form>`,
     )
 
-  const accountPage = (entry: DeviceAuthorization, error?: string, typed = '') => {
-    const client = deps.directory.application(entry.clientId)
+  /** The account list, outside room mode only: with a room, it would hand every attendee the others' names. */
+  const accountList = (entry: DeviceAuthorization) => {
     const accounts = deps.directory
       .users()
       .map(
@@ -156,17 +158,23 @@ ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` 
           `<li><button type="submit" name="user" value="${esc(u.id)}" class="secondary">${esc(u.displayName)} <span class="muted">${esc(u.userPrincipalName)}${u.accountEnabled ? '' : ' (disabled)'}</span></button></li>`,
       )
       .join('\n')
+    return `<form method="post" action="/devicelogin/account">${hiddenCode(entry)}
+<ul class="accounts" aria-label="Accounts">${accounts}</ul></form>
+<h2>Or sign in with a password</h2>`
+  }
+
+  const accountPage = (entry: DeviceAuthorization, error?: string, typed = '') => {
+    const client = deps.directory.application(entry.clientId)
+    const title = roomMode() ? 'Sign in' : 'Pick an account'
     return page(
-      'Pick an account',
-      `<h1>Pick an account</h1>
+      title,
+      `<h1>${title}</h1>
 <p>You are signing in to <strong>${esc(client?.name ?? entry.clientId)}</strong> on another device.
 It asks for: <strong>${esc(entry.resource.app.name)}</strong> (${esc(entry.resource.permissions.join(', ') || '.default')}).</p>
-<form method="post" action="/devicelogin/account">${hiddenCode(entry)}
-<ul class="accounts" aria-label="Accounts">${accounts}</ul></form>
-<h2>Or sign in with a password</h2>
+${roomMode() ? '<p class="muted">Type your own user name and password (no account list in a workshop room).</p>' : accountList(entry)}
 ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` : ''}
 <form method="post" action="/devicelogin/account">${hiddenCode(entry)}
-<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" value="${esc(typed)}" autocomplete="username" required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
+<label for="user">Email, phone, or Skype</label><input type="text" id="user" name="user" value="${esc(typed)}" autocomplete="username"${roomMode() ? ' autofocus' : ''} required${error ? ' aria-describedby="password-error" aria-invalid="true"' : ''}>
 <label for="password">Password</label><input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button></form>`,
     )
@@ -196,6 +204,8 @@ ${error ? `<p class="error" role="alert" id="password-error">${esc(error)}</p>` 
           ? passwordPage(entry, user, LOGIN_MESSAGES.badPassword)
           : accountPage(entry, LOGIN_MESSAGES.badPassword, p.user ?? ''),
       )
+    // Only this user may now Continue or Cancel for this code (checked in room mode, below).
+    entry.signedInUserId = user.id
     if (!user.accountEnabled) {
       // The simulator lets the sign-in go through so the client's next poll gets AADSTS50057.
       decideDeviceCode(deps, { userCode: entry.userCode, user: user.id, decision: 'approve' })
@@ -228,6 +238,7 @@ ${appFacts(deps, entry)}
         user: p.user ?? '',
         decision: p.decision === 'decline' ? 'decline' : 'approve',
         ...(p.password !== undefined && { password: p.password }),
+        requireSignIn: roomMode(),
       })
       if (p.decision === 'decline')
         return send(
@@ -246,6 +257,10 @@ ${appFacts(deps, entry)}
       )
     } catch (err) {
       if (!(err instanceof DeviceCodeDecisionError)) throw err
+      const entry = deps.deviceCodes.byUserCode(p.otc ?? '')
+      // Asked to sign in first: the sign-in form again, for the same code.
+      if (err.code === 'sign_in_required' && entry)
+        return send(res, err.status, accountPage(entry, err.message, p.user ?? ''))
       return send(res, err.status, codeForm(opts, err.message))
     }
   })

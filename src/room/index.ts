@@ -7,7 +7,8 @@ export {
   newAttendeePassword,
   type Attendee,
 } from './attendees.js'
-export { loadOrCreateAttendees, readRoomFile, ROOM_FILE, type RoomFile } from './state.js'
+export { loadOrCreateRoom, readRoomFile, ROOM_FILE, type RoomFile } from './state.js'
+export { passwordUsers, withDemoPasswords, type DemoUser } from './demo-users.js'
 export {
   ATTENDEE_BINDING,
   GROUP_VIEW_BINDING,

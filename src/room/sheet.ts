@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto'
 import { stringify } from 'yaml'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID } from '../kernel/first-party.js'
 import type { Attendee } from './attendees.js'
+import type { DemoUser } from './demo-users.js'
 
 /** Where attendees reach the simulator (the first `--public-host` name, or loopback). */
 export interface RoomLinks {
@@ -54,13 +55,30 @@ export function sheetEntries(links: RoomLinks, attendees: readonly Attendee[]): 
 
 const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
 
+/** The demo users' section of the table: host only, apart from the attendees' rows. */
+function demoUsersTable(demoUsers: readonly DemoUser[]): string[] {
+  if (demoUsers.length === 0) return []
+  const wu = Math.max(4, ...demoUsers.map((d) => d.userPrincipalName.length))
+  return [
+    'DEMO USERS (HOST ONLY) — their drawn passwords; never hand these out (alice is cluster-admin):',
+    `${'USER'.padEnd(wu)}  PASSWORD`,
+    ...demoUsers.map((d) => `${d.userPrincipalName.padEnd(wu)}  ${d.password}`),
+    '',
+  ]
+}
+
+/**
+ * The sheet as a table (attendees, then the demo users' host-only section), JSON (`demoUsers` apart) or
+ * CSV. The CSV, made for a mail merge to the attendees, never carries the demo users.
+ */
 export function renderSheet(
   format: 'table' | 'json' | 'csv',
   links: RoomLinks,
   attendees: readonly Attendee[],
+  demoUsers: readonly DemoUser[] = [],
 ): string {
   const entries = sheetEntries(links, attendees)
-  if (format === 'json') return JSON.stringify({ ...links, attendees: entries }, null, 2) + '\n'
+  if (format === 'json') return JSON.stringify({ ...links, attendees: entries, demoUsers }, null, 2) + '\n'
   if (format === 'csv')
     return (
       [
@@ -86,6 +104,7 @@ export function renderSheet(
           '',
         ]
       : ['Room mode is off: start the simulator with --attendees N.', '']),
+    ...demoUsersTable(demoUsers),
   ].join('\n')
 }
 

@@ -28,6 +28,8 @@ export interface UiRoom {
     ui: string
     caFingerprint: string
     attendees: { user: string; password: string; namespace: string; commands: string[] }[]
+    /** The scenario's users with the passwords room mode drew for them: host only, never on a card. */
+    demoUsers: { userPrincipalName: string; displayName: string; password: string }[]
   }
   /** An attendee's kubeconfig (no credential in it), with `namespace` as the context's default. */
   kubeconfig(namespace: string | undefined): string

@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_WEBHOOK_SECRET, type Simulator } from '../../src/index.js'
-import { isolatedEnv } from '../helpers/isolation.js'
+import { guardedPath, isolatedEnv } from '../helpers/isolation.js'
 import { kubectl, kubectlDescribe, tokenKubeconfig } from '../helpers/kubectl.js'
 import { deviceCodeToken } from '../helpers/sign-in.js'
 import { startTestSimulator } from '../helpers/sim.js'
@@ -142,7 +142,8 @@ describe('what attendees download', () => {
       throw new Error('the plugin asked for no device code within 60 s')
     })()
     const r = await kubectl(kubeconfig, ['get', 'configmaps', '-o', 'name'], {
-      PATH: `${bin}:${process.env.PATH ?? ''}`,
+      // isolatedEnv puts its cloud-CLI guard first again; the rest is the guarded default PATH.
+      PATH: `${bin}:${guardedPath()}`,
       NODE_EXTRA_CA_CERTS: join(dir, 'aks-sim-ca.crt'),
     })
     await approving

@@ -1,16 +1,19 @@
 /**
  * The host dashboard in Chromium (docs/room.md): an attendee signs in on the device login page as a person
  * does (code, user name and password, Continue) and makes a kubectl request; the dashboard, open on the
- * host's screen, shows the row change over the live stream without a reload. The attendee sheet page shows
- * every attendee's password.
+ * host's screen, shows the row change over the live stream without a reload. The device login page lists no
+ * accounts in a room. The attendee sheet page shows every attendee's password on their card, and the demo
+ * users' drawn passwords in a host-only section that is not printed.
  */
+import { join } from 'node:path'
 import { PublicClientApplication } from '@azure/msal-node'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, type Simulator } from '../../src/index.js'
 import { startTestSimulator } from '../helpers/sim.js'
-import { openBrowser, poll, type TestBrowser } from '../ui/browser.js'
+import { openBrowser, poll, SCREENSHOTS, type TestBrowser } from '../ui/browser.js'
 
 const A1 = 'attendee01@contoso.onmicrosoft.com'
+const ALICE = 'alice@contoso.onmicrosoft.com'
 let sim: Simulator
 let browser: TestBrowser
 
@@ -42,6 +45,7 @@ it('a sign-in and a request by attendee01 light up their row, live', async () =>
     },
   })
   const password = sim.directory.user(A1)!.password!
+  const signInPage = { title: '', lists: -1 }
   const result = await app.acquireTokenByDeviceCode({
     scopes: [`${AKS_SERVER_APP_ID}/.default`],
     deviceCodeCallback: (r) =>
@@ -50,11 +54,16 @@ it('a sign-in and a request by attendee01 light up their row, live', async () =>
         await attendee.getByLabel('Code').fill(r.userCode)
         await attendee.getByRole('button', { name: 'Next' }).click()
         await attendee.getByLabel('Email, phone, or Skype').fill(A1)
+        // No account list in a room: the attendee types their own name (asserted below).
+        signInPage.title = await attendee.title()
+        signInPage.lists = await attendee.getByRole('list', { name: 'Accounts' }).count()
+        await attendee.screenshot({ path: join(SCREENSHOTS, 'room-device-login.png') })
         await attendee.getByLabel('Password').fill(password)
         await attendee.getByRole('button', { name: 'Sign in' }).click()
         await attendee.getByRole('button', { name: 'Continue' }).click()
       })(),
   })
+  expect(signInPage).toEqual({ title: 'Sign in', lists: 0 })
   await poll(() => cell('signedIn').getAttribute('data-done')).toBe('yes')
   expect(await cell('firstAllowed').getAttribute('data-done')).toBe('no')
 
@@ -79,6 +88,15 @@ it('a sign-in and a request by attendee01 light up their row, live', async () =>
   expect(
     await host.locator('.sheet-card[data-user="attendee01@contoso.onmicrosoft.com"]').textContent(),
   ).toContain(password)
+  const alice = sim.directory.user(ALICE)!.password!
+  const demo = host.getByRole('region', { name: 'Demo users (host only)' })
+  await poll(() => demo.isVisible()).toBe(true)
+  expect(await demo.locator('tr', { hasText: ALICE }).textContent()).toContain(alice)
+  expect(await host.locator('#sheet').textContent()).not.toContain(alice)
   await browser.screenshot('room-attendee-sheet')
+  await host.emulateMedia({ media: 'print' })
+  expect(await demo.isVisible()).toBe(false)
+  expect(await host.locator('.sheet-card').first().isVisible()).toBe(true)
+  await host.emulateMedia({ media: 'screen' })
   expect(browser.errors).toEqual([])
 }, 120_000)

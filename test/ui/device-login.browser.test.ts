@@ -60,7 +60,9 @@ describe('device login page (the verification_uri) in chromium', () => {
     await page.getByLabel('Email, phone, or Skype').fill(BOB)
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await poll(() => page.getByRole('alert').textContent()).toBe('Your account or password is incorrect.')
+    await poll(() => page.getByRole('alert').textContent()).toBe(
+      "Your account or password is incorrect. If you don't remember your password, reset it now.",
+    )
     // The username stays, as on Entra's page (issue 18); only the password is typed again.
     expect(await page.getByLabel('Email, phone, or Skype').inputValue()).toBe(BOB)
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
@@ -99,7 +101,9 @@ describe('device login page (the verification_uri) in chromium', () => {
     expect(await page.locator('#account').textContent()).toBe(BOB)
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await poll(() => page.getByRole('alert').textContent()).toBe('Your account or password is incorrect.')
+    await poll(() => page.getByRole('alert').textContent()).toBe(
+      "Your account or password is incorrect. If you don't remember your password, reset it now.",
+    )
     await page.getByLabel('Password').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('button', { name: 'Cancel' }).click()

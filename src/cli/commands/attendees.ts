@@ -15,10 +15,14 @@ export const attendeesHelp = `Usage: aks-auth-sim attendees [--output table|json
 Prints room mode's sheet (aks-auth-sim start --attendees N; docs/room.md): every attendee's user name,
 password and namespace, and the commands an attendee runs on their own machine (get the CA certificate
 and check its fingerprint, download the kubeconfig, sign in with kubectl). The passwords are secrets:
-print the sheet for the room, do not project it. The simulator need not be running.
+print the sheet for the room, do not project it. The table ends with a "demo users (host only)" section:
+the random passwords room mode gave the scenario's own users (alice, bob, …), unless the simulator was
+started with --demo-passwords shared; the CSV (for a mail merge) leaves them out. The simulator need
+not be running.
 
 Options:
-  -o, --output FORMAT   table (default), json or csv (one row per attendee, for a mail merge)
+  -o, --output FORMAT   table (default), json (demo users under demoUsers) or csv (one row per attendee,
+                        for a mail merge; no demo users)
   --state-dir DIR       the simulator's state directory (default: ${DEFAULT_STATE_DIR})
   -h, --help            this help
 
@@ -65,5 +69,5 @@ export function attendeesCommand(args: string[]): void {
     ui: ui.replace(/\/+$/, ''),
     caFingerprint: caFingerprint(readFileSync(endpoints.caFile, 'utf8')),
   }
-  process.stdout.write(renderSheet(format, links, room.attendees))
+  process.stdout.write(renderSheet(format, links, room.attendees, room.demoUsers ?? []))
 }

@@ -34,6 +34,7 @@ export async function startCommand(args: string[]): Promise<void> {
       'log-format': { type: 'string' },
       attendees: { type: 'string' },
       'reset-attendee-passwords': { type: 'boolean' },
+      'demo-passwords': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -53,6 +54,12 @@ export async function startCommand(args: string[]): Promise<void> {
   const logFormat = values['log-format']
   if (logFormat !== undefined && logFormat !== 'none' && logFormat !== 'text' && logFormat !== 'json')
     throw usageError(`--log-format must be none, text or json (got '${logFormat}')`, 'aks-auth-sim start')
+  const demoPasswords = values['demo-passwords']
+  if (demoPasswords !== undefined && demoPasswords !== 'random' && demoPasswords !== 'shared')
+    throw usageError(
+      `--demo-passwords must be random or shared (got '${demoPasswords}')`,
+      'aks-auth-sim start',
+    )
   const stateDir = values['state-dir'] ?? file.stateDir ?? DEFAULT_STATE_DIR
   const shutdown = signalShutdown()
   const sim = await startSimulator({
@@ -66,7 +73,13 @@ export async function startCommand(args: string[]): Promise<void> {
     ...(interval !== undefined && { deviceCode: { ...file.deviceCode, interval } }),
     ...(values['real-issuers'] && { tokens: { ...file.tokens, realIssuers: true } }),
     ...(logFormat !== undefined && { logFormat }),
-    ...(attendees !== undefined && { room: { ...file.room, attendees } }),
+    ...((attendees !== undefined || demoPasswords !== undefined) && {
+      room: {
+        ...file.room,
+        ...(attendees !== undefined && { attendees }),
+        ...(demoPasswords !== undefined && { demoPasswords }),
+      },
+    }),
     ...(values['reset-attendee-passwords'] && { resetAttendeePasswords: true }),
   })
   const ep = sim.endpoints
@@ -118,6 +131,9 @@ export async function startCommand(args: string[]): Promise<void> {
           `Room mode: ${sim.config.room.attendees} attendees (attendee01… in ${ep.tenantDomain}, group workshop-attendees).`,
           `  ${cli} attendees${dirFlag}        # the sheet: users, passwords, namespaces, commands`,
           `  ${url(extra.ui) ?? ''}/room.html      # the host dashboard (host sign-in when exposed)`,
+          sim.config.room.demoPasswords === 'shared'
+            ? `  WARNING: --demo-passwords shared: alice, bob, … keep the public password; anyone here can sign in as alice (cluster-admin).`
+            : `  The demo users (alice, bob, …) have random passwords: on the sheet, section DEMO USERS (HOST ONLY).`,
         ]
       : []),
     '',
