@@ -185,7 +185,9 @@ export class UnsupportedQuery extends armError('UnsupportedQuery', 400) {
 
 export class InvalidFilterInQueryString extends armError('InvalidFilterInQueryString', 400) {
   constructor(filter: string) {
-    super(`The filter '${filter}' is not supported. Supported filters are 'roleName eq '{name}'' and 'type eq '{type}''.`)
+    super(
+      `The filter '${filter}' is not supported. Supported filters are 'roleName eq '{name}'' and 'type eq '{type}''.`,
+    )
   }
 }
 
@@ -274,5 +276,24 @@ export class IdentityReadOnly extends armError('MethodNotAllowed', 405) {
     super(
       `The simulator serves the scenario's user-assigned identities read-only (podIdentity.managedIdentities); http method '${method}' is not supported on them.`,
     )
+  }
+}
+
+/**
+ * `PUT …/registries/{name}` for a name another registry holds (registry names are global). Code and
+ * text as `az acr create` prints them (Azure/azure-cli#13951, MicrosoftDocs/azure-dev-docs#1303).
+ */
+export class RegistryNameAlreadyInUse extends armError('AlreadyInUse', 400) {
+  constructor(name: string) {
+    super(
+      `The registry DNS name ${name.toLowerCase()}.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability`,
+    )
+  }
+}
+
+/** A tracked resource's PUT without `location` (ARM's own validation, before the provider). */
+export class LocationRequired extends armError('LocationRequired', 400) {
+  constructor() {
+    super('The location property is required for this definition.')
   }
 }
