@@ -41,8 +41,11 @@ export interface ClusterCredentialSource {
 export type RegistrySettingsStore = Pick<RegistryService, 'settings' | 'updateSettings'>[]
 
 export interface RegistryLifecycle {
-  /** Resolves once the registry listens, its settings are on disk and it is recorded. */
-  create(spec: ResolvedRegistry): Promise<void>
+  /**
+   * Resolves once the registry listens, its settings are on disk and it is recorded: true; false when
+   * a registry of that name came into being meanwhile (a concurrent PUT).
+   */
+  create(spec: ResolvedRegistry): Promise<boolean>
   /** Resolves once its listener is closed and its storage removed. */
   remove(name: string): Promise<void>
 }

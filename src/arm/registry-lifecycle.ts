@@ -15,6 +15,7 @@ import {
   LocationRequired,
   RegistryNameAlreadyInUse,
   ResourceGroupNotFound,
+  ResourceNotFound,
 } from './errors.js'
 import { authorize, subscriptionOf } from './managed-clusters.js'
 import { REGISTRY_TYPE, registryStore, toRegistry, updateRegistry, type RegistryRef } from './registries.js'
@@ -74,10 +75,11 @@ export async function putRegistry(
   const anonymousPullEnabled = bool(p.anonymousPullEnabled, 'anonymousPullEnabled')
   const roleAssignmentMode = pick(p.roleAssignmentMode, MODES, 'roleAssignmentMode')
 
-  const existing = azure.registries.find((x) => lower(x.name) === lower(r.name))
-  if (existing && lower(existing.resourceGroup) !== lower(group.name))
-    throw new RegistryNameAlreadyInUse(r.name)
-  if (existing) {
+  const existing = () => azure.registries.find((x) => lower(x.name) === lower(r.name))
+  const update = () => {
+    const found = existing()
+    if (!found) throw new ResourceNotFound(REGISTRY_TYPE, r.name, group.name)
+    if (lower(found.resourceGroup) !== lower(group.name)) throw new RegistryNameAlreadyInUse(r.name)
     // A PUT over an existing registry replaces what it names (the simulator keeps the rest).
     const properties = {
       ...(adminUserEnabled !== undefined && { adminUserEnabled }),
@@ -87,6 +89,7 @@ export async function putRegistry(
     }
     return { created: false, body: updateRegistry(caller, deps, r, { properties }) }
   }
+  if (existing()) return update()
   const policies = isObject(p.policies) ? p.policies : {}
   const aad = isObject(policies.azureADAuthenticationAsArmPolicy)
     ? pick(policies.azureADAuthenticationAsArmPolicy.status, ['enabled', 'disabled'] as const, 'status')
@@ -105,7 +108,7 @@ export async function putRegistry(
     resourceId: `/subscriptions/${azure.subscriptionId}/resourceGroups/${group.name}/providers/${REGISTRY_TYPE}/${r.name}`,
     creationDate: new Date(deps.clock.now()).toISOString(),
   }
-  await lifecycle.create(spec)
+  if (!(await lifecycle.create(spec))) return update()
   const store = registryStore(deps, spec)
   if (!store) throw new Error(`registry ${spec.name} was created but has no settings`)
   return { created: true, body: toRegistry(deps, { spec, store }) }

@@ -40,8 +40,11 @@ export interface ComposedRegistries {
   endpoints: EndpointsRegistry[]
   /** Live, as `endpoints` (ARM's settings store and the admin API read this array). */
   services: RegistryService[]
-  /** ARM's `PUT …/registries/{name}`: opens the listener, creates empty storage, records it. */
-  create(spec: ResolvedRegistry): Promise<void>
+  /**
+   * ARM's `PUT …/registries/{name}`: opens the listener, creates empty storage, records it; false when
+   * a registry of that name exists by then.
+   */
+  create(spec: ResolvedRegistry): Promise<boolean>
   /** ARM's `DELETE`: closes the listener, removes the storage, records it. */
   remove(name: string): Promise<void>
   close(): Promise<void>
@@ -156,8 +159,8 @@ export async function composeRegistries(o: {
   const create = (spec: ResolvedRegistry) =>
     serial(async () => {
       if (!o.azure || !o.ledger) throw new Error('registries cannot be created without a state ledger')
-      if (o.azure.registries.some((r) => lower(r.name) === lower(spec.name)))
-        throw new Error(`registry '${spec.name}' exists`)
+      // A concurrent PUT of the same name got there first: this one becomes an update (ARM's 200).
+      if (o.azure.registries.some((r) => lower(r.name) === lower(spec.name))) return false
       const slot = o.ledger.freeSlot()
       // Leftovers of an earlier registry of that name (deleted while files were open) are not its content.
       rmSync(join(o.stateDir, 'registries', spec.name.toLowerCase()), { recursive: true, force: true })
@@ -165,6 +168,7 @@ export async function composeRegistries(o: {
       o.azure.registries.push(spec)
       o.ledger.recordCreated({ spec, slot })
       o.onChange?.()
+      return true
     })
 
   const remove = (name: string) =>

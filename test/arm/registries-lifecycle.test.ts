@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Simulator } from '../../src/index.js'
+import { demoScenario } from '../../src/scenario/index.js'
 import { armToken } from '../client/helpers.js'
 import { ALICE, FRANK, startTestSimulator } from '../helpers/sim.js'
 import { SUB, arm, authorizationFailed, expectArmError } from './helpers.js'
@@ -152,7 +153,9 @@ describe('creating and deleting registries over ARM', () => {
       const creds = await alice('POST', `${REG}/listCredentials`)
       password = creds.body.passwords[0].value as string
       const push = await basicToken(sim, NAME, NAME, password, 'repository:demo/app:push,pull')
-      expect(push.access).toEqual([{ type: 'repository', name: 'demo/app', actions: ['push', 'pull', 'metadata_read'] }])
+      expect(push.access).toEqual([
+        { type: 'repository', name: 'demo/app', actions: ['push', 'pull', 'metadata_read'] },
+      ])
       expect(existsSync(join(stateDir, 'registries', NAME, 'settings.json'))).toBe(true)
       sim.azureRbac!.createRoleAssignment({ principalId: aliceOid, roleDefinitionId: ACR_PULL, scope: REG })
     } finally {
@@ -168,7 +171,9 @@ describe('creating and deleting registries over ARM', () => {
       const entry = sim.endpoints.registries!.find((r) => r.name === NAME)!
       expect(published(sim).map((r) => r.name)).toContain(NAME)
       const again = await basicToken(sim, NAME, NAME, password, 'repository:demo/app:pull')
-      expect(again.access).toEqual([{ type: 'repository', name: 'demo/app', actions: ['pull', 'metadata_read'] }])
+      expect(again.access).toEqual([
+        { type: 'repository', name: 'demo/app', actions: ['pull', 'metadata_read'] },
+      ])
       const atScope = () =>
         sim.azureRbac!.roleAssignments().filter((a) => a.scope.toLowerCase() === REG.toLowerCase())
       expect(atScope()).toHaveLength(1)
@@ -200,4 +205,33 @@ describe('creating and deleting registries over ARM', () => {
       await sim.stop()
     }
   }, 120_000)
+})
+
+describe('a registry name taken in another resource group', () => {
+  it('is AlreadyInUse with the service text', async () => {
+    const scenario = demoScenario()
+    scenario.azure!.resourceGroups!.push({ name: 'rg-other', location: 'westeurope' })
+    const sim = await startTestSimulator({ scenario })
+    try {
+      sim.azureRbac!.createRoleAssignment({
+        principalId: oidOf(sim, ALICE),
+        roleDefinitionId: ROLE.contributor,
+        scope: `/subscriptions/${SUB}`,
+      })
+      const alice = await as(sim, ALICE)
+      const other = registryPath('ContosoACR').replace('rg-aks-demo', 'rg-other')
+      expectArmError(
+        await alice('PUT', other, { location: 'westeurope', sku: { name: 'Basic' } }),
+        400,
+        'AlreadyInUse',
+        'The registry DNS name contosoacr.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability',
+      )
+      // Nothing was created in rg-other.
+      expect((await alice('GET', `${ACR_NS.replace('rg-aks-demo', 'rg-other')}/registries`)).body).toEqual({
+        value: [],
+      })
+    } finally {
+      await sim.stop()
+    }
+  }, 60_000)
 })
