@@ -3,7 +3,10 @@
  * scenario, because real clients address a registry by its login server (the Host) and a loopback
  * simulator cannot give each registry its own DNS name that every client resolves (`*.localhost` does
  * not resolve through glibc or Go here). The login server is therefore `<host>:<port>`, on port
- * `portBase + REGISTRY_PORT_OFFSET + i` (or an OS-chosen port with `--port-base 0`).
+ * `portBase + REGISTRY_PORT_OFFSET + slot` (or an OS-chosen port with `--port-base 0`), where a
+ * scenario registry's slot is its index and a registry created over ARM takes the next free one
+ * (registry-ledger.ts). ARM's `PUT`/`DELETE` open and close listeners here at run time; the lists
+ * (`endpoints`, `services`) are live, so the admin API, the kubelet and endpoints.json follow.
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
