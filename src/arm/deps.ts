@@ -4,7 +4,7 @@
  * cluster credentials it hands out (API server URL, cluster CA, admin certificate, and the exec command
  * the user kubeconfig runs), and Microsoft.ManagedIdentity's resource provider.
  */
-import type { AzureRbac, ResolvedAzure, ResolvedCluster } from '../azure-rbac/index.js'
+import type { AzureRbac, ResolvedAzure, ResolvedCluster, ResolvedRegistry } from '../azure-rbac/index.js'
 import type { ControlPlane } from './control-plane.js'
 import type { Issuers } from '../entra/index.js'
 import type { Clock } from '../kernel/clock.js'
@@ -40,6 +40,16 @@ export interface ClusterCredentialSource {
 /** The registries' settings, from the composition root (one entry per registry listener). */
 export type RegistrySettingsStore = Pick<RegistryService, 'settings' | 'updateSettings'>[]
 
+export interface RegistryLifecycle {
+  /**
+   * Resolves once the registry listens, its settings are on disk and it is recorded: true; false when
+   * a registry of that name came into being meanwhile (a concurrent PUT).
+   */
+  create(spec: ResolvedRegistry): Promise<boolean>
+  /** Resolves once its listener is closed and its storage removed. */
+  remove(name: string): Promise<void>
+}
+
 export interface ArmDeps {
   /** The scenario's `azure` section, resolved; undefined when the scenario has none (no subscription). */
   azure: ResolvedAzure | undefined
@@ -69,6 +79,12 @@ export interface ArmDeps {
    * namespace is unknown.
    */
   registries?: RegistrySettingsStore
+  /**
+   * Creating and deleting registries (`PUT`/`DELETE …/registries/{name}`): the composition root opens
+   * or closes the registry's listener and storage and records it in the state dir. Without it ARM
+   * refuses both.
+   */
+  registryLifecycle?: RegistryLifecycle
   /** The clusters' control-plane state and long-running operations (createControlPlane). */
   controlPlane: ControlPlane
 }

@@ -278,3 +278,22 @@ export class IdentityReadOnly extends armError('MethodNotAllowed', 405) {
     )
   }
 }
+
+/**
+ * `PUT …/registries/{name}` for a name another registry holds (registry names are global). Code and
+ * text as `az acr create` prints them (Azure/azure-cli#13951, MicrosoftDocs/azure-dev-docs#1303).
+ */
+export class RegistryNameAlreadyInUse extends armError('AlreadyInUse', 400) {
+  constructor(name: string) {
+    super(
+      `The registry DNS name ${name.toLowerCase()}.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability`,
+    )
+  }
+}
+
+/** A tracked resource's PUT without `location` (ARM's own validation, before the provider). */
+export class LocationRequired extends armError('LocationRequired', 400) {
+  constructor() {
+    super('The location property is required for this definition.')
+  }
+}

@@ -33,6 +33,7 @@ import {
   writeScopeMap,
   writeToken,
 } from './registries.js'
+import { deleteRegistry, putRegistry } from './registry-lifecycle.js'
 
 export type RegistryRoute =
   | { kind: 'list'; subscriptionId: string; resourceGroup?: string }
@@ -100,14 +101,14 @@ function only(req: Request, ...methods: string[]): void {
   if (!methods.includes(req.method)) throw new MethodNotAllowed(req.method)
 }
 
-export function serveRegistries(
+export async function serveRegistries(
   route: RegistryRoute,
   req: Request,
   origin: string,
   caller: ArmCaller,
   deps: ArmDeps,
   location: string,
-): RegistryAnswer {
+): Promise<RegistryAnswer> {
   if (!deps.registries) throw new InvalidResourceNamespace('Microsoft.ContainerRegistry')
   const query = req.query as Record<string, unknown>
   if (route.kind === 'checkName') {
@@ -125,25 +126,54 @@ export function serveRegistries(
   }
   const r = { subscriptionId: route.subscriptionId, resourceGroup: route.resourceGroup, name: route.name }
   const [sub, child, extra, operation] = route.rest
-  const write = (out: { created: boolean; body: unknown }, version: string): RegistryAnswer => {
+  const announce = (
+    out: { created: boolean; body: unknown },
+    prefix: string,
+    version: string,
+  ): RegistryAnswer => {
     if (!out.created) return { status: 200, body: out.body }
-    const id = `${kind}-${randomUUID()}`
+    const id = `${prefix}-${randomUUID()}`
     const resource = (out.body as { id: string }).id
     issued(deps).add(`${resource}/operationStatuses/${id}`.toLowerCase())
     const url = `${origin}${resource}/operationStatuses/${id}?api-version=${version}`
     return { status: 201, body: out.body, headers: { 'Azure-AsyncOperation': url } }
   }
+  const write = (out: { created: boolean; body: unknown }, version: string): RegistryAnswer =>
+    announce(out, kind, version)
+  const operationStatus = (
+    request: Request,
+    type: string,
+    name: string,
+    at: { resourceGroup: string },
+  ): RegistryAnswer => {
+    const key = `${request.path.replace(/\/+$/, '')}`.toLowerCase()
+    if (!issued(deps).has(key)) throw new ResourceNotFound(type, name, at.resourceGroup)
+    return { status: 200, body: { status: 'Succeeded' } }
+  }
   const unknownType = (type: string, version: string): never => {
     throw new InvalidResourceType(type, 'Microsoft.ContainerRegistry', version)
   }
   if (sub === undefined) {
-    requireApiVersion(query, 'registries', location)
-    only(req, 'GET', 'PATCH')
+    const version = requireApiVersion(query, 'registries', location)
+    only(req, 'GET', 'PATCH', 'PUT', 'DELETE')
     if (req.method === 'PATCH')
       return { status: 200, body: updateRegistry(caller, deps, r, req.body as unknown) }
+    if (req.method === 'PUT') {
+      // RegistryCreate.json: 201 with Azure-AsyncOperation (`…/operationStatuses/registries-<guid>`).
+      const out = await putRegistry(caller, deps, r, req.body as unknown)
+      return announce(out, 'registries', version)
+    }
+    if (req.method === 'DELETE') return { status: (await deleteRegistry(caller, deps, r)) ? 200 : 204 }
     return { status: 200, body: getRegistry(caller, deps, r) }
   }
   const kind = sub.toLowerCase()
+  if (kind === 'operationstatuses') {
+    const version = requireApiVersion(query, 'registries', location)
+    if (child === undefined || extra !== undefined) unknownType(`registries/${sub}`, version)
+    only(req, 'GET')
+    getRegistry(caller, deps, r)
+    return operationStatus(req, `${REGISTRY_TYPE}/operationStatuses`, `${route.name}/${child!}`, route)
+  }
   if (kind === 'scopemaps' || kind === 'tokens') {
     const version = requireApiVersion(
       query,
@@ -158,14 +188,12 @@ export function serveRegistries(
       // The caller must be able to read the resource the operation wrote.
       if (kind === 'tokens') getToken(caller, deps, c)
       else getScopeMap(caller, deps, c)
-      const key = `${req.path.replace(/\/+$/, '')}`.toLowerCase()
-      if (!issued(deps).has(key))
-        throw new ResourceNotFound(
-          `${REGISTRY_TYPE}/${sub}/operationStatuses`,
-          `${route.name}/${child!}/${operation}`,
-          route.resourceGroup,
-        )
-      return { status: 200, body: { status: 'Succeeded' } }
+      return operationStatus(
+        req,
+        `${REGISTRY_TYPE}/${sub}/operationStatuses`,
+        `${route.name}/${child!}/${operation}`,
+        route,
+      )
     }
     if (child === undefined) {
       only(req, 'GET')

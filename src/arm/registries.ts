@@ -58,7 +58,7 @@ const DEFAULT_RETENTION: RetentionPolicy = { days: 7, status: 'disabled' }
 export function toRegistry(deps: ArmDeps, f: Pick<Found, 'spec' | 'store'>): Record<string, unknown> {
   const s = f.store.settings()
   const sku = f.spec.sku ?? 'Standard'
-  const created = startDate(deps)
+  const created = f.spec.creationDate ?? startDate(deps)
   const retention = s.policies?.retentionPolicy ?? DEFAULT_RETENTION
   return {
     id: f.spec.resourceId,

@@ -101,7 +101,7 @@ export function createArmApp(deps: ArmDeps, opts: { onUnexpected: (err: unknown)
     const registryRoute = parseRegistryPath(req.path)
     if (registryRoute) {
       const origin = `${req.protocol}://${req.get('host') ?? ''}`
-      const out = serveRegistries(registryRoute, req, origin, caller, deps, location(deps))
+      const out = await serveRegistries(registryRoute, req, origin, caller, deps, location(deps))
       if (out.headers) res.set(out.headers)
       return send(req, res, out.status, out.body)
     }

@@ -41,6 +41,8 @@ export interface ResolvedRegistry extends ContainerRegistrySpec {
   resourceId: string
   roleAssignmentMode: RoleAssignmentMode
   azureADAuthenticationAsArmPolicy: 'enabled' | 'disabled'
+  /** When it was created over ARM (a scenario registry has none: ARM reports the run's start). */
+  creationDate?: string
 }
 
 export interface ResolvedAzure {

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path'
 import { createAdminApp, createControls, type SimulatorControls } from '../admin/index.js'
 import { createArmApp, createControlPlane, nodeResourceGroupOf, type ControlPlane } from '../arm/index.js'
 import type { AzureRbac, RoleAssignmentChanges, RoleDefinitionChanges } from '../azure-rbac/index.js'
+import type { RegistryChanges } from './registry-ledger.js'
 import { resolveConfig } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import type { SimulatorOptions } from './options.js'
@@ -117,6 +118,7 @@ function directoryAndAzure(config: ResolvedConfig, scenario: Scenario, stateDir:
     directory,
     jsonStateFile<RoleAssignmentChanges>(join(stateDir, 'role-assignments.json'), 0o600),
     jsonStateFile<RoleDefinitionChanges>(join(stateDir, 'role-definitions.json'), 0o600),
+    jsonStateFile<RegistryChanges>(join(stateDir, 'arm-registries.json'), 0o600),
   )
   return { directory, azure }
 }
@@ -317,6 +319,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       pki,
       azure: azure.azure,
       rbac: azure.rbac,
+      ledger: azure.registryLedger,
       directory,
       clock,
       keys,
@@ -324,6 +327,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       issuers: () => issuers,
       stateDir,
       onUnexpected,
+      // endpoints.json lists the registries: rewritten when ARM creates or deletes one.
+      onChange: () => writeEndpointsFile(stateDir, publishedEndpoints()),
     })
     // The node's pulls from the registries, as the cluster's kubelet identity (docs/acr.md).
     const stopKubeletPull = startKubeletAcrPull({
@@ -351,6 +356,9 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       webhook: url.workloadIdentityWebhook,
     })
 
+    // The registries' list is live (ARM creates and deletes registries): copied when published.
+    const publishedEndpoints = () =>
+      registries.endpoints.length > 0 ? { ...endpoints, registries: [...registries.endpoints] } : endpoints
     let endpoints = serviceEndpoints({
       directory,
       urls: url,
@@ -362,10 +370,9 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       publicHosts: config.publicHosts,
       podIdentity: { ...podIdentity.endpoints() },
     })
-    if (registries.endpoints.length > 0) endpoints = { ...endpoints, registries: registries.endpoints }
     const refreshEndpoints = () => {
       endpoints = { ...endpoints, directory: directorySummary(directory) }
-      return endpoints
+      return publishedEndpoints()
     }
     const controls = createControls({
       entra,
@@ -442,12 +449,13 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
           oidcIssuer: podIdentityCore.oidcIssuer,
           // Microsoft.ContainerRegistry: the registries' settings, which their token servers read.
           registries: registries.services,
+          registryLifecycle: registries,
           controlPlane,
         },
         { onUnexpected },
       ),
     )
-    writeEndpointsFile(stateDir, endpoints)
+    writeEndpointsFile(stateDir, publishedEndpoints())
     lock.update({ ...url, authority })
     events.emit('simulator.started', 'simulator', { authority, admin: url.admin })
 
