@@ -297,3 +297,16 @@ export class LocationRequired extends armError('LocationRequired', 400) {
     super('The location property is required for this definition.')
   }
 }
+
+/**
+ * The simulator's own limit, not Azure's: a registry created over ARM needs a listener of its own, and
+ * the port its slot maps to (`--port-base` + 20 + slot) is taken by another process. 409 rather than a
+ * 5xx: the request is fine, the machine is not ready for it (docs/differences.md).
+ */
+export class RegistryListenerUnavailable extends armError('Conflict', 409) {
+  constructor(name: string, detail: string) {
+    super(
+      `The simulator could not open a listener for registry '${name}': ${detail}. Free that port or start the simulator with another --port-base (or --port-base 0), then retry.`,
+    )
+  }
+}

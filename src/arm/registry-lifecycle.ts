@@ -8,11 +8,12 @@
  */
 import type { ResolvedRegistry } from '../azure-rbac/index.js'
 import type { ArmCaller } from './authenticate.js'
-import type { ArmDeps } from './deps.js'
+import type { ArmDeps, RegistryLifecycle } from './deps.js'
 import {
   BadRequest,
   InvalidResourceNamespace,
   LocationRequired,
+  RegistryListenerUnavailable,
   RegistryNameAlreadyInUse,
   ResourceGroupNotFound,
   ResourceNotFound,
@@ -108,7 +109,7 @@ export async function putRegistry(
     resourceId: `/subscriptions/${azure.subscriptionId}/resourceGroups/${group.name}/providers/${REGISTRY_TYPE}/${r.name}`,
     creationDate: new Date(deps.clock.now()).toISOString(),
   }
-  if (!(await lifecycle.create(spec))) return update()
+  if (!(await openListener(lifecycle, spec))) return update()
   const store = registryStore(deps, spec)
   if (!store) throw new Error(`registry ${spec.name} was created but has no settings`)
   return { created: true, body: toRegistry(deps, { spec, store }) }
@@ -129,4 +130,16 @@ export async function deleteRegistry(caller: ArmCaller, deps: ArmDeps, r: Regist
   }
   await lifecycle.remove(spec.name)
   return true
+}
+
+/** A port already taken (or refused) is the machine's state, not a server fault: ARM's 409, not a 5xx. */
+async function openListener(lifecycle: RegistryLifecycle, spec: ResolvedRegistry): Promise<boolean> {
+  try {
+    return await lifecycle.create(spec)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new RegistryListenerUnavailable(spec.name, (err as Error).message)
+    throw err
+  }
 }
