@@ -2,7 +2,7 @@
 # The simulator as a container image: one simulator for a room or a CI fleet (docs/deploy/README.md).
 #
 #   docker build -t aks-auth-sim .
-#   docker run --rm -p 8440-8449:8440-8449 -v aks-auth-sim:/var/lib/aks-auth-sim \
+#   docker run --rm -p 8440-8449:8440-8449 -p 8460-8461:8460-8461 -v aks-auth-sim:/var/lib/aks-auth-sim \
 #     -e AKS_SIM_PUBLIC_HOST=sim.example.test aks-auth-sim
 #
 # Stage 1 builds and packs the package exactly as `npm pack` does for a release; stage 2 installs that
@@ -38,8 +38,9 @@ RUN mkdir -p /var/lib/aks-auth-sim && chown 1000:1000 /var/lib/aks-auth-sim
 USER 1000:1000
 VOLUME ["/var/lib/aks-auth-sim"]
 # Entra ID, Graph, ARM, the API server, the webhooks, IMDS, the UI, the admin API, the OIDC issuer,
-# the workload identity webhook: AKS_SIM_PORT_BASE + 0 … 9.
-EXPOSE 8440-8449
+# the workload identity webhook: AKS_SIM_PORT_BASE + 0 … 9; the container registries from + 20 (the two
+# demo registries, then one per registry created over ARM).
+EXPOSE 8440-8449 8460-8469
 # The webhook's /readyz answers without a client certificate, over the simulator's own CA.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const d=process.env.AKS_SIM_STATE_DIR,p=Number(process.env.AKS_SIM_PORT_BASE)+4;require('https').get({host:'127.0.0.1',port:p,path:'/readyz',ca:require('fs').readFileSync(d+'/pki/ca.crt')},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]

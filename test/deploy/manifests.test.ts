@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseAllDocuments } from 'yaml'
 import { SERVICE_PORTS } from '../../src/composition/listeners.js'
+import { REGISTRY_PORT_OFFSET } from '../../src/composition/registries.js'
+import { demoScenario } from '../../src/scenario/index.js'
 import { openapiValidator } from '../helpers/openapi.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -68,10 +70,12 @@ describe('docs/deploy', () => {
     expect(deployment.spec.strategy.type).toBe('Recreate')
     const container = pod.spec.containers[0]
     const ports = container.ports.map((p: any) => [p.name, p.containerPort])
-    // The listeners in their order from port base 8440 (src/composition/listeners.ts).
-    expect(ports.map(([, port]: [string, number]) => port)).toEqual(
-      Object.values(SERVICE_PORTS).map((offset) => 8440 + offset),
-    )
+    // The listeners in their order from port base 8440 (src/composition/listeners.ts), then the demo
+    // scenario's registries from port base + 20 (src/composition/registries.ts).
+    expect(ports.map(([, port]: [string, number]) => port)).toEqual([
+      ...Object.values(SERVICE_PORTS).map((offset) => 8440 + offset),
+      ...(demoScenario().azure?.containerRegistries ?? []).map((_, i) => 8440 + REGISTRY_PORT_OFFSET + i),
+    ])
     for (const svc of one('Service')) {
       expect(svc.spec.selector).toEqual(pod.metadata.labels)
       expect(svc.spec.ports.map((p: any) => [p.targetPort, p.port])).toEqual(ports)

@@ -50,7 +50,7 @@ describe('the container image’s entrypoint and health check', { timeout: 120_0
     expect(execForm(/^ENTRYPOINT (\[.*\])$/m)).toEqual(['/usr/local/bin/aks-auth-sim-entrypoint'])
     expect(dockerfile).toMatch(/^COPY docker\/entrypoint\.sh \/usr\/local\/bin\/aks-auth-sim-entrypoint$/m)
     expect(dockerfile).toMatch(/AKS_SIM_STATE_DIR=\/var\/lib\/aks-auth-sim/)
-    expect(dockerfile).toMatch(/^EXPOSE 8440-8449$/m)
+    expect(dockerfile).toMatch(/^EXPOSE 8440-8449 8460-8469$/m)
     expect(Object.keys(SERVICE_PORTS)).toHaveLength(10)
     // The production install never runs the package's build scripts (no TypeScript in the image).
     expect(dockerfile).toMatch(/npm install --omit=dev .*\/tmp\/aks-auth-sim\.tgz/)
