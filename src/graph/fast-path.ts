@@ -5,8 +5,8 @@
  * Express's router, `res` helpers and body-parser cost about as much main-thread time as the rest of
  * such a request (docs/benchmarks.md); the token endpoint does the same (src/entra/token-route.ts).
  *
- * It takes only the plainest spelling: a path of plain characters (nothing to percent-decode, no
- * trailing slash), a body with a Content-Length and no Content-Encoding (none at all for GET), no
+ * It takes only the plainest spelling: a path of plain characters or percent-encoded bytes (the
+ * `@` of a user principal name, as clients send it), no trailing slash, a body with a Content-Length and no Content-Encoding (none at all for GET), no
  * conditional headers, and no path another slice's GraphRoute claims. Everything else goes to
  * express. Both run the same steps in the same order — request log, raw body, the Graph service, then
  * Graph's headers and the OData answer, or the one error renderer — so they answer byte for byte
@@ -26,9 +26,9 @@ const ODATA_JSON =
 const BODY_LIMIT = 4 * 1024 * 1024
 
 const ACTION_URL =
-  /^\/(?:v1\.0|beta)\/(?:users|groups|servicePrincipals|directoryObjects)\/[A-Za-z0-9._@-]+\/(?:getMemberGroups|checkMemberGroups|getMemberObjects|checkMemberObjects)(?:\?[^#]*)?$/
+  /^\/(?:v1\.0|beta)\/(?:users|groups|servicePrincipals|directoryObjects)\/(?:[A-Za-z0-9._@-]|%[0-9A-Fa-f]{2})+\/(?:getMemberGroups|checkMemberGroups|getMemberObjects|checkMemberObjects)(?:\?[^#]*)?$/
 const MEMBER_OF_URL =
-  /^\/(?:v1\.0|beta)\/(?:users|groups|servicePrincipals)\/[A-Za-z0-9._@-]+\/memberOf(?:\?[^#]*)?$/
+  /^\/(?:v1\.0|beta)\/(?:users|groups|servicePrincipals)\/(?:[A-Za-z0-9._@-]|%[0-9A-Fa-f]{2})+\/memberOf(?:\?[^#]*)?$/
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)
 
@@ -44,7 +44,13 @@ function plainEnough(req: IncomingMessage, url: string, routes: readonly { path:
   } else if (req.method === 'GET') {
     if (!MEMBER_OF_URL.test(url) || h['content-length'] !== undefined) return false
   } else return false
-  const path = url.split('?')[0]!
+  // Other slices' routes see the percent-decoded path, as express's route middleware gives them.
+  let path: string
+  try {
+    path = decodeURIComponent(url.split('?')[0]!)
+  } catch {
+    return false
+  }
   return !routes.some((r) => r.path.test(path))
 }
 
