@@ -70,10 +70,11 @@ function buildChains(
     for (const g of sb.groups) size += extend(groups, g, entries, sb)
   }
   const count = users.size + groups.size
-  const slots = scope.slots
+  const names = new Set([...users.keys(), ...groups.keys()])
   const chains: KeyChains = {
-    userChain: new Int32Array(slots.size).fill(-1),
-    groupChain: new Int32Array(slots.size).fill(-1),
+    slots: new Map(),
+    userChain: new Int32Array(names.size).fill(-1),
+    groupChain: new Int32Array(names.size).fill(-1),
     hasUsers: users.size > 0,
     groupNames: [],
     groupChains: [],
@@ -84,6 +85,7 @@ function buildChains(
     single: new Uint8Array(count),
     allowed: new Array<undefined>(count).fill(undefined),
   }
+  for (const name of names) chains.slots.set(name, chains.slots.size)
   const add = (target: Int32Array, building: Map<string, Building>) => {
     for (const [name, { head }] of building) {
       const n = chains.heads.length
@@ -92,14 +94,14 @@ function buildChains(
       chains.ruleIndexes[n] = head.ruleIndex
       chains.restricted[n] = head.names === undefined ? 0 : 1
       chains.single[n] = head.grant.subjectCount === 1 ? 1 : 0
-      target[slots.get(name)!] = n
+      target[chains.slots.get(name)!] = n
     }
   }
   add(chains.userChain, users)
   add(chains.groupChain, groups)
   for (const name of groups.keys()) {
     chains.groupNames.push(name)
-    chains.groupChains.push(chains.groupChain[slots.get(name)!]!)
+    chains.groupChains.push(chains.groupChain[chains.slots.get(name)!]!)
   }
   return { chains, size }
 }

@@ -43,29 +43,10 @@ import type { AccessRequest, UserInfo } from './types.js'
  */
 const FEW_GROUP_CHAINS = 4
 
-/** Who asks (the groups never undefined), with the slots of the scope being visited. */
+/** Who asks (the groups never undefined). */
 interface Asker {
   user: UserInfo
   groups: readonly string[]
-  /** The user name's slot in the scope (-1 when no binding there names it). */
-  userSlot: number
-  /** The slots of the asker's groups the scope's bindings name, in the asker's order. */
-  groupSlots: number[]
-  /** The scope those slots are of (looked up on first need: few chains need no slots at all). */
-  seated: ScopeTables | undefined
-}
-
-/** Looks the asker's name and groups up in the scope's slots, once per scope visited. */
-function seat(asker: Asker, scope: ScopeTables): void {
-  if (asker.seated === scope) return
-  asker.seated = scope
-  const slots = scope.slots
-  asker.userSlot = slots.get(asker.user.name) ?? -1
-  asker.groupSlots.length = 0
-  for (const g of asker.groups) {
-    const slot = slots.get(g)
-    if (slot !== undefined) asker.groupSlots.push(slot)
-  }
 }
 
 /** Lowers `best` to the first rule of chain `n` whose resourceNames admit `name`, if earlier. */
@@ -94,12 +75,15 @@ function considerChain(best: Best, chains: KeyChains, n: number, name: string): 
   }
 }
 
-function lookUp(scope: ScopeTables, chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
+function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
   const name = q.resource ? q.nameOrPath : ''
-  if (chains.hasUsers) seat(asker, scope)
-  if (chains.hasUsers && asker.userSlot >= 0) {
-    const n = chains.userChain[asker.userSlot] ?? -1
-    if (n >= 0) considerChain(best, chains, n, name)
+  const slots = chains.slots
+  if (chains.hasUsers) {
+    const slot = slots.get(asker.user.name)
+    if (slot !== undefined) {
+      const n = chains.userChain[slot]!
+      if (n >= 0) considerChain(best, chains, n, name)
+    }
   }
   const names = chains.groupNames
   const groups = asker.groups
@@ -109,11 +93,11 @@ function lookUp(scope: ScopeTables, chains: KeyChains, asker: Asker, q: Prepared
       if (groups.includes(names[i]!)) considerChain(best, chains, chains.groupChains[i]!, name)
     return
   }
-  seat(asker, scope)
   const groupChain = chains.groupChain
-  const slots = asker.groupSlots
-  for (let i = 0; i < slots.length; i++) {
-    const n = groupChain[slots[i]!] ?? -1
+  for (let i = 0; i < groups.length; i++) {
+    const slot = slots.get(groups[i]!)
+    if (slot === undefined) continue
+    const n = groupChain[slot]!
     if (n >= 0) considerChain(best, chains, n, name)
   }
 }
@@ -153,13 +137,13 @@ function visitScope(
     const verb = verbToken(q, cls)
     const middle = middleToken(q, cls)
     if (!q.resource) {
-      lookUp(scope, chainsFor(snapshot.cache, scope, cls, verb, middle, undefined), asker, q, best)
+      lookUp(chainsFor(snapshot.cache, scope, cls, verb, middle, undefined), asker, q, best)
       continue
     }
     for (let second = 0; second < (cls >= 8 && cls < 12 ? 2 : 1); second++) {
       const resource = resourceToken(q, cls, second === 1)
       if (resource !== undefined)
-        lookUp(scope, chainsFor(snapshot.cache, scope, cls, verb, middle, resource), asker, q, best)
+        lookUp(chainsFor(snapshot.cache, scope, cls, verb, middle, resource), asker, q, best)
     }
   }
   if (!q.resource) visitSpecial(scope.prefixBindings, asker, q, best)
@@ -208,7 +192,7 @@ export function decide(
   best.chains = undefined
   best.chain = 0
   let errors = NO_ERRORS
-  const asker: Asker = { user, groups: user.groups ?? [], userSlot: -1, groupSlots: [], seated: undefined }
+  const asker: Asker = { user, groups: user.groups ?? [] }
   const cluster = scopeTables(snapshot, '')
   if (cluster) {
     visitScope(snapshot, cluster, asker, q, best)

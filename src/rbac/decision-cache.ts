@@ -60,12 +60,6 @@ export interface ScopeTables {
    * `*` (cluster-admin's) needs no lookup at all.
    */
   tries: (ChainTrie | KeyChains | undefined)[]
-  /**
-   * Every user name and group the scope's bindings name, numbered once per snapshot: every KeyChains of
-   * the scope indexes its chains by these numbers, so a decision looks each of the asker's groups up once
-   * per scope, not once per request key (the worst case: hundreds of groups, all of them named).
-   */
-  slots: Map<string, number>
 }
 
 export interface DecisionCache {
@@ -95,14 +89,14 @@ export interface ChainLink {
 }
 
 /**
- * The chains of one request key in one scope, numbered. The scope's one map from name to slot serves
- * user names and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give
- * the chain number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
+ * The chains of one request key in one scope, numbered. One map from name to slot serves user names
+ * and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give the chain
+ * number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
  * so a decision comparing dozens of chains (a user with hundreds of groups) reads contiguous memory
  * and follows a link only for the winner, or when the first rule is restricted by resourceNames.
  */
 export interface KeyChains {
-  /** Per scope slot (ScopeTables.slots); beyond the end, none. */
+  slots: Map<string, number>
   userChain: Int32Array
   groupChain: Int32Array
   hasUsers: boolean

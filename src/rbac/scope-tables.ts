@@ -52,7 +52,6 @@ function buildScope(snapshot: RbacSnapshot, bindings: readonly IndexedBinding[])
     scanBindings: [],
     failing: [],
     tries: [],
-    slots: new Map(),
   }
   for (const binding of bindings) {
     const keys = subjectKeys(binding)
@@ -81,8 +80,6 @@ function buildScope(snapshot: RbacSnapshot, bindings: readonly IndexedBinding[])
     scope.mask |= table.mask & 0xffff
     if (table.mask & PREFIX_BIT) scope.prefixBindings.push(entry)
     if (table.mask & SCAN_BIT) scope.scanBindings.push(entry)
-    for (const name of entry.users) if (!scope.slots.has(name)) scope.slots.set(name, scope.slots.size)
-    for (const name of entry.groups) if (!scope.slots.has(name)) scope.slots.set(name, scope.slots.size)
   }
   return scope
 }
