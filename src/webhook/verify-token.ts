@@ -24,11 +24,15 @@ export interface VerifyOptions {
 }
 
 /** go-oidc prints times as Go's time.Time: `2026-03-05 15:42:37 +0000 UTC`. */
-const goTime = (s: number) =>
-  new Date(s * 1000)
+const goTime = (s: number) => {
+  const t = new Date(s * 1000)
+  // A forged exp/nbf can lie outside what a Date holds (±8.64e15 ms): print the number, never throw.
+  if (Number.isNaN(t.getTime())) return `${s} (seconds since the epoch)`
+  return t
     .toISOString()
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' +0000 UTC')
+}
 
 const reject = (reason: string, message: string) => new TokenRejected(reason, PREFIX + message)
 

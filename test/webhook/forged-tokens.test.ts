@@ -205,6 +205,17 @@ const cases: Case[] = [
     () => simSigned(goodClaims({ nbf: sim.clockSource.nowSeconds() + 600 })),
     /before the nbf \(not before\) time/,
   ],
+  // Times beyond what a Date holds (a random mutation found these crashing the message's time format).
+  [
+    'exp far in the past (-1e20)',
+    () => simSigned(goodClaims({ exp: -1e20 })),
+    /token is expired \(Token Expiry: -100000000000000000000 \(seconds since the epoch\)\)/,
+  ],
+  [
+    'nbf beyond any date (1e20)',
+    () => simSigned(goodClaims({ nbf: 1e20 })),
+    /before the nbf \(not before\) time: 100000000000000000000 /,
+  ],
   [
     'wrong issuer',
     () => simSigned(goodClaims({ iss: 'https://sts.windows.net/00000000-0000-0000-0000-000000000000/' })),
