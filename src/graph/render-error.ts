@@ -3,8 +3,9 @@
  * "request-id","client-request-id"}}}` (learn.microsoft.com/graph/errors) with Graph's headers, and
  * `WWW-Authenticate` on 401s. Unknown errors become a generic 500 without their message.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorRequestHandler, Request, Response } from 'express'
-import { expressClientErrorMessage, expressClientErrorStatus } from '../http/index.js'
+import { expressClientErrorMessage, expressClientErrorStatus, type RequestRecord } from '../http/index.js'
 import { GRAPH_APP_ID } from '../kernel/first-party.js'
 import {
   BadRequest,
@@ -21,26 +22,34 @@ const GUIDISH = /^[0-9A-Za-z-]{1,64}$/
 
 /** Sets `request-id` / `client-request-id` (echoed, or the request id when none was sent). */
 export function setGraphHeaders(req: Request, res: Response): { requestId: string; clientRequestId: string } {
-  const requestId = res.locals.traceId as string
+  return writeGraphHeaders(req, res, res.locals.traceId as string)
+}
+
+/** setGraphHeaders over node:http (the membership fast path), in the same order and spelling. */
+export function writeGraphHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): { requestId: string; clientRequestId: string } {
   const sent = req.headers['client-request-id']
   const clientRequestId = typeof sent === 'string' && GUIDISH.test(sent) ? sent : requestId
-  res.set({
-    'request-id': requestId,
-    'client-request-id': clientRequestId,
-    'x-ms-ags-diagnostic': JSON.stringify({
-      ServerInfo: {
-        DataCenter: 'Local',
-        Slice: 'E',
-        Ring: '0',
-        ScaleUnit: '000',
-        RoleInstance: 'aks-auth-sim',
-      },
-    }),
-    'Strict-Transport-Security': 'max-age=31536000',
-    'Cache-Control': 'no-cache',
-  })
+  res.setHeader('request-id', requestId)
+  res.setHeader('client-request-id', clientRequestId)
+  res.setHeader('x-ms-ags-diagnostic', DIAGNOSTIC)
+  res.setHeader('Strict-Transport-Security', 'max-age=31536000')
+  res.setHeader('Cache-Control', 'no-cache')
   return { requestId, clientRequestId }
 }
+
+const DIAGNOSTIC = JSON.stringify({
+  ServerInfo: {
+    DataCenter: 'Local',
+    Slice: 'E',
+    Ring: '0',
+    ScaleUnit: '000',
+    RoleInstance: 'aks-auth-sim',
+  },
+})
 
 export function toGraphErrorBody(
   err: GraphError,
@@ -71,24 +80,43 @@ function fromParserError(err: unknown): GraphError | undefined {
   return undefined
 }
 
-export function graphErrorHandler(deps: {
+export interface GraphErrorDeps {
   now: () => number
   authority: () => string
   onUnexpected: (err: unknown) => void
-}): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
-    const known = err instanceof GraphError ? err : fromParserError(err)
-    if (!known) deps.onUnexpected(err)
-    const ids = setGraphHeaders(req, res)
-    const error = known ?? new UnknownError()
-    res.locals.reason = known ? `${known.code}: ${known.message}` : 'UnknownError'
-    for (const [k, v] of Object.entries(error.headers)) res.set(k, v)
-    if (error.status === 401)
-      res.set(
-        'WWW-Authenticate',
-        `Bearer realm="", authorization_uri="${deps.authority()}/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`,
-      )
-    res.status(error.status).setHeader('Content-Type', 'application/json')
-    res.send(Buffer.from(JSON.stringify(toGraphErrorBody(error, { now: deps.now(), ...ids }))))
-  }
+}
+
+/**
+ * Writes `err` as Graph answers it, over node:http (express's error handler and the membership fast
+ * path both end here). `record` is the request log's record: its trace id, and the reason it gets.
+ */
+export function sendGraphError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RequestRecord,
+  err: unknown,
+  deps: GraphErrorDeps,
+): void {
+  const known = err instanceof GraphError ? err : fromParserError(err)
+  if (!known) deps.onUnexpected(err)
+  const ids = writeGraphHeaders(req, res, record.traceId)
+  const error = known ?? new UnknownError()
+  record.reason = known ? `${known.code}: ${known.message}` : 'UnknownError'
+  for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, String(v))
+  if (error.status === 401)
+    res.setHeader(
+      'WWW-Authenticate',
+      `Bearer realm="", authorization_uri="${deps.authority()}/common/oauth2/authorize", client_id="${GRAPH_APP_ID}"`,
+    )
+  res.statusCode = error.status
+  res.setHeader('Content-Type', 'application/json')
+  const body = Buffer.from(JSON.stringify(toGraphErrorBody(error, { now: deps.now(), ...ids })))
+  res.setHeader('Content-Length', String(body.length))
+  // As express's res.send: a HEAD answer has the headers only.
+  if (req.method === 'HEAD') res.end()
+  else res.end(body)
+}
+
+export function graphErrorHandler(deps: GraphErrorDeps): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => sendGraphError(req, res, res.locals as RequestRecord, err, deps)
 }

@@ -2,11 +2,13 @@
  * The Graph host's HTTP surface: every request goes to the Graph service, whose answer is rendered with
  * Graph's headers and OData content type; errors go to the one Graph error renderer.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import express from 'express'
 import { rawBody, requestLog } from '../http/index.js'
 import { authenticate, type Caller } from './auth.js'
 import type { GraphDeps } from './deps.js'
-import { graphErrorHandler, setGraphHeaders } from './render-error.js'
+import { createGraphFastPath } from './fast-path.js'
+import { graphErrorHandler, setGraphHeaders, type GraphErrorDeps } from './render-error.js'
 import { createGraphService } from './service.js'
 
 /** Graph accepts request bodies up to 4 MB. */
@@ -50,11 +52,20 @@ function decodedPath(p: string): string | undefined {
   }
 }
 
+/**
+ * The Graph host's request listener. `fastPath: false` leaves every request to express (the fast path
+ * is checked against it in tests).
+ */
 export function createGraphApp(
   deps: GraphDeps,
-  opts: { onUnexpected: (err: unknown) => void; routes?: readonly GraphRoute[] },
-): express.Express {
+  opts: { onUnexpected: (err: unknown) => void; routes?: readonly GraphRoute[]; fastPath?: boolean },
+): (req: IncomingMessage, res: ServerResponse) => void {
   const service = createGraphService(deps)
+  const errors: GraphErrorDeps = {
+    now: () => deps.clock.now(),
+    authority: deps.authority,
+    onUnexpected: opts.onUnexpected,
+  }
   const app = express()
   app.disable('x-powered-by')
   app.set('etag', false)
@@ -97,12 +108,10 @@ export function createGraphApp(
     else res.setHeader('Content-Type', ODATA_JSON).setHeader('OData-Version', '4.0')
     res.send(Buffer.from(result.text ? (result.body as string) : JSON.stringify(result.body)))
   })
-  app.use(
-    graphErrorHandler({
-      now: () => deps.clock.now(),
-      authority: deps.authority,
-      onUnexpected: opts.onUnexpected,
-    }),
-  )
-  return app
+  app.use(graphErrorHandler(errors))
+  if (opts.fastPath === false) return app
+  const fast = createGraphFastPath(deps, service, opts.routes ?? [], errors)
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res)
+  }
 }

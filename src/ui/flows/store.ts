@@ -3,6 +3,7 @@
  * full. Every change gets a sequence number, so a reconnecting browser can ask for "everything after
  * N" and get the changed flows and the removals it missed, or learn it must start over.
  */
+import { withSeq } from './lazy-steps.js'
 import type { Flow } from './types.js'
 
 export type FlowChange = { seq: number; flow: Flow } | { seq: number; removed: string }
@@ -40,7 +41,8 @@ export function createFlowStore(capacity = 500, removalMemory = 256): FlowStore 
   }
   return {
     put(input) {
-      const flow: Flow = { ...input, seq: ++seq }
+      // Not a spread: that would build a flow's lazy steps (lazy-steps.ts) for every change.
+      const flow: Flow = withSeq(input, ++seq)
       flows.delete(flow.id)
       flows.set(flow.id, flow)
       if (flows.size > capacity) {

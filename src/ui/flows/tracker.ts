@@ -11,6 +11,7 @@ import { completeSteps } from './complete.js'
 import { controlFlow, CONTROL_EVENT_TYPES } from './control-flows.js'
 import { arr, clockTime, duration, iso, num, rec, str, timeOf } from './event-data.js'
 import { kubectlFlow, requestTitle, type KubectlParts } from './kubectl-steps.js'
+import { headerOf, withLazySteps } from './lazy-steps.js'
 import {
   refusedTokenFlow,
   signInCompleted,
@@ -24,7 +25,7 @@ import {
 import { createPodFlows } from './pod-flows.js'
 import { createRegistryFlows } from './registry-flows.js'
 import type { FlowStore } from './store.js'
-import type { Flow } from './types.js'
+import type { Flow, FlowStep } from './types.js'
 import { accessReviewStep, sarDecision, tokenReviewOutcome, tokenReviewSteps } from './webhook-steps.js'
 
 export interface TrackerOptions {
@@ -104,6 +105,22 @@ const spanOf = (e: SimEvent) => {
 export function createFlowTracker(o: TrackerOptions): FlowTracker {
   // Every flow is stored with all 11 steps (complete.ts).
   const store = { ...o.store, put: (f: FlowDraft) => o.store.put(completeSteps(f)) }
+  /**
+   * A flow made for every review, whose steps are built when first read (lazy-steps.ts). A bug in a
+   * step builder then surfaces there, outside ingest: it is reported and the flow keeps its header,
+   * its steps shown as unobserved, rather than failing the reader.
+   */
+  const putLazy = (header: Omit<FlowDraft, 'steps'>, raw: () => FlowStep[]) =>
+    o.store.put(
+      withLazySteps({ ...header }, () => {
+        try {
+          return completeSteps({ ...header, steps: raw() }).steps
+        } catch (err) {
+          o.onError?.(err)
+          return completeSteps({ ...header, steps: [] }).steps
+        }
+      }),
+    )
   let counter = 0
   const newId = (prefix: string) => `${prefix}-${++counter}`
   const accessories: SimEvent[] = []
@@ -162,7 +179,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const outcome = tokenReviewOutcome(e.data)
     if (str(e.data.user) && str(e.data.oid)) remember(oidOf, str(e.data.user)!, str(e.data.oid))
     const owner = reviewOwner(e.data)
-    store.put({
+    // A copy: a Graph call that joins later rebuilds the flow from `related`, this one keeps what it saw.
+    const seen = related.slice()
+    const flow: Omit<FlowDraft, 'steps'> = {
       id,
       kind: 'token-review',
       startedAt: iso(start, e.time),
@@ -174,9 +193,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
       ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
       ...(duration(e.data.durationMs) !== undefined && { durationMs: duration(e.data.durationMs) }),
-      steps: tokenReviewSteps(e, related),
       eventIds: [...related.map((r) => r.id), e.id],
-    })
+    }
+    putLazy(flow, () => tokenReviewSteps(e, seen))
     bounded(reviews, { flowId: id, event: e, start, end, related })
   }
 
@@ -191,11 +210,10 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const flow = review && store.get(review.flowId)
     if (!review || flow?.kind !== 'token-review') return bounded(accessories, e)
     review.related.push(e)
-    store.put({
-      ...flow,
-      steps: tokenReviewSteps(review.event, review.related),
-      eventIds: [...review.related.map((r) => r.id), review.event.id],
-    })
+    const seen = review.related.slice()
+    putLazy({ ...headerOf(flow), eventIds: [...seen.map((r) => r.id), review.event.id] }, () =>
+      tokenReviewSteps(review.event, seen),
+    )
   }
 
   function onAccessReview(e: SimEvent) {
@@ -203,7 +221,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const id = newId('sar')
     const attrs = rec(e.data.attributes) ?? {}
     const { outcome, decision } = sarDecision(e.data)
-    store.put({
+    const flow: Omit<FlowDraft, 'steps'> = {
       id,
       kind: 'access-review',
       startedAt: iso(start, e.time),
@@ -215,9 +233,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       decision,
       ...(str(e.data.reason) && { reason: str(e.data.reason) }),
       ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
-      steps: [accessReviewStep(e)],
       eventIds: [e.id],
-    })
+    }
+    putLazy(flow, () => [accessReviewStep(e)])
     bounded(sars, { flowId: id, event: e, start, end, related: [] })
   }
 
