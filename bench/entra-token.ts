@@ -36,7 +36,7 @@ const sim = await startServer<{
   controlUrl: string
   clientCredentials: Record<string, string>
   samples: Record<Grant, unknown>
-}>('bench/servers/entra-token-sim.ts', ['4800'], env)
+}>('bench/servers/entra-token-sim.ts', [String(Math.ceil(Math.max(duration, 2) * 3000))], env)
 const bareFor = (grant: Grant, plain = false) =>
   startServer<{ url: string }>('bench/servers/entra-token-bare.ts', [], {
     ...env,
@@ -66,7 +66,7 @@ const post = (url: string, body: Record<string, string>) => ({
   body: new URLSearchParams(body).toString(),
 })
 
-// Device codes: one batch per simulator run.
+// Device codes: one batch per simulator run, enough for 3,000 redemptions a second.
 const codes = { list: [] as string[], next: 0, exhausted: 0 }
 async function refillCodes(): Promise<void> {
   const res = await fetch(`${sim.info.controlUrl}/codes`, { method: 'POST' })

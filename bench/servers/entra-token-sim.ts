@@ -4,19 +4,24 @@
  *
  * - `POST <control>/codes`: a batch of approved device codes (made through the simulator's own
  *   /devicecode endpoint and the approve control). The simulator keeps at most 5,000 live device codes
- *   per client address, redeemed ones included (they stay an hour so a replay gets a precise error), so
- *   a batch holds 4,800 (a 4-second round at up to 1,200 req/s): before each batch the simulator clock jumps past the previous batch's
- *   retention, which lets the store sweep it; the jump happens between runs, never while one is measured.
+ *   per client id and address, redeemed ones included (they stay until they expire, so a replay gets a
+ *   precise error), so a batch is asked for from several loopback source addresses (127.0.0.2, .3, …),
+ *   at most 4,800 codes from each; before each batch the simulator clock jumps past the previous
+ *   batch's retention, which lets the store sweep it; the jump happens between runs, never while one is
+ *   measured.
  * - `POST <control>/refresh?n=N`: N refresh tokens (device-code sign-ins of bob); refresh tokens rotate,
  *   so each load-generator connection starts a chain with one and goes on with each answer's successor.
  *
  * READY carries one answer of each grant, from which the bare signer takes the exact response shape.
  */
 import { createServer } from 'node:http'
+import { request } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
 
+/** Codes per batch: one measured round (or the 2-second warm-up) at up to this many redemptions a second. */
 const batchSize = Number(process.argv[2] ?? 4800)
+const PER_SOURCE = 4800
 const EXPIRES_IN = 900
 const sim = await startSimulator({
   pkiDir: process.env.BENCH_PKI_DIR!,
@@ -39,8 +44,26 @@ async function post(url: string, body: Record<string, string>): Promise<Record<s
   return (await res.json()) as Record<string, unknown>
 }
 
-async function newCode(): Promise<string> {
-  const body = await post(`${base}/devicecode`, {
+/** POST from a given loopback source address (the device-code limit is per client id and address). */
+function postFrom(localAddress: string, url: string, body: Record<string, string>) {
+  return new Promise<Record<string, unknown>>((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: form, localAddress }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (text += chunk))
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(JSON.parse(text) as Record<string, unknown>)
+          : reject(new Error(`${url} answered ${res.statusCode}: ${text}`)),
+      )
+    })
+    req.on('error', reject)
+    req.end(new URLSearchParams(body).toString())
+  })
+}
+
+async function newCode(source = '127.0.0.1'): Promise<string> {
+  const body = await postFrom(source, `${base}/devicecode`, {
     client_id: AKS_CLIENT_APP_ID,
     scope: `${AKS_SERVER_APP_ID}/.default openid profile offline_access`,
   })
@@ -59,7 +82,7 @@ async function batch(n: number): Promise<string[]> {
   const worker = async () => {
     while (codes.length < n) {
       const i = codes.push('') - 1
-      codes[i] = await newCode()
+      codes[i] = await newCode(`127.0.0.${2 + Math.floor(i / PER_SOURCE)}`)
     }
   }
   await Promise.all(Array.from({ length: 8 }, worker))

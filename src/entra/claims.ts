@@ -3,8 +3,9 @@
  * v1 access tokens for resources that accept v1 (the AKS server app, Graph, ARM), v2 for the others,
  * v2 ID tokens for the client, and the groups overage claim above 200 groups.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { Application, Directory, User } from '../kernel/directory.js'
+import { randomSlice } from '../kernel/ids.js'
 import type { ResourceRequest } from './scopes.js'
 
 /** JWT limit for the `groups` claim; above it Entra sends `_claim_names`/`_claim_sources` instead. */
@@ -42,12 +43,13 @@ function groupClaims(user: User, resource: Application, directory: Directory): C
 
 /**
  * Random claim values (`aio`, `rh`, `uti`, `sid`): base64url of `sizes[i]` random bytes each, drawn in
- * one call (a `randomBytes` call costs more than the bytes it draws on the token hot path).
+ * one draw from the pooled CSPRNG bytes (a `randomBytes` call costs more than the bytes it draws on the
+ * token hot path).
  */
 function randomClaims(...sizes: number[]): string[] {
   let total = 0
   for (const n of sizes) total += n
-  const bytes = randomBytes(total)
+  const bytes = randomSlice(total)
   let at = 0
   return sizes.map((n) => bytes.subarray(at, (at += n)).toString('base64url'))
 }

@@ -1,10 +1,28 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomFillSync, randomUUID } from 'node:crypto'
 
 /** A random GUID in the lowercase form Entra uses for object ids, trace ids and correlation ids. */
 export const newGuid = (): string => randomUUID()
 
-/** An opaque base64url string of `bytes` random bytes (device codes, refresh tokens). */
-export const opaque = (bytes: number): string => randomBytes(bytes).toString('base64url')
+/**
+ * `bytes` random bytes, drawn from the CSPRNG a pool at a time, as node:crypto's randomUUID does: each call to
+ * the CSPRNG costs far more than the few bytes an id needs, and a token carries several such ids. Each
+ * byte is handed out once; a refill makes a new buffer, so bytes already handed out never change.
+ */
+const POOL_BYTES = 4096
+let pool = Buffer.alloc(0)
+let poolUsed = 0
+export function randomSlice(bytes: number): Buffer {
+  if (bytes > POOL_BYTES / 4) return randomBytes(bytes)
+  if (poolUsed + bytes > pool.length) {
+    pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES))
+    poolUsed = 0
+  }
+  poolUsed += bytes
+  return pool.subarray(poolUsed - bytes, poolUsed)
+}
+
+/** An opaque base64url string of `bytes` random bytes (device codes, refresh tokens, token ids). */
+export const opaque = (bytes: number): string => randomSlice(bytes).toString('base64url')
 
 /**
  * A stable GUID derived from a name, so the demo tenant keeps the same ids across runs
@@ -23,7 +41,7 @@ export function stableGuid(namespace: string, name: string): string {
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ23456789'
 
 export function newUserCode(length = 9): string {
-  const bytes = randomBytes(length)
+  const bytes = randomSlice(length)
   let out = ''
   for (const b of bytes) out += USER_CODE_ALPHABET[b % USER_CODE_ALPHABET.length]
   return out
