@@ -232,11 +232,6 @@ function webhookCallStep(five: FlowStep, detail: Data, attempts: SimEvent[]): Fl
   }
 }
 
-/** The request as a flow, its steps built at once. */
-export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowDraft {
-  return kubectlFlowWith(id, e, parts, kubectlSteps(e, parts))
-}
-
 /**
  * The steps this request's events tell (complete.ts fills the others). Reads only `e` and `parts`,
  * which the tracker does not change afterwards: the tracker runs it when the flow is first read.
