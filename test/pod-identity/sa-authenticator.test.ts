@@ -106,4 +106,24 @@ describe('service-account token authentication (kube-apiserver)', () => {
       error: '[invalid bearer token, crypto/rsa: verification error]',
     })
   })
+
+  it("passes on a token naming the cluster's issuer that the strict parse refuses, and one naming another issuer", async () => {
+    const { auth, mint } = await setup()
+    const token = await mint(API)
+    const [h, p, sig] = token.split('.') as [string, string, string]
+    const b64 = (text: string) => Buffer.from(text).toString('base64url')
+    const iss = claimsOf(token).iss as string
+    const json = Buffer.from(p, 'base64url').toString()
+    // The issuer read leniently is ours, the strict parse refuses: not this authenticator's token.
+    expect(await auth.authenticate(`${h}.${b64(`{"iss":"x",${json.slice(1)}`)}.${sig}`, API)).toBeUndefined()
+    expect(await auth.authenticate(`${h}.${p}.${sig}.x`, API)).toBeUndefined()
+    expect(await auth.authenticate(`${b64('{"typ":"JWT"}')}.${p}.${sig}`, API)).toBeUndefined()
+    // Another issuer, or none a lenient reader finds: passed on before any parse.
+    expect(await auth.authenticate(`${h}.${b64(json.replace(iss, `${iss}x`))}.${sig}`, API)).toBeUndefined()
+    expect(await auth.authenticate(`${h}.${b64('[1]')}.${sig}`, API)).toBeUndefined()
+    expect(await auth.authenticate(`${h}.%%%.${sig}`, API)).toBeUndefined()
+    expect(await auth.authenticate('..', API)).toBeUndefined()
+    // The token itself still authenticates.
+    expect(await auth.authenticate(token, API)).toMatchObject({ authenticated: true })
+  })
 })

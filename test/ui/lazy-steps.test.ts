@@ -1,7 +1,7 @@
 /**
- * The tracker builds a TokenReview's (and a SubjectAccessReview's) steps when they are first read
- * (src/ui/flows/lazy-steps.ts): what a reader gets must be what an eager build gives, a flow stored
- * earlier must keep the steps of what it saw.
+ * The tracker builds a TokenReview's, a SubjectAccessReview's and a kubectl request's steps when they
+ * are first read (src/ui/flows/lazy-steps.ts): what a reader gets must be what an eager build gives
+ * (the same JSON, key order included), a flow stored earlier must keep the steps of what it saw.
  */
 import { describe, expect, it } from 'vitest'
 import { createEventBus, type SimEvent } from '../../src/kernel/events.js'
@@ -23,7 +23,90 @@ function setup() {
     onError: (e) => errors.push(e),
   })
   bus.subscribe((e) => tracker.ingest(e))
-  return { bus, store, advance: (ms: number) => (now += ms) }
+  return { bus, store, errors, advance: (ms: number) => (now += ms) }
+}
+
+/** The keys of a flow's JSON in order, without building anything that is not built yet. */
+const keysOf = (flow: object) => Object.keys(flow)
+
+/** A kubectl session: sign-in, a request whose token the webhook reviews (Graph, SAR), then cached ones. */
+function kubectlSession(bus: ReturnType<typeof setup>['bus'], advance: (ms: number) => void) {
+  bus.emit('device_code.issued', 'entra', { userCode: 'ABCDEFGHJ', client: 'aks client', aud: 'x' })
+  bus.emit('device_code.approved', 'entra', { userCode: 'ABCDEFGHJ', user: 'bob@contoso.example' })
+  bus.emit('token.issued', 'entra', {
+    grant: 'device_code',
+    user: 'bob@contoso.example',
+    oid: 'oid-bob',
+    groups: 'overage',
+  })
+  advance(1000)
+  bus.emit('token.issued', 'entra', { grant: 'client_credentials', client: 'aks-webhook' })
+  bus.emit('request.completed', 'graph', {
+    method: 'POST',
+    path: '/v1.0/users/bob/getMemberGroups',
+    status: 200,
+    durationMs: 3,
+  })
+  advance(5)
+  bus.emit('token_review.completed', 'webhook', { ...review, user: 'bob@contoso.example', oid: 'oid-bob' })
+  advance(5)
+  bus.emit('subject_access_review.completed', 'webhook', {
+    user: 'bob@contoso.example',
+    attributes: { verb: 'list', resource: 'pods', namespace: 'prod' },
+    outcome: 'denied',
+    reason: 'nope',
+    status: 200,
+  })
+  advance(10)
+  const request = (status: number, cached: boolean, namespace: string) => ({
+    method: 'GET',
+    path: `/api/v1/namespaces/${namespace}/pods`,
+    status,
+    durationMs: 30,
+    verb: 'list',
+    resource: 'pods',
+    apiGroup: '',
+    namespace,
+    user: 'bob@contoso.example',
+    groups: ['g1', 'system:authenticated'],
+    authentication: {
+      method: 'webhook',
+      steps: [
+        {
+          authenticator: 'webhook',
+          outcome: 'authenticated',
+          user: 'bob@contoso.example',
+          groups: ['g1'],
+          detail: cached
+            ? { cached: true }
+            : { cached: false, webhookMs: 9, webhookStatus: 200, attempts: 1 },
+        },
+      ],
+    },
+    authorization:
+      status === 403
+        ? {
+            decision: 'Deny',
+            reason: 'nope',
+            detail: {
+              decidedBy: 'Webhook',
+              chain: [
+                { authorizer: 'RBAC', decision: 'NoOpinion', reason: '' },
+                { authorizer: 'Webhook', decision: 'Deny', reason: 'nope' },
+              ],
+            },
+          }
+        : {
+            decision: 'Allow',
+            reason: 'RBAC: allowed by RoleBinding "dev-readers/dev"',
+            detail: { authorizer: 'RBAC', decidedBy: 'RBAC', chain: [] },
+          },
+  })
+  bus.emit('request.completed', 'apiserver', request(403, false, 'prod'))
+  for (let i = 0; i < 3; i++) {
+    advance(40)
+    bus.emit('request.completed', 'apiserver', request(200, true, 'dev'))
+  }
 }
 
 const review = {
@@ -75,5 +158,72 @@ describe('flow steps built when read', () => {
     expect(JSON.stringify(before.steps)).not.toContain('/v1.0/users/dave/getMemberGroups')
     expect(JSON.stringify(after.steps)).toContain('/v1.0/users/dave/getMemberGroups')
     expect(after.eventIds.length).toBe(before.eventIds.length + 1)
+  })
+
+  it("builds a kubectl request's flow when read: the same JSON as a build at once, keys in the same order", () => {
+    // At once: what a browser's event stream reads as each change is made (the eager build).
+    const atOnce = setup()
+    const seen = new Map<string, string>()
+    atOnce.store.subscribe((c) => {
+      if ('flow' in c) seen.set(c.flow.id, JSON.stringify(c.flow))
+    })
+    kubectlSession(atOnce.bus, atOnce.advance)
+    // Later: nothing reads a flow until the session is over.
+    const later = setup()
+    kubectlSession(later.bus, later.advance)
+    const flows = later.store.list()
+    const kubectl = flows.filter((f) => f.kind === 'kubectl')
+    expect(kubectl).toHaveLength(4)
+    // Not built yet: `steps` is still the builder's getter.
+    for (const f of kubectl) expect('get' in Object.getOwnPropertyDescriptor(f, 'steps')!).toBe(true)
+    expect(flows.map((f) => JSON.stringify(f))).toEqual(flows.map((f) => seen.get(f.id)))
+    expect(later.errors).toEqual([])
+    const [first, cached] = kubectl
+    expect(first!.steps.find((s) => s.n === 7)!.facts!['Graph call 1']).toContain('getMemberGroups')
+    expect(cached!.steps.find((s) => s.n === 5)!.state).toBe('cached')
+    expect(cached!.steps.find((s) => s.n === 5)!.refFlowId).toBe(first!.id)
+    // `steps` in its place among the keys, as the flows have always had it.
+    expect(keysOf(first!)).toEqual([
+      'id',
+      'kind',
+      'startedAt',
+      'endedAt',
+      'title',
+      'user',
+      'namespace',
+      'outcome',
+      'decision',
+      'reason',
+      'status',
+      'durationMs',
+      'steps',
+      'eventIds',
+      'related',
+      'seq',
+    ])
+  })
+
+  it("keeps a review's steps in their place among the flow's keys", () => {
+    const { bus, store, advance } = setup()
+    bus.emit('token_review.completed', 'webhook', review)
+    bus.emit('subject_access_review.completed', 'webhook', {
+      user: 'dave@contoso.example',
+      attributes: { verb: 'get', resource: 'pods', namespace: 'dev' },
+      outcome: 'allowed',
+      status: 200,
+    })
+    const [tr, sar] = store.list()
+    const beforeEventIds = (f: object) => keysOf(f).indexOf('steps') === keysOf(f).indexOf('eventIds') - 1
+    expect(beforeEventIds(tr!)).toBe(true)
+    expect(beforeEventIds(sar!)).toBe(true)
+    advance(2)
+    bus.emit('request.completed', 'graph', {
+      method: 'POST',
+      path: '/v1.0/users/dave/getMemberGroups',
+      status: 200,
+      durationMs: 8,
+    })
+    const joined = store.get(tr!.id)!
+    expect(keysOf(joined).slice(-3)).toEqual(['steps', 'eventIds', 'seq'])
   })
 })

@@ -232,11 +232,14 @@ function webhookCallStep(five: FlowStep, detail: Data, attempts: SimEvent[]): Fl
   }
 }
 
-export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowDraft {
+/**
+ * The steps this request's events tell (complete.ts fills the others). Reads only `e` and `parts`,
+ * which the tracker does not change afterwards: the tracker runs it when the flow is first read.
+ */
+export function kubectlSteps(e: SimEvent, parts: KubectlParts): FlowStep[] {
   const d = e.data
   const status = num(d.status) ?? 0
   const took = duration(d.durationMs)
-  const started = took === undefined ? e.time : iso(Date.parse(e.time) - took, e.time)
   const steps = authnSteps(d)
   const webhookStep = steps.find((s) => s.authenticator === 'webhook')
   const webhookDetail = rec(webhookStep?.detail) ?? {}
@@ -362,7 +365,15 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
     ...(took !== undefined && { durationMs: took }),
   })
   out.push({ n: 11, state: status < 400 ? 'ok' : 'failed', summary: kubectlMessage(d) })
+  return out
+}
 
+/** The request's flow with `steps` as given, in its place among the flow's keys (the UI's JSON order). */
+export function kubectlFlowWith(id: string, e: SimEvent, parts: KubectlParts, steps: FlowStep[]): FlowDraft {
+  const d = e.data
+  const status = num(d.status) ?? 0
+  const took = duration(d.durationMs)
+  const started = took === undefined ? e.time : iso(Date.parse(e.time) - took, e.time)
   const reason = decisiveReason(d, parts)
   return {
     id,
@@ -379,7 +390,7 @@ export function kubectlFlow(id: string, e: SimEvent, parts: KubectlParts): FlowD
     ...(reason && { reason }),
     status,
     ...(took !== undefined && { durationMs: took }),
-    steps: out,
+    steps,
     eventIds: [
       ...(parts.tokenReview
         ? [parts.tokenReview.event.id, ...parts.tokenReview.related.map((r) => r.id)]

@@ -12,7 +12,10 @@ const lazy = new WeakSet<object>()
 /** Of those, the ones not yet stored: nobody else holds them, so the store may take them as they are. */
 const fresh = new WeakSet<object>()
 
-/** `target` (changed in place) with a `steps` property built by `build` on first read. */
+/**
+ * `target` (changed in place) with a `steps` property built by `build` on first read. A `steps` the
+ * target has already (a placeholder) is replaced where it is, keeping the order of the keys.
+ */
 export function withLazySteps<T extends object>(
   target: T,
   build: () => FlowStep[],
@@ -45,9 +48,12 @@ export function withSeq<T extends object>(input: T, seq: number): T & { seq: num
   return copy
 }
 
-/** `flow` without its `steps`, read without building them. */
-export function headerOf<T extends { steps: FlowStep[] }>(flow: T): Omit<T, 'steps'> {
+/**
+ * `flow` with its `steps` not built: an empty placeholder in their place among the keys, which
+ * `withLazySteps` then fills in place (so the flow's JSON keeps its key order).
+ */
+export function headerOf<T extends { steps: FlowStep[] }>(flow: T): T {
   const header: Record<string, unknown> = {}
-  for (const key of Object.keys(flow)) if (key !== 'steps') header[key] = flow[key as keyof T]
-  return header as Omit<T, 'steps'>
+  for (const key of Object.keys(flow)) header[key] = key === 'steps' ? [] : flow[key as keyof T]
+  return header as T
 }

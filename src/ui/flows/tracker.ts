@@ -10,7 +10,7 @@ import type { SimEvent } from '../../kernel/events.js'
 import { completeSteps } from './complete.js'
 import { controlFlow, CONTROL_EVENT_TYPES } from './control-flows.js'
 import { arr, clockTime, duration, iso, num, rec, str, timeOf } from './event-data.js'
-import { kubectlFlow, requestTitle, type KubectlParts } from './kubectl-steps.js'
+import { kubectlFlowWith, kubectlSteps, requestTitle, type KubectlParts } from './kubectl-steps.js'
 import { headerOf, withLazySteps } from './lazy-steps.js'
 import {
   refusedTokenFlow,
@@ -110,7 +110,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
    * step builder then surfaces there, outside ingest: it is reported and the flow keeps its header,
    * its steps shown as unobserved, rather than failing the reader.
    */
-  const putLazy = (header: Omit<FlowDraft, 'steps'>, raw: () => FlowStep[]) =>
+  /** `header.steps` is a placeholder that keeps the key's place (the UI's JSON has the same key order). */
+  const putLazy = (header: FlowDraft, raw: () => FlowStep[]) =>
     o.store.put(
       withLazySteps({ ...header }, () => {
         try {
@@ -181,7 +182,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const owner = reviewOwner(e.data)
     // A copy: a Graph call that joins later rebuilds the flow from `related`, this one keeps what it saw.
     const seen = related.slice()
-    const flow: Omit<FlowDraft, 'steps'> = {
+    const flow: FlowDraft = {
       id,
       kind: 'token-review',
       startedAt: iso(start, e.time),
@@ -193,6 +194,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
       ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
       ...(duration(e.data.durationMs) !== undefined && { durationMs: duration(e.data.durationMs) }),
+      steps: [],
       eventIds: [...related.map((r) => r.id), e.id],
     }
     putLazy(flow, () => tokenReviewSteps(e, seen))
@@ -221,7 +223,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const id = newId('sar')
     const attrs = rec(e.data.attributes) ?? {}
     const { outcome, decision } = sarDecision(e.data)
-    const flow: Omit<FlowDraft, 'steps'> = {
+    const flow: FlowDraft = {
       id,
       kind: 'access-review',
       startedAt: iso(start, e.time),
@@ -233,6 +235,7 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       decision,
       ...(str(e.data.reason) && { reason: str(e.data.reason) }),
       ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
+      steps: [],
       eventIds: [e.id],
     }
     putLazy(flow, () => [accessReviewStep(e)])
@@ -290,8 +293,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       const by = reviewedBy.get(user)
       if (by) parts.cachedBy = by
     }
-    const flow = kubectlFlow(newId('req'), e, parts)
-    const saved = store.put(flow)
+    // Built when read, as a review's (putLazy): `parts` is made here and not changed afterwards.
+    const saved = putLazy(kubectlFlowWith(newId('req'), e, parts, []), () => kubectlSteps(e, parts))
     // This request's TokenReview fills the API server's cache: later requests of the user point here.
     if (tr && user) remember(reviewedBy, user, { id: saved.id, title: saved.title })
     // The webhook flows are now part of this request.
