@@ -1,6 +1,8 @@
 /**
  * The same API server and objects with authentication off: anonymous requests, every request allowed
- * without calling an authorizer (bench/aks-chain-list.ts's baseline).
+ * without calling an authorizer (bench/aks-chain-list.ts's baseline). With BENCH_POD_FILE (written by
+ * chain-sim.ts) it also seeds the pods the whole simulator made itself in `dev` (the pod-identity
+ * demo's), so both servers list the same pods.
  */
 import { createApiServer } from '../../src/apiserver/index.js'
 import { listen } from '../../src/http/index.js'
@@ -9,15 +11,42 @@ import { createEventBus } from '../../src/kernel/events.js'
 import { loadOrCreatePki } from '../../src/kernel/tls.js'
 import { demoScenario } from '../../src/index.js'
 import { kubernetesSeedObjects } from '../../src/rbac/index.js'
+import { readFileSync } from 'node:fs'
+import type { KubernetesManifest } from '../../src/rbac/scenario.js'
 import { benchPods } from './chain-pods.js'
 
 const pki = await loadOrCreatePki(process.env.BENCH_PKI_DIR)
 const clock = createClock()
 const demo = demoScenario().kubernetes
+const seeded = new Set(
+  [...(demo?.objects ?? []), ...benchPods].map(
+    (o) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`,
+  ),
+)
+/** The simulator's own pods, as its list gave them, without what the API server sets itself. */
+const simulatorPods: KubernetesManifest[] = process.env.BENCH_POD_FILE
+  ? (JSON.parse(readFileSync(process.env.BENCH_POD_FILE, 'utf8')) as KubernetesManifest[])
+      // Pods a controller made (a Deployment's) this server's own controllers make too.
+      .filter(
+        (p) =>
+          !seeded.has(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`) &&
+          !(p.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences,
+      )
+      .map((p) => {
+        const { uid, resourceVersion, creationTimestamp, managedFields, generation, ...metadata } =
+          p.metadata as Record<string, unknown>
+        void [uid, resourceVersion, creationTimestamp, managedFields, generation]
+        // List items carry no kind; a seed object needs it.
+        return { ...p, apiVersion: 'v1', kind: 'Pod', metadata } as KubernetesManifest
+      })
+  : []
 const server = createApiServer({
   clock,
   events: createEventBus(() => clock.now()),
-  seed: kubernetesSeedObjects({ ...demo, objects: [...(demo?.objects ?? []), ...benchPods] }),
+  seed: kubernetesSeedObjects({
+    ...demo,
+    objects: [...(demo?.objects ?? []), ...benchPods, ...simulatorPods],
+  }),
   caPem: pki.ca.certPem,
   anonymous: true,
   privilegedGroups: ['system:unauthenticated'],

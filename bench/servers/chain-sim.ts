@@ -3,6 +3,7 @@
  * API server → TokenReview webhook (mTLS; cached by the API server after the first) → RBAC.
  */
 import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
+import { writeFileSync } from 'node:fs'
 import { benchPods } from './chain-pods.js'
 
 const scenario = demoScenario()
@@ -36,7 +37,14 @@ const token = (
     )
   ).json()) as { access_token: string }
 ).access_token
-process.stdout.write(
-  `READY ${JSON.stringify({ url: `${sim.endpoints.apiServer as string}/api/v1/namespaces/dev/pods`, token })}\n`,
-)
+const url = `${sim.endpoints.apiServer as string}/api/v1/namespaces/dev/pods`
+// The baseline server serves the same pods: the list as bob gets it, pods the simulator made itself
+// (the pod-identity demo's) included, for chain-bare.ts to seed.
+if (process.env.BENCH_POD_FILE) {
+  const list = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    items: unknown[]
+  }
+  writeFileSync(process.env.BENCH_POD_FILE, JSON.stringify(list.items))
+}
+process.stdout.write(`READY ${JSON.stringify({ url, token })}\n`)
 process.on('SIGTERM', () => void sim.stop().then(() => process.exit(0)))
