@@ -11,6 +11,7 @@ import type {
   ScopeBinding,
   ScopeTables,
 } from './decision-cache.js'
+import { buildNameFilter } from './name-filter.js'
 import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
 
 /**
@@ -73,6 +74,7 @@ function buildChains(
   const names = new Set([...users.keys(), ...groups.keys()])
   const chains: KeyChains = {
     slots: new Map(),
+    filter: buildNameFilter(names, names.size),
     userChain: new Int32Array(names.size).fill(-1),
     groupChain: new Int32Array(names.size).fill(-1),
     hasUsers: users.size > 0,

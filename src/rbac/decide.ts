@@ -23,6 +23,7 @@
 import { requestNamespace } from './rule-match.js'
 import { chainsFor } from './chains.js'
 import type { ChainLink, KeyChains, ScopeBinding, ScopeTables } from './decision-cache.js'
+import { mayHold, nameSignature } from './name-filter.js'
 import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
@@ -78,7 +79,8 @@ function considerChain(best: Best, chains: KeyChains, n: number, name: string): 
 function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
   const name = q.resource ? q.nameOrPath : ''
   const slots = chains.slots
-  if (chains.hasUsers) {
+  const filter = chains.filter
+  if (chains.hasUsers && mayHold(filter, nameSignature(asker.user.name))) {
     const slot = slots.get(asker.user.name)
     if (slot !== undefined) {
       const n = chains.userChain[slot]!
@@ -95,7 +97,9 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
   }
   const groupChain = chains.groupChain
   for (let i = 0; i < groups.length; i++) {
-    const slot = slots.get(groups[i]!)
+    const group = groups[i]!
+    if (!mayHold(filter, nameSignature(group))) continue
+    const slot = slots.get(group)
     if (slot === undefined) continue
     const n = groupChain[slot]!
     if (n >= 0) considerChain(best, chains, n, name)

@@ -97,6 +97,8 @@ export interface ChainLink {
  */
 export interface KeyChains {
   slots: Map<string, number>
+  /** The signatures of the names in `slots` (name-filter.ts): a name not in it needs no probe. */
+  filter: Int32Array
   userChain: Int32Array
   groupChain: Int32Array
   hasUsers: boolean
