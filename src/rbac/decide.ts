@@ -29,7 +29,7 @@ import {
   type ScopeBinding,
   type ScopeTables,
 } from './decision-cache.js'
-import { mayHold, nameSignature } from './name-filter.js'
+import { passes } from './name-filter.js'
 import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
@@ -87,7 +87,7 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
   const name = q.resource ? q.nameOrPath : ''
   if (chains.users.size > 0) {
     const user = asker.user.name
-    if (mayHold(chains.userFilter, nameSignature(user))) {
+    if (passes(chains.userFilter, user)) {
       const n = chains.users.get(user)
       if (n !== undefined) considerChain(best, chains, n, name)
     }
@@ -104,7 +104,7 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
   const map = chains.groups
   for (let i = 0; i < groups.length; i++) {
     const group = groups[i]!
-    if (!mayHold(filter, nameSignature(group))) continue
+    if (!passes(filter, group)) continue
     const n = map.get(group)
     if (n !== undefined) considerChain(best, chains, n, name)
   }

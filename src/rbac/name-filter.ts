@@ -15,6 +15,13 @@
 /** About 16 bits per name keeps false positives near 1 in 16 with one bit per name. */
 const BITS_PER_NAME = 16
 const MIN_BITS = 256
+/**
+ * Below this many names a map is small and hot in the cache, and a probe costs about what a
+ * signature does: such maps get no filter (the small cluster's chain sets, a few bindings' names).
+ */
+export const MIN_FILTERED_NAMES = 32
+/** The filter of a map too small to need one: every name passes. */
+export const NO_FILTER: Int32Array = new Int32Array(0)
 
 /**
  * A 32-bit signature of a name from its length and up to eight characters at fixed positions.
@@ -38,8 +45,12 @@ export function nameSignature(s: string): number {
   return h ^ (h >>> 15)
 }
 
-/** The bitmap (32 bits a word) of the signatures of `names`; its size in bits is a power of two. */
+/**
+ * The bitmap (32 bits a word) of the signatures of `names`; its size in bits is a power of two.
+ * NO_FILTER when there are fewer than MIN_FILTERED_NAMES.
+ */
 export function buildNameFilter(names: Iterable<string>, count: number): Int32Array {
+  if (count < MIN_FILTERED_NAMES) return NO_FILTER
   let bits = MIN_BITS
   while (bits < count * BITS_PER_NAME) bits *= 2
   const filter = new Int32Array(bits >>> 5)
@@ -53,6 +64,11 @@ export function buildNameFilter(names: Iterable<string>, count: number): Int32Ar
 
 /** False when no name of the filter has this signature (so the name is certainly not among them). */
 export function mayHold(filter: Int32Array, signature: number): boolean {
+  if (filter.length === 0) return true
   const bit = signature & ((filter.length << 5) - 1)
   return (filter[bit >>> 5]! & (1 << (bit & 31))) !== 0
 }
+
+/** False only when `name` is certainly not one of the filter's names (NO_FILTER: never false). */
+export const passes = (filter: Int32Array, name: string): boolean =>
+  filter.length === 0 || mayHold(filter, nameSignature(name))

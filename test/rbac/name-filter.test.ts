@@ -8,7 +8,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
-import { buildNameFilter, mayHold, nameSignature } from '../../src/rbac/name-filter.js'
+import {
+  buildNameFilter,
+  MIN_FILTERED_NAMES,
+  mayHold,
+  nameSignature,
+  NO_FILTER,
+} from '../../src/rbac/name-filter.js'
 import { createMemoryRbacObjects } from '../../src/rbac/object-source.js'
 import type { AuthorizationRequest, RbacDecision, RbacObject } from '../../src/rbac/types.js'
 import { naiveAuthorize } from './naive-reference.js'
@@ -21,6 +27,7 @@ describe('name filter', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), {
+          minLength: MIN_FILTERED_NAMES,
           maxLength: 200,
         }),
         (names) => {
@@ -30,6 +37,12 @@ describe('name filter', () => {
       ),
       { numRuns: 300 },
     )
+  })
+
+  it('leaves maps too small to need it unfiltered', () => {
+    const names = Array.from({ length: MIN_FILTERED_NAMES - 1 }, (_, i) => `g${i}`)
+    expect(buildNameFilter(names, names.length)).toBe(NO_FILTER)
+    expect(mayHold(NO_FILTER, nameSignature('anything'))).toBe(true)
   })
 
   it('drops most names it was not built from (it filters at all)', () => {
@@ -65,7 +78,7 @@ const world = fc.record({
         { minLength: 1, maxLength: 3 },
       ),
     }),
-    { minLength: 1, maxLength: 60 },
+    { minLength: 40, maxLength: 120 },
   ),
 })
 
