@@ -3,14 +3,17 @@
  * could allow such a request, in visiting order, up to the first one without resourceNames. Built on
  * first use from the scope's bindings and their roles' rule tables, kept in the snapshot's cache.
  */
-import type {
-  ChainLink,
-  ChainTrie,
-  DecisionCache,
-  KeyChains,
-  ScopeBinding,
-  ScopeTables,
+import {
+  RESTRICTED,
+  SINGLE,
+  type ChainLink,
+  type ChainTrie,
+  type DecisionCache,
+  type KeyChains,
+  type ScopeBinding,
+  type ScopeTables,
 } from './decision-cache.js'
+import { buildNameFilter } from './name-filter.js'
 import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
 
 /**
@@ -70,39 +73,32 @@ function buildChains(
     for (const g of sb.groups) size += extend(groups, g, entries, sb)
   }
   const count = users.size + groups.size
-  const names = new Set([...users.keys(), ...groups.keys()])
   const chains: KeyChains = {
-    slots: new Map(),
-    userChain: new Int32Array(names.size).fill(-1),
-    groupChain: new Int32Array(names.size).fill(-1),
-    hasUsers: users.size > 0,
-    groupNames: [],
+    users: new Map(),
+    groups: new Map(),
+    userFilter: buildNameFilter(users.keys(), users.size),
+    groupFilter: buildNameFilter(groups.keys(), groups.size),
+    groupNames: [...groups.keys()],
     groupChains: [],
     heads: [],
-    ordinals: new Int32Array(count),
-    ruleIndexes: new Int32Array(count),
-    restricted: new Uint8Array(count),
-    single: new Uint8Array(count),
+    info: new Int32Array(2 * count),
     allowed: new Array<undefined>(count).fill(undefined),
   }
-  for (const name of names) chains.slots.set(name, chains.slots.size)
-  const add = (target: Int32Array, building: Map<string, Building>) => {
+  const add = (target: Map<string, number>, building: Map<string, Building>) => {
     for (const [name, { head }] of building) {
       const n = chains.heads.length
       chains.heads.push(head)
-      chains.ordinals[n] = head.ordinal
-      chains.ruleIndexes[n] = head.ruleIndex
-      chains.restricted[n] = head.names === undefined ? 0 : 1
-      chains.single[n] = head.grant.subjectCount === 1 ? 1 : 0
-      target[chains.slots.get(name)!] = n
+      chains.info[2 * n] = head.ordinal
+      chains.info[2 * n + 1] =
+        (head.ruleIndex << 2) |
+        (head.names === undefined ? 0 : RESTRICTED) |
+        (head.grant.subjectCount === 1 ? SINGLE : 0)
+      target.set(name, n)
     }
   }
-  add(chains.userChain, users)
-  add(chains.groupChain, groups)
-  for (const name of groups.keys()) {
-    chains.groupNames.push(name)
-    chains.groupChains.push(chains.groupChain[chains.slots.get(name)!]!)
-  }
+  add(chains.users, users)
+  add(chains.groups, groups)
+  for (const name of chains.groupNames) chains.groupChains.push(chains.groups.get(name)!)
   return { chains, size }
 }
 

@@ -22,7 +22,14 @@
  */
 import { requestNamespace } from './rule-match.js'
 import { chainsFor } from './chains.js'
-import type { ChainLink, KeyChains, ScopeBinding, ScopeTables } from './decision-cache.js'
+import {
+  RESTRICTED,
+  type ChainLink,
+  type KeyChains,
+  type ScopeBinding,
+  type ScopeTables,
+} from './decision-cache.js'
+import { passes } from './name-filter.js'
 import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
@@ -51,10 +58,11 @@ interface Asker {
 
 /** Lowers `best` to the first rule of chain `n` whose resourceNames admit `name`, if earlier. */
 function considerChain(best: Best, chains: KeyChains, n: number, name: string): void {
-  if (chains.restricted[n] === 0) {
+  const packed = chains.info[2 * n + 1]!
+  if ((packed & RESTRICTED) === 0) {
     // The common case: the first rule allows any name; no link is read unless it wins.
-    const ordinal = chains.ordinals[n]!
-    const ruleIndex = chains.ruleIndexes[n]!
+    const ordinal = chains.info[2 * n]!
+    const ruleIndex = packed >> 2
     if (ordinal < best.ordinal || (ordinal === best.ordinal && ruleIndex < best.ruleIndex)) {
       best.ordinal = ordinal
       best.ruleIndex = ruleIndex
@@ -77,12 +85,11 @@ function considerChain(best: Best, chains: KeyChains, n: number, name: string): 
 
 function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
   const name = q.resource ? q.nameOrPath : ''
-  const slots = chains.slots
-  if (chains.hasUsers) {
-    const slot = slots.get(asker.user.name)
-    if (slot !== undefined) {
-      const n = chains.userChain[slot]!
-      if (n >= 0) considerChain(best, chains, n, name)
+  if (chains.users.size > 0) {
+    const user = asker.user.name
+    if (passes(chains.userFilter, user)) {
+      const n = chains.users.get(user)
+      if (n !== undefined) considerChain(best, chains, n, name)
     }
   }
   const names = chains.groupNames
@@ -93,12 +100,13 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
       if (groups.includes(names[i]!)) considerChain(best, chains, chains.groupChains[i]!, name)
     return
   }
-  const groupChain = chains.groupChain
+  const filter = chains.groupFilter
+  const map = chains.groups
   for (let i = 0; i < groups.length; i++) {
-    const slot = slots.get(groups[i]!)
-    if (slot === undefined) continue
-    const n = groupChain[slot]!
-    if (n >= 0) considerChain(best, chains, n, name)
+    const group = groups[i]!
+    if (!passes(filter, group)) continue
+    const n = map.get(group)
+    if (n !== undefined) considerChain(best, chains, n, name)
   }
 }
 

@@ -84,33 +84,36 @@ export interface ChainLink {
   rule: PolicyRule
   grant: Grant
   next: ChainLink | undefined
-  /** The Allow decision for this rule reported with the binding's first subject, once built. */
-  allowed: RbacDecision | undefined
+  /** The Allow decisions for this rule, by the index of the subject reported, once built. */
+  allowed: (RbacDecision | undefined)[] | undefined
 }
 
+/** `KeyChains.info` flag: the first link has resourceNames (the chain must be walked for the name). */
+export const RESTRICTED = 1
+/** `KeyChains.info` flag: the first link's binding has a single subject (the one reported). */
+export const SINGLE = 2
+
 /**
- * The chains of one request key in one scope, numbered. One map from name to slot serves user names
- * and groups alike (one map to probe, not two); per slot, `userChain` and `groupChain` give the chain
- * number (-1 for none). Per chain number the first link's ordinal and rule index sit in typed arrays,
- * so a decision comparing dozens of chains (a user with hundreds of groups) reads contiguous memory
- * and follows a link only for the winner, or when the first rule is restricted by resourceNames.
+ * The chains of one request key in one scope, numbered (user chains first). A name maps to its chain
+ * number directly, users and groups apart (a name can be both); a filter of each map's names
+ * (name-filter.ts) spares most probes of names that have no chain. Per chain number, the first link's
+ * ordinal and rule index and two flags sit side by side in `info`, so comparing a chain costs one
+ * read of contiguous memory, and a link is followed only for the winner or when the first rule is
+ * restricted by resourceNames. (A decision on a large cluster touches many chain sets once each:
+ * the fewer objects and cache lines per set, the cheaper.)
  */
 export interface KeyChains {
-  slots: Map<string, number>
-  userChain: Int32Array
-  groupChain: Int32Array
-  hasUsers: boolean
+  users: Map<string, number>
+  groups: Map<string, number>
+  userFilter: Int32Array
+  groupFilter: Int32Array
   /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
   groupNames: string[]
   groupChains: number[]
   heads: ChainLink[]
-  ordinals: Int32Array
-  ruleIndexes: Int32Array
-  /** 1 when the first link has resourceNames (the chain must be walked for the request's name). */
-  restricted: Uint8Array
-  /** 1 when the first link's binding has a single subject (so that subject is the one reported). */
-  single: Uint8Array
-  /** Per chain with `single`: the Allow decision its first link gives, once built. */
+  /** Per chain n: at 2n the first link's binding ordinal; at 2n + 1 its rule index << 2 | flags. */
+  info: Int32Array
+  /** Per chain with SINGLE: the Allow decision its first link gives, once built. */
   allowed: (RbacDecision | undefined)[]
 }
 

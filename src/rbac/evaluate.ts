@@ -9,7 +9,7 @@ import type { NormalizedBinding } from './normalize.js'
 import { resolveRoleRef } from './role-ref.js'
 import { candidateBindings, type RbacSnapshot } from './snapshot.js'
 import { appliesTo, describeSource } from './subjects.js'
-import type { ChainLink } from './decision-cache.js'
+import { SINGLE, type ChainLink } from './decision-cache.js'
 import type { Best } from './table-lookup.js'
 import type {
   AccessRequest,
@@ -140,8 +140,8 @@ function allowedByLink(link: ChainLink, user: UserInfo): RbacDecision {
   // Reached through the user name or one of the groups (or checked), so some subject matches.
   const grant = link.grant
   const subjectIndex = grant.subjectCount === 1 ? 0 : appliesTo(user, grant.binding)
-  if (subjectIndex === 0) return (link.allowed ??= allowedDecision(link, 0))
-  return allowedDecision(link, subjectIndex)
+  const bySubject = (link.allowed ??= [])
+  return (bySubject[subjectIndex] ??= allowedDecision(link, subjectIndex))
 }
 
 /**
@@ -162,7 +162,8 @@ export function authorize(snapshot: RbacSnapshot, rawRequest: AuthorizationReque
       const chains = best.chains!
       const n = best.chain
       // A single-subject binding reached through the user's keys reports that subject.
-      if (chains.single[n] === 1) return (chains.allowed[n] ??= allowedDecision(chains.heads[n]!, 0))
+      if ((chains.info[2 * n + 1]! & SINGLE) !== 0)
+        return (chains.allowed[n] ??= allowedDecision(chains.heads[n]!, 0))
       return allowedByLink(chains.heads[n]!, user)
     }
     return allowedByLink(best.link, user)

@@ -1,0 +1,144 @@
+/**
+ * The name filter in front of the chain maps (src/rbac/name-filter.ts): it may let a name through
+ * that has no chain (a false positive, then the map answers), but must never drop one that has — that
+ * would lose an allow. Checked on arbitrary strings, and through the engine against the naive walk on
+ * clusters whose group names look alike (same length, prefix or suffix, GUIDs, UPNs), where a weak
+ * signature would collide, with askers holding many groups (the filtered lookup path).
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
+import {
+  buildNameFilter,
+  MIN_FILTERED_NAMES,
+  mayHold,
+  nameSignature,
+  NO_FILTER,
+} from '../../src/rbac/name-filter.js'
+import { createMemoryRbacObjects } from '../../src/rbac/object-source.js'
+import type { AuthorizationRequest, RbacDecision, RbacObject } from '../../src/rbac/types.js'
+import { naiveAuthorize } from './naive-reference.js'
+
+const API = 'rbac.authorization.k8s.io/v1'
+const REF = 'rbac.authorization.k8s.io'
+
+describe('name filter', () => {
+  it('never drops a name it was built from, whatever the strings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), {
+          minLength: MIN_FILTERED_NAMES,
+          maxLength: 200,
+        }),
+        (names) => {
+          const filter = buildNameFilter(names, names.length)
+          for (const name of names) expect(mayHold(filter, nameSignature(name))).toBe(true)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('leaves maps too small to need it unfiltered', () => {
+    const names = Array.from({ length: MIN_FILTERED_NAMES - 1 }, (_, i) => `g${i}`)
+    expect(buildNameFilter(names, names.length)).toBe(NO_FILTER)
+    expect(mayHold(NO_FILTER, nameSignature('anything'))).toBe(true)
+  })
+
+  it('drops most names it was not built from (it filters at all)', () => {
+    const members = Array.from({ length: 500 }, (_, i) => `group-${i}`)
+    const others = Array.from({ length: 5000 }, (_, i) => `group-${1000 + i}`)
+    const filter = buildNameFilter(members, members.length)
+    const passed = others.filter((n) => mayHold(filter, nameSignature(n))).length
+    expect(passed).toBeLessThan(others.length / 2)
+  })
+})
+
+/** Look-alike names: numbered, shared prefixes and suffixes, GUID-like, UPN-like, 1–2 characters. */
+const NAMES = [
+  ...Array.from({ length: 40 }, (_, i) => `group-${i}`),
+  ...Array.from({ length: 20 }, (_, i) => `team-${String.fromCharCode(97 + i)}-readers`),
+  ...Array.from({ length: 20 }, (_, i) => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`),
+  ...Array.from({ length: 20 }, (_, i) => `user${i}@contoso.onmicrosoft.com`),
+  'a',
+  'b',
+  'ab',
+  'ba',
+  '',
+  'system:authenticated',
+]
+
+const world = fc.record({
+  bindings: fc.array(
+    fc.record({
+      cluster: fc.boolean(),
+      role: fc.constantFrom('reader', 'writer', 'named'),
+      subjects: fc.array(
+        fc.record({ kind: fc.constantFrom('Group', 'Group', 'User'), name: fc.constantFrom(...NAMES) }),
+        { minLength: 1, maxLength: 3 },
+      ),
+    }),
+    { minLength: 40, maxLength: 120 },
+  ),
+})
+
+type World = typeof world extends fc.Arbitrary<infer T> ? T : never
+
+function objects(w: World): RbacObject[] {
+  const role = (name: string, rules: unknown[]) =>
+    ({ apiVersion: API, kind: 'ClusterRole', metadata: { name }, rules }) as RbacObject
+  const out: RbacObject[] = [
+    role('reader', [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]),
+    role('writer', [{ apiGroups: [''], resources: ['pods', 'secrets'], verbs: ['get', 'create'] }]),
+    role('named', [{ apiGroups: [''], resources: ['pods'], verbs: ['get'], resourceNames: ['p1'] }]),
+  ]
+  w.bindings.forEach((b, i) => {
+    const subjects = b.subjects.map((s) => ({ apiGroup: REF, ...s }))
+    const roleRef = { apiGroup: REF, kind: 'ClusterRole', name: b.role }
+    out.push(
+      b.cluster
+        ? { apiVersion: API, kind: 'ClusterRoleBinding', metadata: { name: `b${i}` }, roleRef, subjects }
+        : {
+            apiVersion: API,
+            kind: 'RoleBinding',
+            metadata: { name: `b${i}`, namespace: 'ns1' },
+            roleRef,
+            subjects,
+          },
+    )
+  })
+  return out
+}
+
+const request: fc.Arbitrary<AuthorizationRequest> = fc.record({
+  user: fc.record({
+    name: fc.constantFrom(...NAMES),
+    groups: fc.array(fc.constantFrom(...NAMES, 'group-999', 'team-z-readers', 'zz'), { maxLength: 120 }),
+  }),
+  resourceAttributes: fc.record({
+    verb: fc.constantFrom('get', 'list', 'create'),
+    group: fc.constant(''),
+    resource: fc.constantFrom('pods', 'secrets'),
+    name: fc.constantFrom('', 'p1', 'p2'),
+    namespace: fc.constantFrom('', 'ns1'),
+  }),
+})
+
+const outcome = (d: RbacDecision) => ({
+  decision: d.decision,
+  reason: d.reason,
+  ...(d.matched && { ruleIndex: d.matched.ruleIndex, rule: d.matched.rule }),
+})
+
+describe('engine with look-alike names and many groups', () => {
+  it('agrees with the naive walk on decision, reason and rule', () => {
+    fc.assert(
+      fc.property(world, fc.array(request, { minLength: 1, maxLength: 10 }), (w, requests) => {
+        const store = createMemoryRbacObjects(objects(w))
+        const rbac = createRbacAuthorizer(store)
+        for (const r of requests) expect(outcome(rbac.authorize(r))).toEqual(naiveAuthorize(store, r))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
