@@ -37,18 +37,18 @@ const goTime = (s: number) => {
 const reject = (reason: string, message: string) => new TokenRejected(reason, PREFIX + message)
 
 /**
- * RSASSA-PKCS1-v1_5 with SHA-256 on the bytes as sent, with a key imported once per JWKS fetch, on the
- * calling thread. A 2048-bit RSA public-key check takes ~25 µs of CPU; handing it to libuv's thread pool
- * (node:crypto's callback form, or WebCrypto as jose does) costs more than that in job set-up, thread
- * hand-off and contention for the same key, and the webhook's throughput is bound by total CPU, not by
- * the main thread alone (measured in docs/benchmarks.md).
+ * RSASSA-PKCS1-v1_5 with SHA-256 on the bytes as sent, with a key imported once per JWKS fetch. node:crypto's
+ * callback form runs on libuv's thread pool, as WebCrypto does, without WebCrypto's per-call algorithm
+ * normalisation and promise plumbing (the main thread is what limits the webhook's throughput).
  */
-function rs256Verify(signingInput: string, key: KeyObject, signature: Buffer): boolean {
-  try {
-    return verify('sha256', Buffer.from(signingInput, 'latin1'), key, signature)
-  } catch {
-    return false
-  }
+function rs256Verify(signingInput: string, key: KeyObject, signature: Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', Buffer.from(signingInput, 'latin1'), key, signature, (err, ok) => resolve(!err && ok))
+    } catch {
+      resolve(false)
+    }
+  })
 }
 
 export async function verifyAzureToken(token: string, o: VerifyOptions): Promise<JWTPayload> {
@@ -123,7 +123,7 @@ export async function verifyAzureToken(token: string, o: VerifyOptions): Promise
   // As jose does, keys under 2048 bits are refused.
   const valid =
     (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 &&
-    rs256Verify(signingInput, key, signature)
+    (await rs256Verify(signingInput, key, signature))
   if (!valid) throw reject('bad_signature', 'failed to verify signature: failed to verify id token signature')
   return claims
 }
