@@ -11,17 +11,14 @@ import fc from 'fast-check'
 import request from 'supertest'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BENCH_APP, SYNTH_UPN, syntheticScenario } from '../../bench/graph-synthetic.js'
-import { appAccessTokenClaims, grantedAppRoles } from '../../src/entra/app-tokens.js'
-import { signToken } from '../../src/entra/signer.js'
 import { createGraphFastPath } from '../../src/graph/fast-path.js'
 import { createGraphApp } from '../../src/graph/routes.js'
 import { createGraphService } from '../../src/graph/service.js'
-import { createClock } from '../../src/kernel/clock.js'
 import { createDirectory, type Directory } from '../../src/kernel/directory.js'
 import { createEventBus, type SimEvent } from '../../src/kernel/events.js'
 import { createFaultRegistry } from '../../src/kernel/faults.js'
-import { GRAPH_APP_ID, firstPartyApplications } from '../../src/kernel/first-party.js'
-import { loadOrCreateKeyStore } from '../../src/kernel/keys.js'
+import { firstPartyApplications } from '../../src/kernel/first-party.js'
+import { graphAppToken } from '../helpers/graph-in-process.js'
 
 type Handler = ReturnType<typeof createGraphApp>
 
@@ -37,27 +34,7 @@ interface Harness {
 
 async function harness(): Promise<Harness> {
   const directory = createDirectory(syntheticScenario(40, 3, 20), firstPartyApplications)
-  const clock = createClock()
-  const keys = await loadOrCreateKeyStore({ stateDir: undefined, clock, rotationGraceMs: 0 })
-  const issuers = { v1: `https://t/${directory.tenant.id}/`, v2: `https://t/${directory.tenant.id}/v2.0` }
-  const client = directory.application(BENCH_APP.appId)!
-  const graph = directory.application(GRAPH_APP_ID)!
-  const claims = appAccessTokenClaims({
-    client,
-    resource: {
-      app: graph,
-      audience: 'https://graph.microsoft.com',
-      permissions: grantedAppRoles(client, graph),
-      requestedScopes: [],
-      isDefault: true,
-    },
-    clientAuth: 'secret',
-    tenantId: directory.tenant.id,
-    issuers,
-    now: clock.nowSeconds(),
-    lifetime: 3600,
-  })
-  const { jwt } = await signToken(keys, claims, { v1: true })
+  const { clock, keys, issuers, jwt } = await graphAppToken(directory, BENCH_APP.appId)
   const events: SimEvent[] = []
   const bus = createEventBus(() => clock.now())
   bus.subscribe((e) => events.push(e))

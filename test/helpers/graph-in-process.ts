@@ -6,11 +6,12 @@
 import { appAccessTokenClaims, grantedAppRoles } from '../../src/entra/app-tokens.js'
 import { signToken } from '../../src/entra/signer.js'
 import { createGraphService } from '../../src/graph/service.js'
-import { createClock } from '../../src/kernel/clock.js'
+import type { Issuers } from '../../src/entra/claims.js'
+import { createClock, type Clock } from '../../src/kernel/clock.js'
 import type { Directory } from '../../src/kernel/directory.js'
 import { createEventBus } from '../../src/kernel/events.js'
 import { createFaultRegistry } from '../../src/kernel/faults.js'
-import { loadOrCreateKeyStore } from '../../src/kernel/keys.js'
+import { loadOrCreateKeyStore, type KeyStore } from '../../src/kernel/keys.js'
 import { GRAPH_APP_ID } from '../../src/kernel/first-party.js'
 
 export interface InProcessGraph {
@@ -26,11 +27,14 @@ export interface InProcessGraph {
  * `directory` is what the service reads (it may wrap `tokens`, the directory the app and Graph come
  * from, e.g. to refuse whole-directory scans).
  */
-export async function inProcessGraph(
-  directory: Directory,
+/**
+ * What a Graph service under test needs to trust a caller: a clock, a key store, the issuers, and an
+ * app-only Graph token (v1, its granted roles) signed for the directory application `appId`.
+ */
+export async function graphAppToken(
+  tokens: Directory,
   appId: string,
-  tokens: Directory = directory,
-): Promise<InProcessGraph> {
+): Promise<{ clock: Clock; keys: KeyStore; issuers: Issuers; jwt: string }> {
   const clock = createClock()
   const keys = await loadOrCreateKeyStore({ stateDir: undefined, clock, rotationGraceMs: 0 })
   const issuers = { v1: `https://t/${tokens.tenant.id}/`, v2: `https://t/${tokens.tenant.id}/v2.0` }
@@ -52,6 +56,15 @@ export async function inProcessGraph(
     lifetime: 3600,
   })
   const { jwt } = await signToken(keys, claims, { v1: true })
+  return { clock, keys, issuers, jwt }
+}
+
+export async function inProcessGraph(
+  directory: Directory,
+  appId: string,
+  tokens: Directory = directory,
+): Promise<InProcessGraph> {
+  const { clock, keys, issuers, jwt } = await graphAppToken(tokens, appId)
   const service = createGraphService({
     directory,
     keys,
