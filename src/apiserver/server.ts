@@ -57,6 +57,13 @@ interface Trace {
 }
 
 /**
+ * A response's trace rides on the response itself (a symbol property), not in a WeakMap: a weak
+ * collection gaining an entry per request is walked by every young-generation GC.
+ */
+const TRACE = Symbol('apiserver trace')
+type Traced = ServerResponse & { [TRACE]?: Trace }
+
+/**
  * Bearer tokens: the token authenticators in order (service-account tokens), then the webhook — the
  * first that knows the token answers (k8s.io/apiserver pkg/authentication/token/union).
  */
@@ -145,7 +152,6 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       deps.serverAddress?.() ??
       `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 443}`.replace(/^::ffff:/, ''),
   }
-  const traces = new WeakMap<ServerResponse, Trace>()
   const emit = (
     req: IncomingMessage,
     res: ServerResponse,
@@ -195,7 +201,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     bookmarkIntervalMs: deps.bookmarkIntervalMs ?? 60_000,
     ...(deps.subresources?.serviceAccountToken && { createToken: deps.subresources.serviceAccountToken }),
     markStreaming: (res: ServerResponse) => {
-      const t = traces.get(res)
+      const t = (res as Traced)[TRACE]
       if (t) t.streaming = true
     },
     onStreamEnd: () => {},
@@ -203,7 +209,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t: Trace = { auditId: randomUUID(), started: process.hrtime.bigint(), streaming: false }
-    traces.set(res, t)
+    ;(res as Traced)[TRACE] = t
     res.setHeader('Audit-Id', t.auditId)
     let info = requestInfoOf(req.method ?? 'GET', '/', new URLSearchParams())
     let emitted = false

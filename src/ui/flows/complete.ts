@@ -16,10 +16,13 @@ const AKS_KINDS: ReadonlySet<FlowKind> = new Set([
   'control',
 ])
 /**
- * The steps this file made up. A flow updated later (a sign-in approved, a Graph call joining its
- * review) is rebuilt from its stored steps: these are dropped and filled again, never kept stale.
+ * Marks the steps this file made up. A flow updated later (a sign-in approved, a Graph call joining
+ * its review) is rebuilt from its stored steps: these are dropped and filled again, never kept stale.
+ * A non-enumerable symbol property rather than a WeakSet: JSON and `toEqual` do not see it, and a
+ * weak collection gaining ten entries per flow is walked by every young-generation GC.
  */
-const filled = new WeakSet<FlowStep>()
+const MADE_UP = Symbol('made-up step')
+const isMadeUp = (s: FlowStep) => (s as { [MADE_UP]?: true })[MADE_UP] === true
 
 /** The last failed step before `n`, which is why `n` never happened. */
 const failedBefore = (steps: FlowStep[], n: number): FlowStep | undefined =>
@@ -27,8 +30,7 @@ const failedBefore = (steps: FlowStep[], n: number): FlowStep | undefined =>
 
 function step(n: number, state: FlowStep['state'], reason: string): FlowStep {
   const made: FlowStep = { n, state, summary: reason, reason }
-  filled.add(made)
-  return made
+  return Object.defineProperty(made, MADE_UP, { value: true })
 }
 
 const notReached = (failed: FlowStep, n: number): FlowStep =>
@@ -96,7 +98,7 @@ function fill(flow: FlowDraft, n: number, earlier: FlowStep[]): FlowStep {
 export function completeSteps(input: FlowDraft): FlowDraft {
   // Pod-identity and registry-pull flows number their own steps (pod-flows.ts, registry-flows.ts).
   if (!AKS_KINDS.has(input.kind)) return input
-  const flow = { ...input, steps: input.steps.filter((s) => !filled.has(s)) }
+  const flow = { ...input, steps: input.steps.filter((s) => !isMadeUp(s)) }
   const known = new Map(flow.steps.map((s) => [s.n, s]))
   const steps: FlowStep[] = []
   for (const n of ALL) {

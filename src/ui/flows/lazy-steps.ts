@@ -4,35 +4,62 @@
  * tracker can give a flow's steps as a builder, run when the steps are first read: `steps` is then
  * an enumerable getter (JSON, spreads and `toEqual` see an ordinary array) that builds them once and
  * keeps them. The builders only read what they were given (callers pass copies of what they change).
+ *
+ * The builder and whether the object is stored yet live in non-enumerable symbol properties of the
+ * flow, not in WeakSets: a weak collection that gains an entry per TokenReview is walked by every
+ * young-generation GC, which made the UI the largest cost of an uncached review (docs/benchmarks.md).
  */
 import type { FlowStep } from './types.js'
 
-/** Objects whose `steps` is a getter from here. */
-const lazy = new WeakSet<object>()
-/** Of those, the ones not yet stored: nobody else holds them, so the store may take them as they are. */
-const fresh = new WeakSet<object>()
+/** The builder, and the steps once built; shared by a flow and its copies (withSeq). */
+const STATE = Symbol('lazy steps')
+/** Set on a lazy flow not yet stored: nobody else holds it, so the store may take it as it is. */
+const FRESH = Symbol('fresh lazy flow')
+
+interface LazyState {
+  build: () => FlowStep[]
+  steps?: FlowStep[]
+}
+type Lazy = { [STATE]?: LazyState; [FRESH]?: boolean }
+
+const accessor: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Lazy) {
+    const state = this[STATE]!
+    return (state.steps ??= state.build())
+  },
+  // Copies share this getter: an assignment makes `steps` a plain value of that one object.
+  set(this: object, value: FlowStep[]) {
+    Object.defineProperty(this, 'steps', { value, writable: true, enumerable: true, configurable: true })
+  },
+}
 
 /**
- * `target` (changed in place) with a `steps` property built by `build` on first read. A `steps` the
- * target has already (a placeholder) is replaced where it is, keeping the order of the keys.
+ * A flow with a `steps` property built by `build` on first read. A `target` without `steps` gets it
+ * added, in place, as its last key so far (the caller adds any later keys). A `target` with a
+ * `steps` placeholder is copied, the getter taking the placeholder's place among the keys: redefining
+ * a property in the middle of an object would turn it into a slow dictionary-mode object.
  */
 export function withLazySteps<T extends object>(
   target: T,
   build: () => FlowStep[],
 ): T & { steps: FlowStep[] } {
-  let steps: FlowStep[] | undefined
-  Object.defineProperty(target, 'steps', {
-    enumerable: true,
-    configurable: true,
-    get: () => (steps ??= build()),
-    // Copies share this getter: an assignment makes `steps` a plain value of that one object.
-    set(this: object, value: FlowStep[]) {
-      Object.defineProperty(this, 'steps', { value, writable: true, enumerable: true, configurable: true })
-    },
-  })
-  lazy.add(target)
-  fresh.add(target)
-  return target as T & { steps: FlowStep[] }
+  let flow: T
+  if (!Object.hasOwn(target, 'steps')) {
+    Object.defineProperty(target, 'steps', accessor)
+    flow = target
+  } else {
+    const copy: Record<string, unknown> = {}
+    for (const key of Object.keys(target)) {
+      if (key === 'steps') Object.defineProperty(copy, 'steps', accessor)
+      else copy[key] = target[key as keyof T]
+    }
+    flow = copy as T
+  }
+  Object.defineProperty(flow, STATE, { value: { build } })
+  Object.defineProperty(flow, FRESH, { value: true, writable: true })
+  return flow as T & { steps: FlowStep[] }
 }
 
 /**
@@ -40,10 +67,15 @@ export function withLazySteps<T extends object>(
  * one stored before is copied property by property (its getter with it), anything else is spread.
  */
 export function withSeq<T extends object>(input: T, seq: number): T & { seq: number } {
-  if (fresh.delete(input)) return Object.assign(input, { seq })
-  if (!lazy.has(input)) return { ...input, seq }
+  const lazy = input as T & Lazy
+  if (lazy[FRESH]) {
+    lazy[FRESH] = false
+    const flow = input as T & { seq: number }
+    flow.seq = seq
+    return flow
+  }
+  if (lazy[STATE] === undefined) return { ...input, seq }
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(input)) as T & { seq: number }
-  lazy.add(copy)
   copy.seq = seq
   return copy
 }
