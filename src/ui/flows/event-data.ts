@@ -27,10 +27,19 @@ export const iso = (ms: number, fallback: string): string => {
   return Number.isFinite(d.getTime()) ? d.toISOString() : fallback
 }
 
+// Events come in bursts within one millisecond (the bus formats each millisecond once), and the
+// tracker reads an event's time several times: parse each time text once.
+let lastTimeText = ''
+let lastTimeMs = 0
+
 /** Milliseconds since the epoch of the event (simulator clock), 0 when unreadable. */
 export const timeOf = (e: SimEvent): number => {
-  const t = Date.parse(e.time)
-  return Number.isFinite(t) ? t : 0
+  if (e.time !== lastTimeText) {
+    const t = Date.parse(e.time)
+    lastTimeMs = Number.isFinite(t) ? t : 0
+    lastTimeText = e.time
+  }
+  return lastTimeMs
 }
 
 export const ms = (v: number | undefined): string | undefined =>

@@ -94,7 +94,8 @@ function reviewOwner(d: Record<string, unknown>): { user: string; verified: bool
 
 function bounded<T>(list: T[], item: T, max = MAX_PENDING): void {
   list.push(item)
-  if (list.length > max) list.splice(0, list.length - max)
+  if (list.length === max + 1) list.shift()
+  else if (list.length > max) list.splice(0, list.length - max)
 }
 
 const spanOf = (e: SimEvent) => {
@@ -111,17 +112,25 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
    * its steps shown as unobserved, rather than failing the reader.
    */
   /** `header.steps` is a placeholder that keeps the key's place (the UI's JSON has the same key order). */
-  const putLazy = (header: FlowDraft, raw: () => FlowStep[]) =>
-    o.store.put(
-      withLazySteps({ ...header }, () => {
-        try {
-          return completeSteps({ ...header, steps: raw() }).steps
-        } catch (err) {
-          o.onError?.(err)
-          return completeSteps({ ...header, steps: [] }).steps
-        }
-      }),
-    )
+  /**
+   * `header` with lazy steps (withLazySteps: in place when it has no `steps` yet, else a copy with the
+   * getter in the placeholder's place). The tracker made `header` for this call and keeps no other
+   * reference to it.
+   */
+  const lazyFlow = (header: FlowDraft | Omit<FlowDraft, 'steps'>, raw: () => FlowStep[]): FlowDraft => {
+    // Runs on first read: the header's fields as they were, with the steps the builder makes.
+    const draft = (steps: FlowStep[]): FlowDraft => ({ ...headerOf(flow), steps })
+    const flow = withLazySteps(header as FlowDraft, () => {
+      try {
+        return completeSteps(draft(raw())).steps
+      } catch (err) {
+        o.onError?.(err)
+        return completeSteps(draft([])).steps
+      }
+    })
+    return flow
+  }
+  const putLazy = (header: FlowDraft, raw: () => FlowStep[]) => o.store.put(lazyFlow(header, raw))
   let counter = 0
   const newId = (prefix: string) => `${prefix}-${++counter}`
   const accessories: SimEvent[] = []
@@ -163,7 +172,11 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     for (const p of taken) list.splice(list.indexOf(p), 1)
     return taken
   }
+  /** Each map's most recently remembered key: remembering it again with the same value changes nothing. */
+  const newest = new Map<Map<string, unknown>, string>()
   const remember = (map: Map<string, unknown>, key: string, value: unknown) => {
+    if (newest.get(map) === key && map.get(key) === value) return
+    newest.set(map, key)
     map.delete(key)
     map.set(key, value)
     if (map.size > 1000) map.delete(map.keys().next().value!)
@@ -177,27 +190,40 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       if (t >= start - SLACK_MS && t <= end + SLACK_MS) related.unshift(...accessories.splice(i, 1))
     }
     const id = newId('tr')
-    const outcome = tokenReviewOutcome(e.data)
-    if (str(e.data.user) && str(e.data.oid)) remember(oidOf, str(e.data.user)!, str(e.data.oid))
-    const owner = reviewOwner(e.data)
+    const d = e.data
+    const outcome = tokenReviewOutcome(d)
+    const user = str(d.user)
+    const oid = str(d.oid)
+    if (user && oid) remember(oidOf, user, oid)
+    const owner = reviewOwner(d)
     // A copy: a Graph call that joins later rebuilds the flow from `related`, this one keeps what it saw.
     const seen = related.slice()
-    const flow: FlowDraft = {
+    // Field by field rather than with spreads (every review makes one): the keys keep this order.
+    const flow = {
       id,
       kind: 'token-review',
       startedAt: iso(start, e.time),
       endedAt: e.time,
       title: `TokenReview${owner ? ` for ${owner.user}${owner.verified ? '' : ' (unverified)'}` : ''}`,
-      ...(owner && { user: owner.user, ...(!owner.verified && { userVerified: false }) }),
-      outcome,
-      decision: str(e.data.outcome) ?? 'unknown',
-      ...((str(e.data.error) ?? str(e.data.reason)) && { reason: str(e.data.error) ?? str(e.data.reason) }),
-      ...(num(e.data.status) !== undefined && { status: num(e.data.status) }),
-      ...(duration(e.data.durationMs) !== undefined && { durationMs: duration(e.data.durationMs) }),
-      steps: [],
-      eventIds: [...related.map((r) => r.id), e.id],
+    } as FlowDraft
+    if (owner) {
+      flow.user = owner.user
+      if (!owner.verified) flow.userVerified = false
     }
-    putLazy(flow, () => tokenReviewSteps(e, seen))
+    flow.outcome = outcome
+    flow.decision = str(d.outcome) ?? 'unknown'
+    const reason = str(d.error) ?? str(d.reason)
+    if (reason) flow.reason = reason
+    const status = num(d.status)
+    if (status !== undefined) flow.status = status
+    const took = duration(d.durationMs)
+    if (took !== undefined) flow.durationMs = took
+    // `steps` goes here, before `eventIds`, as in every flow's JSON.
+    lazyFlow(flow, () => tokenReviewSteps(e, seen))
+    const eventIds = related.map((r) => r.id)
+    eventIds.push(e.id)
+    flow.eventIds = eventIds
+    o.store.put(flow)
     bounded(reviews, { flowId: id, event: e, start, end, related })
   }
 
