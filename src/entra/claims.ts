@@ -3,7 +3,7 @@
  * v1 access tokens for resources that accept v1 (the AKS server app, Graph, ARM), v2 for the others,
  * v2 ID tokens for the client, and the groups overage claim above 200 groups.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Application, Directory, User } from '../kernel/directory.js'
 import { randomSlice } from '../kernel/ids.js'
 import type { ResourceRequest } from './scopes.js'
@@ -20,7 +20,7 @@ export type Claims = Record<string, unknown>
 
 /** Pairwise subject: stable per (user, app), different across apps, like Entra's `sub`. */
 export const pairwiseSub = (oid: string, appId: string) =>
-  createHash('sha256').update(`${oid}:${appId}`).digest('base64url').slice(0, 43)
+  hash('sha256', `${oid}:${appId}`, 'base64url').slice(0, 43)
 
 const isGuest = (u: User) => u.userType === 'Guest'
 

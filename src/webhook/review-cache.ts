@@ -2,7 +2,7 @@
  * A cache of successful reviews, keyed by a hash of the token and the requested audiences. An entry
  * never outlives the token's `exp` (nor the TTL), and the cache has a size bound.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 export interface CachedReview<T> {
   value: T
@@ -20,7 +20,7 @@ export function createReviewCache<T>(opts: { ttlMs: number; maxEntries?: number 
   const entries = new Map<string, CachedReview<T>>()
   const max = opts.maxEntries ?? 10_000
   const key = (token: string, audiences: string[] | undefined) =>
-    `${createHash('sha256').update(token).digest('base64url')}|${(audiences ?? []).join(',')}`
+    `${hash('sha256', token, 'base64url')}|${(audiences ?? []).join(',')}`
   return {
     get(token, audiences, now) {
       if (opts.ttlMs <= 0) return undefined

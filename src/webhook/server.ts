@@ -18,7 +18,7 @@ import {
   type TokenReviewRequest,
   type TokenReviewVersion,
 } from './token-review-wire.js'
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024
@@ -90,7 +90,7 @@ function checkClientCert(socket: TLSSocket): string | undefined {
   return undefined
 }
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('base64url').slice(0, 12)
+const tokenHash = (token: string) => hash('sha256', token, 'base64url').slice(0, 12)
 
 async function handleTokenReview(
   req: IncomingMessage,

@@ -3,7 +3,7 @@
  * kubeconfig, retries as kube-apiserver does, and caches successes and failures for the cache TTL
  * (2 minutes by default) keyed by token and audiences. Transport errors are not cached.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Clock } from '../../kernel/clock.js'
 import { createHttpsClient } from '../../http/index.js'
 import type { TokenAuthResult } from '../types.js'
@@ -42,7 +42,7 @@ export function createTokenWebhookAuthenticator(o: TokenWebhookOptions): TokenAu
   const cache = new Map<string, { result: TokenAuthResult; expiresAt: number }>()
   const apiVersion = `authentication.k8s.io/${o.version ?? 'v1'}`
   const authenticate = async (token: string, audiences: string[]): Promise<TokenAuthResult> => {
-    const key = `${createHash('sha256').update(token).digest('base64url')}|${audiences.join(',')}`
+    const key = `${hash('sha256', token, 'base64url')}|${audiences.join(',')}`
     const now = o.clock.now()
     const hit = cache.get(key)
     if (hit && hit.expiresAt > now) return { ...hit.result, detail: { ...hit.result.detail, cached: true } }
