@@ -43,7 +43,10 @@ export function appAccessTokenClaims(
   const v1 = resource.app.accessTokenVersion === 1
   const acr = a.clientAuth === 'assertion' ? '2' : '1'
   const roles = resource.permissions
-  const head: Claims = {
+  // Field by field, in Entra's order: spreading one literal into another gave V8 a new hidden class for
+  // every token (map creation showed in the token endpoint's CPU profile). Object.assign keeps the
+  // spread's semantics for `extraClaims`: a claim already set keeps its place, a new one goes last.
+  const claims: Claims = {
     aud: resource.audience,
     iss: v1 ? a.issuers.v1 : a.issuers.v2,
     iat: now,
@@ -51,22 +54,25 @@ export function appAccessTokenClaims(
     exp: now + a.lifetime,
     aio: opaque(24),
   }
-  const identity: Claims = v1
-    ? { app_displayname: client.name, appid: client.appId, appidacr: acr, idp: a.issuers.v1 }
-    : { azp: client.appId, azpacr: acr }
-  return {
-    ...head,
-    ...identity,
-    idtyp: 'app',
-    oid: client.servicePrincipalId,
-    rh: `0.${opaque(30)}.`,
-    ...(roles.length > 0 && { roles }),
-    sub: client.servicePrincipalId,
-    tid: a.tenantId,
-    uti: opaque(16),
-    ver: v1 ? '1.0' : '2.0',
-    ...a.extraClaims,
+  if (v1) {
+    claims.app_displayname = client.name
+    claims.appid = client.appId
+    claims.appidacr = acr
+    claims.idp = a.issuers.v1
+  } else {
+    claims.azp = client.appId
+    claims.azpacr = acr
   }
+  claims.idtyp = 'app'
+  claims.oid = client.servicePrincipalId
+  claims.rh = `0.${opaque(30)}.`
+  if (roles.length > 0) claims.roles = roles
+  claims.sub = client.servicePrincipalId
+  claims.tid = a.tenantId
+  claims.uti = opaque(16)
+  claims.ver = v1 ? '1.0' : '2.0'
+  if (a.extraClaims) Object.assign(claims, a.extraClaims)
+  return claims
 }
 
 export async function issueAppTokens(
@@ -76,7 +82,10 @@ export async function issueAppTokens(
   const now = deps.clock.nowSeconds()
   const lifetime = deps.config.tokens.accessTokenLifetime
   const claims = appAccessTokenClaims({
-    ...a,
+    client: a.client,
+    resource: a.resource,
+    clientAuth: a.clientAuth,
+    extraClaims: a.extraClaims,
     tenantId: deps.directory.tenant.id,
     issuers: deps.issuers(),
     now,
