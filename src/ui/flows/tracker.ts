@@ -109,13 +109,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   /**
    * A flow made for every review, whose steps are built when first read (lazy-steps.ts). A bug in a
    * step builder then surfaces there, outside ingest: it is reported and the flow keeps its header,
-   * its steps shown as unobserved, rather than failing the reader.
-   */
-  /** `header.steps` is a placeholder that keeps the key's place (the UI's JSON has the same key order). */
-  /**
-   * `header` with lazy steps (withLazySteps: in place when it has no `steps` yet, else a copy with the
-   * getter in the placeholder's place). The tracker made `header` for this call and keeps no other
-   * reference to it.
+   * its steps shown as unobserved, rather than failing the reader. `header` gets the steps in place
+   * when it has no `steps` yet, else in a copy where its placeholder was (the UI's JSON keeps its key
+   * order); the tracker made `header` for this call and keeps no other reference to it.
    */
   const lazyFlow = (header: FlowDraft | Omit<FlowDraft, 'steps'>, raw: () => FlowStep[]): FlowDraft => {
     // Runs on first read: the header's fields as they were, with the steps the builder makes.
@@ -219,11 +215,11 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const took = duration(d.durationMs)
     if (took !== undefined) flow.durationMs = took
     // `steps` goes here, before `eventIds`, as in every flow's JSON.
-    lazyFlow(flow, () => tokenReviewSteps(e, seen))
+    const lazy = lazyFlow(flow, () => tokenReviewSteps(e, seen))
     const eventIds = related.map((r) => r.id)
     eventIds.push(e.id)
-    flow.eventIds = eventIds
-    o.store.put(flow)
+    lazy.eventIds = eventIds
+    o.store.put(lazy)
     bounded(reviews, { flowId: id, event: e, start, end, related })
   }
 
