@@ -25,26 +25,23 @@ const base = {
   lifetime: 3600,
 }
 
+/** Entra's order around the version's identity claims (v1: app_displayname…idp; v2: azp, azpacr). */
+const ORDER_BEFORE = ['aud', 'iss', 'iat', 'nbf', 'exp', 'aio']
+const ORDER_AFTER = (roles: boolean) => [
+  'idtyp',
+  'oid',
+  'rh',
+  ...(roles ? ['roles'] : []),
+  'sub',
+  'tid',
+  'uti',
+  'ver',
+]
+
 describe('appAccessTokenClaims', () => {
   it("orders a v2 token's claims as Entra does, without roles when none are granted", () => {
     const c = appAccessTokenClaims({ ...base, resource: resource(2, []) })
-    expect(Object.keys(c)).toEqual([
-      'aud',
-      'iss',
-      'iat',
-      'nbf',
-      'exp',
-      'aio',
-      'azp',
-      'azpacr',
-      'idtyp',
-      'oid',
-      'rh',
-      'sub',
-      'tid',
-      'uti',
-      'ver',
-    ])
+    expect(Object.keys(c)).toEqual([...ORDER_BEFORE, 'azp', 'azpacr', ...ORDER_AFTER(false)])
     expect(c).toMatchObject({
       iss: 'https://login/tid/v2.0',
       azp: 'app-1',
@@ -61,24 +58,9 @@ describe('appAccessTokenClaims', () => {
       extraClaims: { idtyp: 'mi', xms_mirid: '/subscriptions/s/mi' },
     })
     expect(Object.keys(c)).toEqual([
-      'aud',
-      'iss',
-      'iat',
-      'nbf',
-      'exp',
-      'aio',
-      'app_displayname',
-      'appid',
-      'appidacr',
-      'idp',
-      'idtyp',
-      'oid',
-      'rh',
-      'roles',
-      'sub',
-      'tid',
-      'uti',
-      'ver',
+      ...ORDER_BEFORE,
+      ...['app_displayname', 'appid', 'appidacr', 'idp'],
+      ...ORDER_AFTER(true),
       'xms_mirid',
     ])
     expect(c).toMatchObject({ idtyp: 'mi', roles: ['Read.All'], appidacr: '2', ver: '1.0' })
