@@ -66,12 +66,28 @@ const NOT_BASE64URL = /[^A-Za-z0-9_-]/
 const THREE_PARTS = 'square/go-jose: compact JWS format must have three parts'
 
 function decodePart(part: string): Buffer {
+  // The common case without a regular expression over the whole token (every webhook review parses
+  // one; the scan costs ~1 µs, these checks ~0.1 µs). For ASCII text Node's decoder skips characters
+  // outside the alphabet and stops at `=`, so a part of n characters decodes to ⌊3n/4⌋ bytes only if
+  // every character was decoded; the two it accepts from the standard alphabet (`+`, `/`) are looked for
+  // apart, and text beyond ASCII (which it may read by the low byte) is left to the scan. A part that
+  // fails any check goes through the scan below for Go's message. test/kernel/jws-base64url.test.ts
+  // compares both paths with the definition.
+  const decoded = Buffer.from(part, 'base64url')
+  if (
+    decoded.length === (part.length * 3) >>> 2 &&
+    part.length % 4 !== 1 &&
+    Buffer.byteLength(part, 'utf8') === part.length &&
+    !part.includes('+') &&
+    !part.includes('/')
+  )
+    return decoded
   const bad = NOT_BASE64URL.exec(part)
   if (bad) throw new JwsMalformed('malformed', `illegal base64 data at input byte ${bad.index}`)
   // One character left over carries only 6 bits: no byte can end there (Go reports the last byte).
   if (part.length % 4 === 1)
     throw new JwsMalformed('malformed', `illegal base64 data at input byte ${part.length - 1}`)
-  return Buffer.from(part, 'base64url')
+  return decoded
 }
 
 /**
