@@ -5,22 +5,26 @@
  * an enumerable getter (JSON, spreads and `toEqual` see an ordinary array) that builds them once and
  * keeps them. The builders only read what they were given (callers pass copies of what they change).
  *
- * The builder and whether the object is stored yet live in non-enumerable symbol properties of the
- * flow, not in WeakSets: a weak collection that gains an entry per TokenReview is walked by every
+ * The builder and whether the object is stored yet live in one non-enumerable symbol property of
+ * the flow, not in WeakSets: a weak collection that gains an entry per TokenReview is walked by every
  * young-generation GC, which made the UI the largest cost of an uncached review (docs/benchmarks.md).
  */
 import type { FlowStep } from './types.js'
 
 /** The builder, and the steps once built; shared by a flow and its copies (withSeq). */
 const STATE = Symbol('lazy steps')
-/** Set on a lazy flow not yet stored: nobody else holds it, so the store may take it as it is. */
-const FRESH = Symbol('fresh lazy flow')
 
 interface LazyState {
   build: () => FlowStep[]
   steps?: FlowStep[]
+  /**
+   * True until the flow is first stored: nobody else holds it, so the store may take it as it is.
+   * Kept here rather than in a property of its own (one `defineProperty` less per flow): copies are
+   * only ever made of stored flows, so a state shared with a copy is never fresh again.
+   */
+  fresh: boolean
 }
-type Lazy = { [STATE]?: LazyState; [FRESH]?: boolean }
+type Lazy = { [STATE]?: LazyState }
 
 const accessor: PropertyDescriptor = {
   enumerable: true,
@@ -57,8 +61,8 @@ export function withLazySteps<T extends object>(
     }
     flow = copy as T
   }
-  Object.defineProperty(flow, STATE, { value: { build } })
-  Object.defineProperty(flow, FRESH, { value: true, writable: true })
+  const state: LazyState = { build, steps: undefined, fresh: true }
+  Object.defineProperty(flow, STATE, { value: state })
   return flow as T & { steps: FlowStep[] }
 }
 
@@ -67,14 +71,14 @@ export function withLazySteps<T extends object>(
  * one stored before is copied property by property (its getter with it), anything else is spread.
  */
 export function withSeq<T extends object>(input: T, seq: number): T & { seq: number } {
-  const lazy = input as T & Lazy
-  if (lazy[FRESH]) {
-    lazy[FRESH] = false
+  const state = (input as T & Lazy)[STATE]
+  if (state === undefined) return { ...input, seq }
+  if (state.fresh) {
+    state.fresh = false
     const flow = input as T & { seq: number }
     flow.seq = seq
     return flow
   }
-  if (lazy[STATE] === undefined) return { ...input, seq }
   const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(input)) as T & { seq: number }
   copy.seq = seq
   return copy
