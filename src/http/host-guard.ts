@@ -58,16 +58,25 @@ function ownOrigin(origin: string, o: HostGuardOptions): boolean {
   return url.protocol === `${o.scheme}:` && port === o.port && name !== undefined && o.names.has(name)
 }
 
-/** Why `req` must be refused, or undefined when it may go on. */
-export function refusalOf(req: IncomingMessage, o: HostGuardOptions): Refusal | undefined {
+/**
+ * Why `req` must be refused, or undefined when it may go on. `acceptedHost` is a `Host` value this
+ * listener has already accepted: the same text is not parsed again.
+ */
+export function refusalOf(
+  req: IncomingMessage,
+  o: HostGuardOptions,
+  acceptedHost?: string,
+): Refusal | undefined {
   const host = req.headers.host
-  const name = host === undefined ? undefined : hostName(host)
-  if (name === undefined || !o.names.has(name))
-    return {
-      status: 421,
-      code: 'misdirected_request',
-      message: `this server does not answer to the host name '${host ?? ''}'; use one of ${[...o.names].join(', ')} (start the simulator with --public-host NAME for another name)`,
-    }
+  if (host === undefined || host !== acceptedHost) {
+    const name = host === undefined ? undefined : hostName(host)
+    if (name === undefined || !o.names.has(name))
+      return {
+        status: 421,
+        code: 'misdirected_request',
+        message: `this server does not answer to the host name '${host ?? ''}'; use one of ${[...o.names].join(', ')} (start the simulator with --public-host NAME for another name)`,
+      }
+  }
   if (SAFE_METHODS.has(req.method ?? 'GET')) return undefined
   const origin = req.headers.origin
   const site = req.headers['sec-fetch-site']
@@ -90,8 +99,12 @@ export function refusalOf(req: IncomingMessage, o: HostGuardOptions): Refusal | 
 
 /** Wraps a listener's handler with the guard. */
 export function hostGuard(handler: Handler, o: HostGuardOptions): Handler {
+  // A client sends the same Host on every request (a listener's names never change): the last one
+  // accepted is compared instead of parsed again. This guard runs before every request of every surface.
+  let acceptedHost: string | undefined
   return (req, res) => {
-    const refusal = refusalOf(req, o)
+    const refusal = refusalOf(req, o, acceptedHost)
+    if (refusal?.status !== 421) acceptedHost = req.headers.host
     if (!refusal) return handler(req, res)
     // The body is not read: the connection may not be reused for the next request.
     res.setHeader('connection', 'close')

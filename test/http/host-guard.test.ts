@@ -143,6 +143,31 @@ describe('Host: every listener answers only to its own names', () => {
     expect(sim.clock().offsetSeconds).toBe(0)
   })
 
+  it('a Host accepted before does not open the door to the next one (the guard remembers the last accepted)', async () => {
+    const admin = sim.endpoints.admin
+    const health = (host: string) => send(admin, '/health', { headers: { host, ...adminAuthorization(sim) } })
+    for (const [host, status] of [
+      ['localhost', 200],
+      ['localhost', 200],
+      ['evil.example', 421],
+      ['localhost', 200],
+      ['localhost:1', 200],
+      ['localhost:x', 421],
+      ['localhost:1', 200],
+    ] as const)
+      expect({ host, status: (await health(host)).status }).toEqual({ host, status })
+    // A cross-origin refusal (403) comes after the Host was accepted: the Host stays accepted, the
+    // origin is still judged on every request.
+    const rotate = (origin?: string) =>
+      send(admin, '/keys/rotate', {
+        method: 'POST',
+        headers: { host: 'localhost', ...adminAuthorization(sim), ...(origin && { origin }) },
+      })
+    expect((await rotate('https://evil.example')).status).toBe(403)
+    expect((await rotate('https://evil.example')).status).toBe(403)
+    expect((await health('localhost')).status).toBe(200)
+  })
+
   it('reads Host names as browsers and clients write them', () => {
     expect(hostName('Example.TEST:443')).toBe('example.test')
     expect(hostName('[::1]:8440')).toBe('::1')
