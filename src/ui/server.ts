@@ -82,7 +82,18 @@ export function createUiService(deps: UiDeps): UiService {
     deviceCodeExpiry: (code) => deps.entra.deviceCodes.byUserCode(code)?.expiresAt,
     webhookClients: [deps.config.webhook.graphApplication],
     onError: deps.onUnexpected,
+    // With no stream open nobody sees a flow change as it happens: reviews wait for the next reader.
+    deferReviews: () => stream.clientCount() === 0,
   })
+  // What the routes (and the service's users) read: the waiting reviews processed first.
+  const view: FlowStore = {
+    ...flows,
+    get: (id) => (tracker.flush(), flows.get(id)),
+    list: (limit) => (tracker.flush(), flows.list(limit)),
+    changesSince: (seq) => (tracker.flush(), flows.changesSince(seq)),
+    seq: () => (tracker.flush(), flows.seq()),
+    size: () => (tracker.flush(), flows.size()),
+  }
   const room = deps.room && createRoomProgress(() => deps.room!.attendees())
   for (const e of deps.events.recent({ limit: 5000 })) {
     tracker.ingest(e)
@@ -155,10 +166,10 @@ export function createUiService(deps: UiDeps): UiService {
     })
   })
   api.get('/flows', (req, res) => {
-    res.json({ seq: flows.seq(), value: flows.list(queryInt(req, 'limit', 1, 5000) ?? 200) })
+    res.json({ seq: view.seq(), value: view.list(queryInt(req, 'limit', 1, 5000) ?? 200) })
   })
   api.get('/flows/:id', (req, res) => {
-    const flow = flows.get(req.params.id)
+    const flow = view.get(req.params.id)
     if (!flow) throw notFound(`no flow '${req.params.id}' (it may have been forgotten)`)
     const first = Math.min(...flow.eventIds)
     const wanted = new Set(flow.eventIds)
@@ -168,16 +179,16 @@ export function createUiService(deps: UiDeps): UiService {
   api.get('/stream', (req, res) => {
     const raw = req.headers['last-event-id'] ?? query(req, 'after')
     const after = raw === undefined ? undefined : Number(raw)
-    const changes = after !== undefined && Number.isInteger(after) ? flows.changesSince(after) : undefined
+    const changes = after !== undefined && Number.isInteger(after) ? view.changesSince(after) : undefined
     const initial: StreamFrame[] = changes
       ? changes.map(frameOf)
       : [
-          { event: 'reset', data: { seq: flows.seq() } },
-          ...flows.list(INITIAL_FLOWS).map((f) => ({ id: f.seq, event: 'flow', data: f })),
+          { event: 'reset', data: { seq: view.seq() } },
+          ...view.list(INITIAL_FLOWS).map((f) => ({ id: f.seq, event: 'flow', data: f })),
         ]
     stream.attach(req, res, initial)
   })
-  api.get('/stream/stats', (_req, res) => void res.json({ ...stream.stats(), flows: flows.size() }))
+  api.get('/stream/stats', (_req, res) => void res.json({ ...stream.stats(), flows: view.size() }))
   api.use(roomApiRoutes(deps.room, room))
   api.use(accessRoutes(deps))
   api.use(controlRoutes(deps, host))
@@ -200,7 +211,7 @@ export function createUiService(deps: UiDeps): UiService {
   app.use(uiErrorHandler(deps.onUnexpected))
   return {
     handler: app,
-    flows,
+    flows: view,
     stream,
     close() {
       closed = true

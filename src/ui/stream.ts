@@ -46,6 +46,8 @@ export interface StreamHub {
    */
   attach(req: IncomingMessage, res: ServerResponse, initial: StreamFrame[]): boolean
   broadcast(frame: StreamFrame): void
+  /** Streams open now. */
+  clientCount(): number
   stats(): StreamStats
   /** Ends every stream and stops the heartbeat. */
   close(): void
@@ -120,6 +122,7 @@ export function createStreamHub(limits: Partial<StreamLimits> = {}): StreamHub {
       const text = encodeFrame(frame)
       for (const res of clients) send(res, text)
     },
+    clientCount: () => clients.size,
     stats() {
       let maxBuffered = 0
       for (const res of clients) maxBuffered = Math.max(maxBuffered, res.writableLength)

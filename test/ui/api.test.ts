@@ -257,6 +257,26 @@ describe('host controls API', () => {
     expect(sim.faults.list()).toEqual([])
   })
 
+  it('reviews made while no stream is open are in every read: list, detail, reconnect', async () => {
+    const before = ((await (await fetch(`${ui}/api/flows?limit=1`)).json()) as { seq: number }).seq
+    const users = [0, 1, 2].map((i) => `deferred-${i}@contoso.example`)
+    for (const u of users) emitReview(u)
+    // The UI's subscriber takes events on the next turn of the event loop; then they wait (deferReviews).
+    await new Promise((r) => setImmediate(r))
+    expect(((await (await fetch(`${ui}/api/stream/stats`)).json()) as { clients: number }).clients).toBe(0)
+    const listed = (await (await fetch(`${ui}/api/flows`)).json()) as { seq: number; value: any[] }
+    expect(listed.seq).toBe(before + 3)
+    expect(listed.value.slice(-3).map((f) => [f.kind, f.user, f.seq])).toEqual(
+      users.map((u, i) => ['token-review', u, before + 1 + i]),
+    )
+    const detail = await (await fetch(`${ui}/api/flows/${listed.value.at(-1).id}`)).json()
+    expect(detail.steps.length).toBeGreaterThan(0)
+    expect(detail.events.map((e: any) => e.data.user)).toEqual([users[2]])
+    // A browser reconnecting with the last sequence number it had gets the three as changes.
+    const frames = await readStream({ 'last-event-id': String(before) }, (f) => f.length >= 3)
+    expect(frames.slice(0, 3).map((f) => [f.event, f.data.user])).toEqual(users.map((u) => ['flow', u]))
+  })
+
   it('returns a flow with the raw events it was built from', async () => {
     const flows = (await (await fetch(`${ui}/api/flows`)).json()).value as any[]
     const one = flows.at(-1)

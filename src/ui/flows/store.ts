@@ -11,6 +11,12 @@ export type FlowChange = { seq: number; flow: Flow } | { seq: number; removed: s
 export interface FlowStore {
   /** Inserts or replaces a flow (by id), giving it the next sequence number. */
   put(flow: Omit<Flow, 'seq'>): Flow
+  /**
+   * Counts a new flow that is forgotten at once: the next sequence number goes, and changes up to it
+   * are no longer known — as when a flow is put and pushed out before anyone read it (the tracker's
+   * deferred reviews).
+   */
+  skip(): void
   /** Forgets a flow, leaving a removal notice for clients that had it. */
   remove(id: string): void
   get(id: string): Flow | undefined
@@ -21,6 +27,8 @@ export interface FlowStore {
   /** The sequence number of the latest change. */
   seq(): number
   size(): number
+  /** Most flows kept. */
+  capacity(): number
   subscribe(listener: (change: FlowChange) => void): () => void
 }
 
@@ -53,6 +61,9 @@ export function createFlowStore(capacity = 500, removalMemory = 256): FlowStore 
       notify({ seq: flow.seq, flow })
       return flow
     },
+    skip() {
+      floor = ++seq
+    },
     remove(id) {
       if (!flows.delete(id)) return
       const removal = { seq: ++seq, removed: id }
@@ -73,6 +84,7 @@ export function createFlowStore(capacity = 500, removalMemory = 256): FlowStore 
     },
     seq: () => seq,
     size: () => flows.size,
+    capacity: () => capacity,
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -38,12 +38,23 @@ export interface TrackerOptions {
   webhookClients?: string[]
   /** A bug met while reading an event; the event is skipped, the stream goes on. */
   onError?: (err: unknown) => void
+  /**
+   * True while nobody can see a flow change (no browser has the stream open). TokenReview events then
+   * wait until something reads the flows or another event or a tick comes (`flush`), and a review
+   * whose flow the store would forget before then (more than its capacity of reviews came after it)
+   * only updates the correlation state: a test suite's thousands of reviews with no browser open cost
+   * the UI almost nothing. What a reader then sees is what processing every event at once gives
+   * (test/ui/deferred-reviews.test.ts).
+   */
+  deferReviews?: () => boolean
 }
 
 export interface FlowTracker {
   ingest(event: SimEvent): void
   /** Marks the sign-ins whose code has expired by `now` (ms, simulator clock); ingest does it too. */
   tick(now: number): void
+  /** Processes the TokenReviews waiting (see `deferReviews`): call it before reading the flow store. */
+  flush(): void
   /** Sizes of the correlation buffers (diagnostics; each is bounded). */
   buffers(): Record<string, number>
 }
@@ -131,6 +142,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   const newId = (prefix: string) => `${prefix}-${++counter}`
   const accessories: SimEvent[] = []
   const reviews: Pending[] = []
+  /** TokenReview events not processed yet (see `deferReviews`), oldest first. */
+  const deferred: SimEvent[] = []
   const sars: Pending[] = []
   // userCode → sign-in flow id, and the sign-ins approved but without a token yet.
   const signIns = new Map<string, string>()
@@ -178,7 +191,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     if (map.size > 1000) map.delete(map.keys().next().value!)
   }
 
-  function onTokenReview(e: SimEvent) {
+  /** `forgotten`: the store would forget the flow before anyone could read it (see `deferReviews`). */
+  function onTokenReview(e: SimEvent, forgotten: boolean) {
     const { start, end } = spanOf(e)
     const related: SimEvent[] = []
     for (let i = accessories.length - 1; i >= 0; i--) {
@@ -191,6 +205,12 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     const user = str(d.user)
     const oid = str(d.oid)
     if (user && oid) remember(oidOf, user, oid)
+    if (forgotten) {
+      // Counted as a change the store made and forgot, as it would have; no flow is built.
+      o.store.skip()
+      bounded(reviews, { flowId: id, event: e, start, end, related })
+      return
+    }
     const owner = reviewOwner(d)
     // A copy: a Graph call that joins later rebuilds the flow from `related`, this one keeps what it saw.
     const seen = related.slice()
@@ -415,6 +435,37 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
     })
   }
 
+  function flush(): void {
+    while (deferred.length > 0) ingestNow(deferred.shift()!, false)
+  }
+
+  function ingestNow(e: SimEvent, forgotten: boolean): void {
+    try {
+      const now = timeOf(e)
+      expireSignIns(now)
+      prune(accessories, now)
+      prune(reviews, now)
+      prune(sars, now)
+      if (podFlows.ingest(e) || registryPulls.ingest(e)) return
+      if (e.type === 'token_review.completed') onTokenReview(e, forgotten)
+      else if (e.type === 'subject_access_review.completed') onAccessReview(e)
+      else if (e.type.startsWith('device_code.')) onDeviceCode(e)
+      else if (e.type === 'token.issued') onTokenIssued(e)
+      else if (CONTROL_EVENT_TYPES.has(e.type)) {
+        const flow = controlFlow(newId('ctl'), e)
+        if (flow) store.put(flow)
+      } else if (e.type === 'request.completed') {
+        if (e.service === 'apiserver') onApiRequest(e)
+        else if (e.service === 'graph') onGraphRequest(e)
+        else if (e.service === 'entra') onEntraRequest(e)
+        else if (e.service === 'arm') onOtherRequest(e)
+      }
+    } catch (err) {
+      // The stream goes on without this event (it stays in the event log); the bug is reported.
+      o.onError?.(err)
+    }
+  }
+
   return {
     buffers: () => ({
       accessories: accessories.length,
@@ -425,7 +476,9 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       unfinishedSignIns: unfinished.size,
       users: lastSignIn.size + oidOf.size,
     }),
+    flush,
     tick(now) {
+      flush()
       try {
         expireSignIns(now)
       } catch (err) {
@@ -433,30 +486,14 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       }
     },
     ingest(e) {
-      try {
-        const now = timeOf(e)
-        expireSignIns(now)
-        prune(accessories, now)
-        prune(reviews, now)
-        prune(sars, now)
-        if (podFlows.ingest(e) || registryPulls.ingest(e)) return
-        if (e.type === 'token_review.completed') onTokenReview(e)
-        else if (e.type === 'subject_access_review.completed') onAccessReview(e)
-        else if (e.type.startsWith('device_code.')) onDeviceCode(e)
-        else if (e.type === 'token.issued') onTokenIssued(e)
-        else if (CONTROL_EVENT_TYPES.has(e.type)) {
-          const flow = controlFlow(newId('ctl'), e)
-          if (flow) store.put(flow)
-        } else if (e.type === 'request.completed') {
-          if (e.service === 'apiserver') onApiRequest(e)
-          else if (e.service === 'graph') onGraphRequest(e)
-          else if (e.service === 'entra') onEntraRequest(e)
-          else if (e.service === 'arm') onOtherRequest(e)
-        }
-      } catch (err) {
-        // The stream goes on without this event (it stays in the event log); the bug is reported.
-        o.onError?.(err)
+      if (e.type === 'token_review.completed' && o.deferReviews?.()) {
+        deferred.push(e)
+        // Followed by as many reviews as the store holds: their flows will push this one out.
+        if (deferred.length > o.store.capacity()) ingestNow(deferred.shift()!, true)
+        return
       }
+      flush()
+      ingestNow(e, false)
     },
   }
 }
