@@ -155,14 +155,26 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
   const webhookClients = new Set(o.webhookClients ?? [])
   /** Sign-in flow id → its code's expiry, while the sign-in has no token yet. */
   const unfinished = new Map<string, number>()
+  /**
+   * No sign-in in `unfinished` expires before this (it may be earlier than the earliest left, after a
+   * sign-in got its token): every event checks for expiries, and a load of approved codes nobody
+   * redeems (up to 1,000 kept) made that a walk of the whole map per event.
+   */
+  let earliestExpiry = Infinity
   const expireSignIns = (now: number) => {
+    if (now < earliestExpiry) return
+    let next = Infinity
     for (const [flowId, expiresAt] of unfinished) {
-      if (expiresAt > now) continue
+      if (expiresAt > now) {
+        if (expiresAt < next) next = expiresAt
+        continue
+      }
       unfinished.delete(flowId)
       const flow = store.get(flowId)
       if (flow?.kind === 'sign-in' && (flow.outcome === 'pending' || flow.decision.startsWith('approved')))
         store.put(signInExpired(flow, new Date(expiresAt).toISOString()))
     }
+    earliestExpiry = next
   }
   const podFlows = createPodFlows(store, newId)
   const registryPulls = createRegistryFlows(store, newId)
@@ -353,6 +365,8 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
       const expiresAt = o.deviceCodeExpiry?.(code)
       if (expiresAt !== undefined) {
         unfinished.set(id, expiresAt)
+        // (Written so that an expiry that is no number, which the walk takes as expired, gets walked.)
+        if (!(expiresAt >= earliestExpiry)) earliestExpiry = expiresAt
         if (unfinished.size > 1000) unfinished.delete(unfinished.keys().next().value!)
       }
       return
