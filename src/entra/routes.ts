@@ -14,7 +14,7 @@ import { instanceDiscovery, v1OpenIdConfiguration, v2OpenIdConfiguration } from 
 import {
   clientRequestIdOf,
   entraErrorHandler,
-  sendEntraJson,
+  sendEntraAnswer,
   setEntraHeaders,
   type EntraErrorDeps,
 } from './render-error.js'
@@ -32,8 +32,7 @@ function sendJson(res: Response, req: Request, body: unknown): void {
 
 /** POST answers: the writer the token endpoint's fast path uses too. */
 function sendPostAnswer(res: Response, req: Request, body: unknown): void {
-  setEntraHeaders(res, res.locals.traceId as string, clientRequestIdOf(req.headers, req.query))
-  sendEntraJson(res, 200, body)
+  sendEntraAnswer(res, body, res.locals.traceId as string, clientRequestIdOf(req.headers, req.query))
 }
 
 /**

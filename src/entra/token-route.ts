@@ -16,13 +16,7 @@ import type { EntraDeps } from './deps.js'
 import { TenantNotFound } from './errors.js'
 import { applyEntraFault } from './faults.js'
 import type { GrantHandler } from './grants/types.js'
-import {
-  clientRequestIdOfUrl,
-  sendEntraError,
-  sendEntraJson,
-  setEntraHeaders,
-  type EntraErrorDeps,
-} from './render-error.js'
+import { clientRequestIdOfUrl, sendEntraAnswer, sendEntraError, type EntraErrorDeps } from './render-error.js'
 import {
   handleTokenRequest,
   readForm,
@@ -94,8 +88,7 @@ export function createTokenFastPath(
         body,
         authorization: req.headers.authorization,
       })
-      setEntraHeaders(res, log.traceId, clientRequestId)
-      sendEntraJson(res, 200, answer)
+      sendEntraAnswer(res, answer, log.traceId, clientRequestId)
     } catch (err) {
       sendEntraError(res, err, { traceId: log.traceId, clientRequestId, log }, errors)
     }
