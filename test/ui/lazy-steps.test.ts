@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEventBus, type SimEvent } from '../../src/kernel/events.js'
 import { completeSteps } from '../../src/ui/flows/complete.js'
-import type { FlowDraft } from '../../src/ui/flows/sign-in.js'
+import { tokenIssuedStep, type FlowDraft } from '../../src/ui/flows/sign-in.js'
 import type { FlowStep } from '../../src/ui/flows/types.js'
 import { createFlowStore } from '../../src/ui/flows/store.js'
 import { createFlowTracker } from '../../src/ui/flows/tracker.js'
@@ -138,6 +138,57 @@ describe('flow steps built when read', () => {
     expect(trFlow!.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     // A spread (as the UI's flow detail answer makes) carries the steps too.
     expect({ ...trFlow }.steps).toEqual(trFlow!.steps)
+  })
+
+  it("builds a token's own flow (a refresh, an app's token) when read: the eager build's JSON and key order", () => {
+    const { bus, store, errors } = setup()
+    const refresh: SimEvent = bus.emit('token.issued', 'entra', {
+      grant: 'refresh_token',
+      clientId: 'c1',
+      client: 'aks client',
+      user: 'bob@contoso.example',
+      oid: 'oid-bob',
+      groups: 3,
+    })
+    const app: SimEvent = bus.emit('token.issued', 'entra', { grant: 'client_credentials', client: 'ci-bot' })
+    const flows = store.list()
+    expect(flows).toHaveLength(2)
+    for (const f of flows) expect('get' in Object.getOwnPropertyDescriptor(f, 'steps')!).toBe(true)
+    const refreshFlow = flows.find((f) => f.user === 'bob@contoso.example')
+    const appFlow = flows.find((f) => f.title.endsWith('ci-bot'))
+    expect(keysOf(refreshFlow!)).toEqual([
+      'id',
+      'kind',
+      'startedAt',
+      'endedAt',
+      'title',
+      'user',
+      'outcome',
+      'decision',
+      'steps',
+      'eventIds',
+      'seq',
+    ])
+    expect(keysOf(appFlow!)).not.toContain('user')
+    const eager = (id: string, e: SimEvent, user?: string) =>
+      completeSteps({
+        id,
+        kind: 'sign-in',
+        startedAt: e.time,
+        endedAt: e.time,
+        title: `Token issued — ${String(e.data.grant)} for ${user ?? String(e.data.client)}`,
+        ...(user && { user }),
+        outcome: 'allowed',
+        decision: 'token issued',
+        steps: [tokenIssuedStep(e)],
+        eventIds: [e.id],
+      })
+    expect(JSON.stringify(refreshFlow)).toBe(
+      JSON.stringify({ ...eager(refreshFlow!.id, refresh, 'bob@contoso.example'), seq: refreshFlow!.seq }),
+    )
+    expect(JSON.stringify(appFlow)).toBe(JSON.stringify({ ...eager(appFlow!.id, app), seq: appFlow!.seq }))
+    expect(refreshFlow!.steps.find((s) => s.n === 2)!.state).toBe('ok')
+    expect(errors).toEqual([])
   })
 
   it('keeps, in a flow read later, the steps of what it saw then; the Graph call that joins makes a new one', () => {

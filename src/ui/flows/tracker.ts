@@ -19,7 +19,8 @@ import {
   signInFailed,
   signInExpired,
   signInStarted,
-  tokenFlow,
+  tokenFlowHeader,
+  tokenFlowSteps,
   type FlowDraft,
 } from './sign-in.js'
 import { createPodFlows } from './pod-flows.js'
@@ -398,8 +399,14 @@ export function createFlowTracker(o: TrackerOptions): FlowTracker {
         unfinished.delete(found.id)
       }
     }
-    flow ??= tokenFlow(newId('token'), e)
-    const saved = store.put(flow)
+    let saved: Flow
+    if (flow) saved = store.put(flow)
+    else {
+      // Steps built when read, as a review's; the header has none yet, so they go in place, then the ids.
+      const lazy = lazyFlow(tokenFlowHeader(newId('token'), e) as FlowDraft, () => tokenFlowSteps(e))
+      lazy.eventIds = [e.id]
+      saved = o.store.put(lazy)
+    }
     if (user) {
       const entry = { id: saved.id, title: saved.title, at: clockTime(e.time) }
       remember(lastSignIn, user, entry)
