@@ -26,20 +26,34 @@ export interface RefreshTokenStore {
   size(): number
 }
 
-export function createRefreshTokenStore(opts: { clock: Clock; lifetimeSeconds: number }): RefreshTokenStore {
+export function createRefreshTokenStore(opts: {
+  clock: Clock
+  lifetimeSeconds: number
+  /** Most tokens kept (default 100,000); beyond it the oldest go first. */
+  maxTokens?: number
+}): RefreshTokenStore {
   const tokens = new Map<string, RefreshGrant>()
+  const max = opts.maxTokens ?? MAX_TOKENS
+  /**
+   * Runs before each issue once the store is full. The Map keeps insertion order and every token lives
+   * as long, so the expired ones come first and the walk ends at the first that has not expired (a
+   * walk of the whole Map here made every sign-in of a full store cost a pass over 100,000 tokens).
+   */
   const sweep = () => {
     const now = opts.clock.now()
-    for (const [k, g] of tokens) if (g.expiresAt <= now) tokens.delete(k)
-    // Still too many: drop the oldest (Map keeps insertion order).
+    for (const [k, g] of tokens) {
+      if (g.expiresAt > now) break
+      tokens.delete(k)
+    }
+    // Still too many: drop the oldest.
     for (const k of tokens.keys()) {
-      if (tokens.size < MAX_TOKENS) break
+      if (tokens.size < max) break
       tokens.delete(k)
     }
   }
   return {
     issue(grant) {
-      if (tokens.size >= MAX_TOKENS) sweep()
+      if (tokens.size >= max) sweep()
       const now = opts.clock.now()
       const token = `${PREFIX}${opaque(120)}`
       tokens.set(token, { ...grant, issuedAt: now, expiresAt: now + opts.lifetimeSeconds * 1000 })
