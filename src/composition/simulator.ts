@@ -195,6 +195,8 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     const authority = url.entra
     const issuers = entraIssuers(config, authority, directory.tenant.id)
     const caFile = writeCaFile(stateDir, pki)
+    // Read on every token request (the resource named by a scope may be Graph's): parsed once.
+    const graphHost = new URL(url.graph).host
     // The device login page (verification_uri) is the web UI's, as microsoft.com/devicelogin is not the token host.
     const entra: EntraDeps = {
       directory,
@@ -206,7 +208,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
       deviceCodes: createDeviceCodeStore({ clock, ...config.deviceCode }),
       refreshTokens: createRefreshTokenStore({ clock, lifetimeSeconds: config.tokens.refreshTokenLifetime }),
       authority: () => authority,
-      graphHost: () => new URL(url.graph).host,
+      graphHost: () => graphHost,
       issuers: () => issuers,
       deviceLoginUri: () => `${url.ui}/devicelogin`,
     }
