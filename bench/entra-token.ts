@@ -36,6 +36,7 @@ const sim = await startServer<{
   controlUrl: string
   clientCredentials: Record<string, string>
   samples: Record<Grant, unknown>
+  codeLength: number
 }>('bench/servers/entra-token-sim.ts', [String(Math.ceil(Math.max(duration, 2) * 3000))], env)
 const bareFor = (grant: Grant, plain = false) =>
   startServer<{ url: string }>('bench/servers/entra-token-bare.ts', [], {
@@ -74,40 +75,61 @@ async function refillCodes(): Promise<void> {
   codes.list = (await res.json()) as string[]
   codes.next = 0
 }
-const redeemCode: Request = {
-  method: 'POST',
-  headers: form,
-  setupRequest: (req: Request) => {
-    const code = codes.list[codes.next++]
-    if (code === undefined) codes.exhausted++
-    return {
-      ...req,
-      body: `grant_type=device_code&client_id=${AKS_CLIENT_APP_ID}&client_info=1&device_code=${code ?? 'exhausted'}`,
-    }
-  },
+/** A device-code redemption; `next` gives each request its code (the bare signer's target: a dummy). */
+function codeRequest(next: () => string | undefined): Request {
+  return {
+    method: 'POST',
+    headers: form,
+    setupRequest: (req: Request) => {
+      const code = next()
+      if (code === undefined) codes.exhausted++
+      return {
+        ...req,
+        body: `grant_type=device_code&client_id=${AKS_CLIENT_APP_ID}&client_info=1&device_code=${code ?? 'exhausted'}`,
+      }
+    },
+  }
 }
+const redeemCode = codeRequest(() => codes.list[codes.next++])
 
 const refreshScope = encodeURIComponent(`${AKS_SERVER_APP_ID}/.default openid profile offline_access`)
-// Refresh tokens rotate: a shared pool (more tokens than connections), each request taking one and
-// each answer putting its successor back. (autocannon resets a connection's context per request.)
-const refresh = { pool: [] as string[] }
+/**
+ * Refresh tokens rotate: a shared pool (more tokens than connections), each request taking one and
+ * each answer putting its successor back. (autocannon resets a connection's context per request.)
+ * The bare signer's target gets a pool of its own and the same work in the load generator (the body
+ * built per request, every answer parsed for its refresh token), which it ignores: the generator
+ * shares the machine's two cores with the server, so work it does for one target only would count
+ * against that target.
+ */
+function refreshRequest(pool: string[]): Request {
+  return {
+    method: 'POST',
+    headers: form,
+    setupRequest: (req: Request) => ({
+      ...req,
+      body: `grant_type=refresh_token&client_id=${AKS_CLIENT_APP_ID}&client_info=1&scope=${refreshScope}&refresh_token=${pool.shift() ?? 'exhausted'}`,
+    }),
+    onResponse: (status: number, body: string) => {
+      if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
+    },
+  }
+}
+const simPool: string[] = []
 async function refillRefresh(): Promise<void> {
   const res = await fetch(`${sim.info.controlUrl}/refresh?n=16`, { method: 'POST' })
   if (!res.ok) throw new Error(`refresh tokens failed: ${res.status} ${await res.text()}`)
-  refresh.pool = (await res.json()) as string[]
+  simPool.splice(0, simPool.length, ...((await res.json()) as string[]))
 }
-const redeemRefresh = {
-  method: 'POST',
-  headers: form,
-  setupRequest: (req: Request) => ({
-    ...req,
-    body: `grant_type=refresh_token&client_id=${AKS_CLIENT_APP_ID}&client_info=1&scope=${refreshScope}&refresh_token=${refresh.pool.shift() ?? 'exhausted'}`,
-  }),
-  onResponse: (status: number, body: string) => {
-    if (status === 200) refresh.pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token)
-  },
-} as Request
-const bareBody = { grant_type: 'x', client_id: AKS_CLIENT_APP_ID }
+const redeemRefresh = refreshRequest(simPool)
+// The bare signer's load: the same requests, codes and tokens of the simulator's lengths, never checked.
+const sample = sim.info.samples as Record<Grant, Record<string, unknown>>
+const dummyToken = String(sample.refresh_token.refresh_token)
+const barePool: string[] = []
+const refillBarePool = () => {
+  barePool.splice(0, barePool.length, ...Array.from({ length: 16 }, () => dummyToken))
+  return Promise.resolve()
+}
+const dummyCode = 'x'.repeat(sim.info.codeLength)
 
 const targets: Target[] = [
   {
@@ -118,7 +140,7 @@ const targets: Target[] = [
   { name: 'aks-auth-sim client_credentials', opts: post(sim.info.url, cc), pid: sim.proc.pid },
   {
     name: 'bare node:https + jose, device_code',
-    opts: post(bare.device_code.info.url, bareBody),
+    opts: { url: bare.device_code.info.url, requests: [codeRequest(() => dummyCode)] },
     pid: bare.device_code.proc.pid,
   },
   {
@@ -129,7 +151,8 @@ const targets: Target[] = [
   },
   {
     name: 'bare node:https + jose, refresh_token',
-    opts: post(bare.refresh_token.info.url, bareBody),
+    opts: { url: bare.refresh_token.info.url, requests: [refreshRequest(barePool)] },
+    before: refillBarePool,
     pid: bare.refresh_token.proc.pid,
   },
   {

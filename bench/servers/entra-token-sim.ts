@@ -96,8 +96,9 @@ async function refreshTokens(n: number): Promise<string[]> {
 }
 
 // One answer of each grant: the bare signer answers the same shape with the same claims.
+const firstCode = (await batch(1))[0]!
 const samples = {
-  device_code: await redeem((await batch(1))[0]!),
+  device_code: await redeem(firstCode),
   refresh_token: await post(`${base}/token`, {
     grant_type: 'refresh_token',
     client_id: AKS_CLIENT_APP_ID,
@@ -126,7 +127,7 @@ const control = createServer((req, res) => {
 control.listen(0, '127.0.0.1', () => {
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`
   process.stdout.write(
-    `READY ${JSON.stringify({ url: `${base}/token`, controlUrl, batchSize, clientCredentials, samples })}\n`,
+    `READY ${JSON.stringify({ url: `${base}/token`, controlUrl, batchSize, clientCredentials, samples, codeLength: firstCode.length })}\n`,
   )
 })
 process.on('SIGTERM', () => {
