@@ -48,17 +48,25 @@ export function toEntraErrorBody(
   }
 }
 
-/** Headers real Entra sends on token-endpoint answers. */
+/** Headers real Entra sends on token-endpoint answers, in the order it sends them. */
+function entraHeaders(traceId: string, clientRequestId: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Cache-Control': 'no-store, no-cache',
+    Pragma: 'no-cache',
+    Expires: '-1',
+    'x-ms-request-id': traceId,
+  }
+  if (clientRequestId) headers['client-request-id'] = clientRequestId
+  return headers
+}
+
 export function setEntraHeaders(
   res: ServerResponse,
   traceId: string,
   clientRequestId: string | undefined,
 ): void {
-  res.setHeader('Cache-Control', 'no-store, no-cache')
-  res.setHeader('Pragma', 'no-cache')
-  res.setHeader('Expires', '-1')
-  res.setHeader('x-ms-request-id', traceId)
-  if (clientRequestId) res.setHeader('client-request-id', clientRequestId)
+  for (const [name, value] of Object.entries(entraHeaders(traceId, clientRequestId)))
+    res.setHeader(name, value)
 }
 
 /** The JSON body of an answer whose Entra headers are set: as express's `res.json` (HEAD: no body). */
@@ -85,13 +93,7 @@ export function sendEntraAnswer(
   clientRequestId: string | undefined,
 ): void {
   const text = JSON.stringify(body)
-  const headers: Record<string, string> = {
-    'Cache-Control': 'no-store, no-cache',
-    Pragma: 'no-cache',
-    Expires: '-1',
-    'x-ms-request-id': traceId,
-  }
-  if (clientRequestId) headers['client-request-id'] = clientRequestId
+  const headers = entraHeaders(traceId, clientRequestId)
   headers['Content-Type'] = 'application/json; charset=utf-8'
   headers['Content-Length'] = String(Buffer.byteLength(text))
   res.writeHead(200, headers)
