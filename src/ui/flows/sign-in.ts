@@ -155,7 +155,6 @@ export function signInExpired(flow: FlowDraft, expiredAt: string): FlowDraft {
   }
 }
 
-/** A token grant that is not part of a device-code sign-in (refresh, password, client credentials…). */
 /**
  * A token issued outside a sign-in the view followed (a refresh, client credentials, …): its header,
  * without `steps` and `eventIds`. The tracker adds the steps as a builder run when they are first read
