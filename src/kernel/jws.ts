@@ -172,8 +172,8 @@ function jsonObject(bytes: Buffer, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new JwsMalformed('malformed', `square/go-jose: the ${what} is not a JSON object`)
   // A repeated name leaves the parsed object with fewer keys than the text has members (JSON.parse
-  // keeps the last value). Counting is ~6 times cheaper than collecting the names, and every review
-  // parses a token: only a text that fails the count is searched for the name to report.
+  // keeps the last value). Counting costs ~0.7 µs on an Entra token, collecting the names ~1.7, and
+  // every review parses one: only a text that fails the count is searched for the name to report.
   const dup = topLevelMembers(text) === Object.keys(value).length ? undefined : duplicateMember(text)
   if (dup !== undefined)
     throw new JwsMalformed(
