@@ -2,8 +2,11 @@
  * The simulator for the Graph HTTP benchmark: a synthetic tenant (argv: groups depth filler), an
  * app-only Graph token obtained from its own token endpoint, and the getMemberGroups URL.
  */
-import { startSimulator } from '../src/index.js'
+import { compiled } from './compiled.js'
 import { BENCH_APP, SYNTH_UPN, syntheticScenario } from './graph-synthetic.js'
+import type * as SimulatorModule from '../src/index.js'
+
+const { startSimulator } = await compiled<typeof SimulatorModule>('index.js')
 
 const [groups, depth, filler] = process.argv.slice(2).map(Number)
 const sim = await startSimulator({

@@ -9,6 +9,10 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { loadOrCreatePki } from '../src/kernel/tls.js'
 import { isolatedEnv } from '../test/helpers/isolation.js'
+import { buildIfStale } from './compiled.js'
+
+// The servers load the project from dist/ (bench/compiled.ts): never measure yesterday's build.
+buildIfStale()
 
 export interface Started<T> {
   info: T

@@ -16,15 +16,27 @@
  * take one more indirection. The API server and the webhook get their requests from JSON.parse, which
  * makes flat strings; RBAC_BENCH_FLAT=1 measures that (same workload, same ratio definition).
  */
-import { createRbacAuthorizer } from '../src/rbac/authorizer.js'
-import { loadBootstrapPolicy } from '../src/rbac/bootstrap.js'
-import { resolveRoleRef, sanitizeUser } from '../src/rbac/evaluate.js'
-import { createMemoryRbacObjects } from '../src/rbac/object-source.js'
-import { requestNamespace, ruleAllows } from '../src/rbac/rule-match.js'
-import { buildSnapshot, type RbacSnapshot } from '../src/rbac/snapshot.js'
-import { appliesTo, describeSource } from '../src/rbac/subjects.js'
+import type { RbacSnapshot } from '../src/rbac/snapshot.js'
 import type { AuthorizationRequest, RbacObject } from '../src/rbac/types.js'
+import { compiled } from './compiled.js'
 import { report } from './lib.js'
+import type * as AuthorizerModule from '../src/rbac/authorizer.js'
+import type * as BootstrapModule from '../src/rbac/bootstrap.js'
+import type * as EvaluateModule from '../src/rbac/evaluate.js'
+import type * as ObjectSourceModule from '../src/rbac/object-source.js'
+import type * as RuleMatchModule from '../src/rbac/rule-match.js'
+import type * as SnapshotModule from '../src/rbac/snapshot.js'
+import type * as SubjectsModule from '../src/rbac/subjects.js'
+
+// The engine as the simulator runs it: compiled, from dist/ (bench/compiled.ts).
+const rbac = <T>(module: string) => compiled<T>(`rbac/${module}.js`)
+const { createRbacAuthorizer } = await rbac<typeof AuthorizerModule>('authorizer')
+const { loadBootstrapPolicy } = await rbac<typeof BootstrapModule>('bootstrap')
+const { resolveRoleRef, sanitizeUser } = await rbac<typeof EvaluateModule>('evaluate')
+const { createMemoryRbacObjects } = await rbac<typeof ObjectSourceModule>('object-source')
+const { requestNamespace, ruleAllows } = await rbac<typeof RuleMatchModule>('rule-match')
+const { buildSnapshot } = await rbac<typeof SnapshotModule>('snapshot')
+const { appliesTo, describeSource } = await rbac<typeof SubjectsModule>('subjects')
 
 const API = 'rbac.authorization.k8s.io/v1'
 const REF = 'rbac.authorization.k8s.io'

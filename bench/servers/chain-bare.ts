@@ -4,16 +4,26 @@
  * chain-sim.ts) it also seeds the pods the whole simulator made itself in `dev` (the pod-identity
  * demo's), so both servers list the same pods.
  */
-import { createApiServer } from '../../src/apiserver/index.js'
-import { listen } from '../../src/http/index.js'
-import { createClock } from '../../src/kernel/clock.js'
-import { createEventBus } from '../../src/kernel/events.js'
-import { loadOrCreatePki } from '../../src/kernel/tls.js'
-import { demoScenario } from '../../src/index.js'
-import { kubernetesSeedObjects } from '../../src/rbac/index.js'
 import { readFileSync } from 'node:fs'
 import type { KubernetesManifest } from '../../src/rbac/scenario.js'
+import { compiled } from '../compiled.js'
 import { benchPods } from './chain-pods.js'
+import type * as ApiserverModule from '../../src/apiserver/index.js'
+import type * as HttpModule from '../../src/http/index.js'
+import type * as ClockModule from '../../src/kernel/clock.js'
+import type * as EventsModule from '../../src/kernel/events.js'
+import type * as TlsModule from '../../src/kernel/tls.js'
+import type * as SimulatorModule from '../../src/index.js'
+import type * as RbacModule from '../../src/rbac/index.js'
+
+// The same compiled API server as the simulator's (bench/compiled.ts).
+const { createApiServer } = await compiled<typeof ApiserverModule>('apiserver/index.js')
+const { listen } = await compiled<typeof HttpModule>('http/index.js')
+const { createClock } = await compiled<typeof ClockModule>('kernel/clock.js')
+const { createEventBus } = await compiled<typeof EventsModule>('kernel/events.js')
+const { loadOrCreatePki } = await compiled<typeof TlsModule>('kernel/tls.js')
+const { demoScenario } = await compiled<typeof SimulatorModule>('index.js')
+const { kubernetesSeedObjects } = await compiled<typeof RbacModule>('rbac/index.js')
 
 const pki = await loadOrCreatePki(process.env.BENCH_PKI_DIR)
 const clock = createClock()

@@ -2,9 +2,13 @@
  * The whole simulator for bench/aks-chain-list.ts: bob signs in (device code), and every request goes
  * API server → TokenReview webhook (mTLS; cached by the API server after the first) → RBAC.
  */
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
 import { writeFileSync } from 'node:fs'
+import { compiled } from '../compiled.js'
 import { benchPods } from './chain-pods.js'
+import type * as SimulatorModule from '../../src/index.js'
+
+const { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } =
+  await compiled<typeof SimulatorModule>('index.js')
 
 const scenario = demoScenario()
 scenario.kubernetes = {

@@ -17,7 +17,11 @@
 import { createServer } from 'node:http'
 import { request } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } from '../../src/index.js'
+import { compiled } from '../compiled.js'
+import type * as SimulatorModule from '../../src/index.js'
+
+const { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, demoScenario, startSimulator } =
+  await compiled<typeof SimulatorModule>('index.js')
 
 /** Codes per batch: one measured round (or the 2-second warm-up) at up to this many redemptions a second. */
 const batchSize = Number(process.argv[2] ?? 4800)

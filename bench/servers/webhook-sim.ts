@@ -3,7 +3,11 @@
  * through the device code flow, and reports the webhook URL, the token and the API server's client
  * certificate.
  */
-import { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, startSimulator } from '../../src/index.js'
+import { compiled } from '../compiled.js'
+import type * as SimulatorModule from '../../src/index.js'
+
+const { AKS_CLIENT_APP_ID, AKS_SERVER_APP_ID, startSimulator } =
+  await compiled<typeof SimulatorModule>('index.js')
 
 const cacheTtlSeconds = Number(process.argv[2] ?? 0)
 const sim = await startSimulator({

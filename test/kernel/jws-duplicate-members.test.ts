@@ -25,7 +25,14 @@ const NAMES: { name: string; spellings: string[] }[] = [
   { name: '', spellings: [''] },
 ]
 
-const member = fc.record({
+interface Member {
+  which: number
+  spelling: number
+  value: string
+  space: string
+}
+
+const member: fc.Arbitrary<Member> = fc.record({
   which: fc.nat({ max: NAMES.length - 1 }),
   spelling: fc.nat(),
   value: fc.json({ maxDepth: 2 }),
@@ -33,7 +40,7 @@ const member = fc.record({
 })
 
 /** The text of an object with these members, and the first name that appears twice (the definition). */
-function objectText(members: fc.RecordValue<typeof member>[], extra: Record<string, unknown>) {
+function objectText(members: Member[], extra: Record<string, unknown>) {
   const seen = new Set<string>()
   let duplicate: string | undefined
   const parts = members.map(({ which, spelling, value, space }) => {
