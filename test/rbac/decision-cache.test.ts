@@ -172,6 +172,27 @@ describe('which binding, rule and subject are reported', () => {
     })
   })
 
+  it("reports the binding's first matching subject, whichever key reached it", () => {
+    const sa = { kind: 'ServiceAccount', name: 'robot', namespace: 'ns' }
+    const rbac = createRbacAuthorizer(
+      createMemoryRbacObjects([
+        cr('reader', [rule(['get'], ['pods'])]),
+        crb('a-same-name', 'reader', [user('x'), group('x')]),
+        crb('b-sa-first', 'reader', [sa, group('g')]),
+        crb('c-user-second', 'reader', [group('h'), user('u')]),
+      ]),
+    )
+    const subject = (name: string, groups: string[]) =>
+      rbac.authorize(req(name, groups, ra('get', 'pods'))).matched?.subject
+    // Reached through group "x": subject 0 has the same name but is a User.
+    expect(subject('y', ['x'])).toEqual(group('x'))
+    expect(subject('x', ['x'])).toEqual(user('x'))
+    expect(subject('system:serviceaccount:ns:robot', ['g'])).toEqual(sa)
+    expect(subject('other', ['g'])).toEqual(group('g'))
+    expect(subject('u', ['h'])).toEqual(group('h'))
+    expect(subject('u', [])).toEqual(user('u'))
+  })
+
   it('takes the first allowing rule of the role, whatever kind of rule allows', () => {
     const rbac = createRbacAuthorizer(
       createMemoryRbacObjects([
