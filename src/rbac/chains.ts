@@ -78,6 +78,9 @@ function buildChains(
     groups: new Map(),
     userFilter: buildNameFilter(users.keys(), users.size),
     groupFilter: buildNameFilter(groups.keys(), groups.size),
+    // In visiting order of the first links: a group's chain is created (and the Map keeps insertion
+    // order) by the first binding in visiting order that grants it the key, and all the groups of one
+    // binding get the same first link.
     groupNames: [...groups.keys()],
     groupChains: [],
     heads: [],

@@ -118,7 +118,10 @@ export interface KeyChains {
   groups: Map<string, number>
   userFilter: Int32Array
   groupFilter: Int32Array
-  /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
+  /**
+   * The group chains again, as parallel arrays, in visiting order of their first links (to search a
+   * few of them in a user's groups, or walk them in order: decide.ts).
+   */
   groupNames: string[]
   groupChains: number[]
   heads: ChainLink[]

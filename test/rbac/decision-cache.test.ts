@@ -267,6 +267,38 @@ describe('which binding, rule and subject are reported', () => {
   })
 })
 
+describe('askers with many groups, most of them bound (the walk of group chains in decide.ts)', () => {
+  // b00…b59 grant `reader` to g00…g59; b00 grants only the pod named p1.
+  const objects: unknown[] = [
+    cr('reader', [rule(['get'], ['pods'])]),
+    cr('named', [rule(['get'], ['pods'], { resourceNames: ['p1'] })]),
+  ]
+  const pad = (i: number) => String(i).padStart(2, '0')
+  for (let i = 0; i < 60; i++)
+    objects.push(crb(`b${pad(i)}`, i === 0 ? 'named' : 'reader', [group(`g${pad(i)}`)]))
+  const rbac = createRbacAuthorizer(createMemoryRbacObjects(objects))
+  const unbound = Array.from({ length: 200 }, (_, i) => `unbound-${i}`)
+  // Sixteen bound groups first (the sample that makes the engine walk), all of late bindings.
+  const late = Array.from({ length: 16 }, (_, i) => `g${40 + i}`)
+  const winner = (groups: string[], name = '') =>
+    rbac.authorize(req('u', groups, ra('get', 'pods', '', name))).matched?.binding.name
+
+  it('finds the earliest held chain even when the sample did not hold it', () => {
+    expect(winner([...late, ...unbound, 'g03', 'g07'])).toBe('b03')
+    expect(winner([...late, 'g07', ...unbound, 'g03'])).toBe('b03')
+  })
+
+  it('probes the rest when the earliest held chain is past the walk', () => {
+    expect(winner([...late, ...unbound, 'g20'])).toBe('b20')
+    expect(winner([...late, ...unbound])).toBe('b40')
+  })
+
+  it('walks past a held chain whose rules do not admit the resource name', () => {
+    expect(winner([...late, ...unbound, 'g00', 'g02'], 'p2')).toBe('b02')
+    expect(winner([...late, ...unbound, 'g00', 'g02'], 'p1')).toBe('b00')
+  })
+})
+
 describe('chain budget', () => {
   it('drops every cached chain past the budget and keeps answering exactly', () => {
     const store = createMemoryRbacObjects([
