@@ -30,7 +30,7 @@ import {
   type ScopeBinding,
   type ScopeTables,
 } from './decision-cache.js'
-import { passes } from './name-filter.js'
+import { mayHold, nameSignature, passes } from './name-filter.js'
 import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
@@ -126,6 +126,31 @@ function walkGroupChains(chains: KeyChains, groups: readonly string[], name: str
   return true
 }
 
+/** Looks up `groups[from…to)` in the set's group map, through its filter; returns how many have a chain. */
+function probeGroups(
+  chains: KeyChains,
+  groups: readonly string[],
+  from: number,
+  to: number,
+  name: string,
+  best: Best,
+): number {
+  const filter = chains.groupFilter
+  const map = chains.groups
+  const filtered = filter.length !== 0
+  let found = 0
+  for (let i = from; i < to; i++) {
+    const group = groups[i]!
+    if (filtered && !mayHold(filter, nameSignature(group))) continue
+    const n = map.get(group)
+    if (n !== undefined) {
+      found++
+      considerChain(best, chains, n, name)
+    }
+  }
+  return found
+}
+
 function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
   const name = q.resource ? q.nameOrPath : ''
   if (chains.users.size > 0) {
@@ -143,20 +168,13 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
       if (groups.includes(names[i]!)) considerChain(best, chains, chains.groupChains[i]!, name)
     return
   }
-  const filter = chains.groupFilter
-  const map = chains.groups
-  const sampled = groups.length > MANY_GROUPS ? SAMPLED_GROUPS : groups.length
-  let found = 0
-  for (let i = 0; i < groups.length; i++) {
-    if (i === sampled && found >= WALK_EVIDENCE && walkGroupChains(chains, groups, name, best)) return
-    const group = groups[i]!
-    if (!passes(filter, group)) continue
-    const n = map.get(group)
-    if (n !== undefined) {
-      found++
-      considerChain(best, chains, n, name)
-    }
+  if (groups.length <= MANY_GROUPS) {
+    probeGroups(chains, groups, 0, groups.length, name, best)
+    return
   }
+  const found = probeGroups(chains, groups, 0, SAMPLED_GROUPS, name, best)
+  if (found >= WALK_EVIDENCE && walkGroupChains(chains, groups, name, best)) return
+  probeGroups(chains, groups, SAMPLED_GROUPS, groups.length, name, best)
 }
 
 /** Bindings checked one by one (URL patterns, unexpanded rules): those that apply and come earlier. */
