@@ -52,14 +52,16 @@ import type { AccessRequest, UserInfo } from './types.js'
 const FEW_GROUP_CHAINS = 4
 
 /**
- * An asker with more groups than this probes only the first SAMPLED_GROUPS of them before deciding
- * whether to walk the group chains instead (see walkGroupChains).
+ * An asker with more groups than this probes them SAMPLED_GROUPS at a time, up to MAX_SAMPLED, and
+ * after each batch decides whether to walk the group chains instead (see walkGroupChains).
  */
 const MANY_GROUPS = 32
 const SAMPLED_GROUPS = 16
+const MAX_SAMPLED = 64
 /**
- * Chains found for the sample before the walk is tried: one could be chance (a single bound group
- * among unbound ones); two or more in sixteen say the asker holds a good share of the set's groups.
+ * Chains found in the sample before the walk is tried: at least two (one could be chance, a single
+ * bound group among unbound ones) and at least one per batch probed, i.e. the asker holds a good
+ * share of the set's groups.
  */
 const WALK_EVIDENCE = 2
 /**
@@ -172,9 +174,18 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
     probeGroups(chains, groups, 0, groups.length, name, best)
     return
   }
-  const found = probeGroups(chains, groups, 0, SAMPLED_GROUPS, name, best)
-  if (found >= WALK_EVIDENCE && walkGroupChains(chains, groups, name, best)) return
-  probeGroups(chains, groups, SAMPLED_GROUPS, groups.length, name, best)
+  let found = 0
+  let probed = 0
+  while (probed < MAX_SAMPLED && probed < groups.length) {
+    const to = Math.min(groups.length, probed + SAMPLED_GROUPS)
+    found += probeGroups(chains, groups, probed, to, name, best)
+    probed = to
+    if (found >= WALK_EVIDENCE && found * SAMPLED_GROUPS >= probed) {
+      if (walkGroupChains(chains, groups, name, best)) return
+      break
+    }
+  }
+  probeGroups(chains, groups, probed, groups.length, name, best)
 }
 
 /** Bindings checked one by one (URL patterns, unexpanded rules): those that apply and come earlier. */

@@ -288,6 +288,11 @@ describe('askers with many groups, most of them bound (the walk of group chains 
     expect(winner([...late, 'g07', ...unbound, 'g03'])).toBe('b03')
   })
 
+  it('walks once a later batch of the sample shows enough bound groups', () => {
+    const sparse = [...unbound.slice(0, 15), 'g41', ...unbound.slice(15, 30), 'g42', 'g43']
+    expect(winner([...sparse, ...unbound.slice(30), 'g05'])).toBe('b05')
+  })
+
   it('probes the rest when the earliest held chain is past the walk', () => {
     expect(winner([...late, ...unbound, 'g20'])).toBe('b20')
     expect(winner([...late, ...unbound])).toBe('b40')
