@@ -5,7 +5,7 @@
  */
 import {
   RESTRICTED,
-  SINGLE,
+  FIRST_SUBJECT,
   type ChainLink,
   type ChainTrie,
   type DecisionCache,
@@ -78,26 +78,29 @@ function buildChains(
     groups: new Map(),
     userFilter: buildNameFilter(users.keys(), users.size),
     groupFilter: buildNameFilter(groups.keys(), groups.size),
+    // In visiting order of the first links: a group's chain is created (and the Map keeps insertion
+    // order) by the first binding in visiting order that grants it the key, and all the groups of one
+    // binding get the same first link.
     groupNames: [...groups.keys()],
     groupChains: [],
     heads: [],
     info: new Int32Array(2 * count),
     allowed: new Array<undefined>(count).fill(undefined),
   }
-  const add = (target: Map<string, number>, building: Map<string, Building>) => {
+  const add = (target: Map<string, number>, building: Map<string, Building>, group: boolean) => {
     for (const [name, { head }] of building) {
       const n = chains.heads.length
+      const grant = head.grant
+      const first = grant.subjectKeys[0] === name && grant.subjectIsGroup[0] === group
       chains.heads.push(head)
       chains.info[2 * n] = head.ordinal
       chains.info[2 * n + 1] =
-        (head.ruleIndex << 2) |
-        (head.names === undefined ? 0 : RESTRICTED) |
-        (head.grant.subjectCount === 1 ? SINGLE : 0)
+        (head.ruleIndex << 2) | (head.names === undefined ? 0 : RESTRICTED) | (first ? FIRST_SUBJECT : 0)
       target.set(name, n)
     }
   }
-  add(chains.users, users)
-  add(chains.groups, groups)
+  add(chains.users, users, false)
+  add(chains.groups, groups, true)
   for (const name of chains.groupNames) chains.groupChains.push(chains.groups.get(name)!)
   return { chains, size }
 }

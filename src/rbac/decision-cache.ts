@@ -28,6 +28,13 @@ export interface Grant {
   roleName: string
   subjectCount: number
   firstSubject: Subject
+  /**
+   * Per subject of the binding: the user name (a ServiceAccount's included) or group it matches,
+   * undefined when it matches no one, and whether it is a group — so that finding the subject to
+   * report builds no string.
+   */
+  subjectKeys: (string | undefined)[]
+  subjectIsGroup: boolean[]
   /** `RBAC: allowed by …` by subject index, filled on first use. */
   reasons: (string | undefined)[]
 }
@@ -90,8 +97,12 @@ export interface ChainLink {
 
 /** `KeyChains.info` flag: the first link has resourceNames (the chain must be walked for the name). */
 export const RESTRICTED = 1
-/** `KeyChains.info` flag: the first link's binding has a single subject (the one reported). */
-export const SINGLE = 2
+/**
+ * `KeyChains.info` flag: the chain's name is the key of the first link's binding's first subject, so
+ * that subject is the one reported for whoever the chain was reached through (always so when the
+ * binding has a single subject).
+ */
+export const FIRST_SUBJECT = 2
 
 /**
  * The chains of one request key in one scope, numbered (user chains first). A name maps to its chain
@@ -107,13 +118,16 @@ export interface KeyChains {
   groups: Map<string, number>
   userFilter: Int32Array
   groupFilter: Int32Array
-  /** The group chains again, as parallel arrays (to search a few of them in a user's groups). */
+  /**
+   * The group chains again, as parallel arrays, in visiting order of their first links (to search a
+   * few of them in a user's groups, or walk them in order: decide.ts).
+   */
   groupNames: string[]
   groupChains: number[]
   heads: ChainLink[]
   /** Per chain n: at 2n the first link's binding ordinal; at 2n + 1 its rule index << 2 | flags. */
   info: Int32Array
-  /** Per chain with SINGLE: the Allow decision its first link gives, once built. */
+  /** Per chain with FIRST_SUBJECT: the Allow decision its first link gives, once built. */
   allowed: (RbacDecision | undefined)[]
 }
 

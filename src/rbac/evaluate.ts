@@ -9,7 +9,7 @@ import type { NormalizedBinding } from './normalize.js'
 import { resolveRoleRef } from './role-ref.js'
 import { candidateBindings, type RbacSnapshot } from './snapshot.js'
 import { appliesTo, describeSource } from './subjects.js'
-import { SINGLE, type ChainLink } from './decision-cache.js'
+import { FIRST_SUBJECT, type ChainLink, type Grant } from './decision-cache.js'
 import type { Best } from './table-lookup.js'
 import type {
   AccessRequest,
@@ -135,11 +135,22 @@ function allowedDecision(link: ChainLink, subjectIndex: number): RbacDecision {
   }
 }
 
+/** appliesTo from the grant's subject keys: the index of the first subject matching the user, or -1. */
+function firstMatchingSubject(grant: Grant, user: UserInfo): number {
+  const keys = grant.subjectKeys
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]
+    if (key === undefined) continue
+    if (grant.subjectIsGroup[i] ? (user.groups ?? []).includes(key) : user.name === key) return i
+  }
+  return -1
+}
+
 /** Allow by the link's rule, reported with the first subject of its binding that matches the user. */
 function allowedByLink(link: ChainLink, user: UserInfo): RbacDecision {
   // Reached through the user name or one of the groups (or checked), so some subject matches.
   const grant = link.grant
-  const subjectIndex = grant.subjectCount === 1 ? 0 : appliesTo(user, grant.binding)
+  const subjectIndex = grant.subjectCount === 1 ? 0 : firstMatchingSubject(grant, user)
   const bySubject = (link.allowed ??= [])
   return (bySubject[subjectIndex] ??= allowedDecision(link, subjectIndex))
 }
@@ -161,8 +172,8 @@ export function authorize(snapshot: RbacSnapshot, rawRequest: AuthorizationReque
     if (best.link === undefined) {
       const chains = best.chains!
       const n = best.chain
-      // A single-subject binding reached through the user's keys reports that subject.
-      if ((chains.info[2 * n + 1]! & SINGLE) !== 0)
+      // Reached through the key of the binding's first subject: that subject is the one reported.
+      if ((chains.info[2 * n + 1]! & FIRST_SUBJECT) !== 0)
         return (chains.allowed[n] ??= allowedDecision(chains.heads[n]!, 0))
       return allowedByLink(chains.heads[n]!, user)
     }

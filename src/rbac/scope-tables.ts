@@ -12,24 +12,24 @@ import { resolveRoleRef } from './role-ref.js'
 import { compileRules, PREFIX_BIT, SCAN_BIT, type RuleTable } from './rule-table.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { serviceAccountUsername, subjectServiceAccountNamespace } from './subjects.js'
-import type { PolicyRule } from './types.js'
+import type { PolicyRule, Subject } from './types.js'
+
+/** The user name (a ServiceAccount's included) or group a subject matches, undefined for no one. */
+function subjectKey(s: Subject, bindingNamespace: string): string | undefined {
+  if (s.kind === 'User' || s.kind === 'Group') return s.name
+  if (s.kind !== 'ServiceAccount') return undefined
+  const ns = subjectServiceAccountNamespace(s, bindingNamespace)
+  return ns === '' ? undefined : serviceAccountUsername(ns, s.name)
+}
 
 function subjectKeys(binding: IndexedBinding): SubjectKeys {
   const users: string[] = []
   const groups: string[] = []
   for (const s of binding.subjects) {
-    let list: string[] | undefined
-    let key = s.name
-    if (s.kind === 'User') list = users
-    else if (s.kind === 'Group') list = groups
-    else if (s.kind === 'ServiceAccount') {
-      const ns = subjectServiceAccountNamespace(s, binding.namespace)
-      if (ns !== '') {
-        list = users
-        key = serviceAccountUsername(ns, s.name)
-      }
-    }
-    if (list && !list.includes(key)) list.push(key)
+    const key = subjectKey(s, binding.namespace)
+    if (key === undefined) continue
+    const list = s.kind === 'Group' ? groups : users
+    if (!list.includes(key)) list.push(key)
   }
   return { users, groups }
 }
@@ -73,6 +73,8 @@ function buildScope(snapshot: RbacSnapshot, bindings: readonly IndexedBinding[])
       roleName: binding.roleRef.name,
       subjectCount: binding.subjects.length,
       firstSubject: binding.subjects[0]!, // a binding with subject keys has subjects
+      subjectKeys: binding.subjects.map((s) => subjectKey(s, binding.namespace)),
+      subjectIsGroup: binding.subjects.map((s) => s.kind === 'Group'),
       reasons: [],
     }
     const entry: ScopeBinding = { ...keys, binding, table, grant }

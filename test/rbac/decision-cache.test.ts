@@ -172,6 +172,27 @@ describe('which binding, rule and subject are reported', () => {
     })
   })
 
+  it("reports the binding's first matching subject, whichever key reached it", () => {
+    const sa = { kind: 'ServiceAccount', name: 'robot', namespace: 'ns' }
+    const rbac = createRbacAuthorizer(
+      createMemoryRbacObjects([
+        cr('reader', [rule(['get'], ['pods'])]),
+        crb('a-same-name', 'reader', [user('x'), group('x')]),
+        crb('b-sa-first', 'reader', [sa, group('g')]),
+        crb('c-user-second', 'reader', [group('h'), user('u')]),
+      ]),
+    )
+    const subject = (name: string, groups: string[]) =>
+      rbac.authorize(req(name, groups, ra('get', 'pods'))).matched?.subject
+    // Reached through group "x": subject 0 has the same name but is a User.
+    expect(subject('y', ['x'])).toEqual(group('x'))
+    expect(subject('x', ['x'])).toEqual(user('x'))
+    expect(subject('system:serviceaccount:ns:robot', ['g'])).toEqual(sa)
+    expect(subject('other', ['g'])).toEqual(group('g'))
+    expect(subject('u', ['h'])).toEqual(group('h'))
+    expect(subject('u', [])).toEqual(user('u'))
+  })
+
   it('takes the first allowing rule of the role, whatever kind of rule allows', () => {
     const rbac = createRbacAuthorizer(
       createMemoryRbacObjects([
@@ -243,6 +264,43 @@ describe('which binding, rule and subject are reported', () => {
       allowedBy('ClusterRoleBinding', 'b12', 'ClusterRole', 'reader', 'Group "g12"'),
     )
     expect(reason([...many])).toBe('')
+  })
+})
+
+describe('askers with many groups, most of them bound (the walk of group chains in decide.ts)', () => {
+  // b00…b59 grant `reader` to g00…g59; b00 grants only the pod named p1.
+  const objects: unknown[] = [
+    cr('reader', [rule(['get'], ['pods'])]),
+    cr('named', [rule(['get'], ['pods'], { resourceNames: ['p1'] })]),
+  ]
+  const pad = (i: number) => String(i).padStart(2, '0')
+  for (let i = 0; i < 60; i++)
+    objects.push(crb(`b${pad(i)}`, i === 0 ? 'named' : 'reader', [group(`g${pad(i)}`)]))
+  const rbac = createRbacAuthorizer(createMemoryRbacObjects(objects))
+  const unbound = Array.from({ length: 200 }, (_, i) => `unbound-${i}`)
+  // Sixteen bound groups first (the sample that makes the engine walk), all of late bindings.
+  const late = Array.from({ length: 16 }, (_, i) => `g${40 + i}`)
+  const winner = (groups: string[], name = '') =>
+    rbac.authorize(req('u', groups, ra('get', 'pods', '', name))).matched?.binding.name
+
+  it('finds the earliest held chain even when the sample did not hold it', () => {
+    expect(winner([...late, ...unbound, 'g03', 'g07'])).toBe('b03')
+    expect(winner([...late, 'g07', ...unbound, 'g03'])).toBe('b03')
+  })
+
+  it('walks once a later batch of the sample shows enough bound groups', () => {
+    const sparse = [...unbound.slice(0, 15), 'g41', ...unbound.slice(15, 30), 'g42', 'g43']
+    expect(winner([...sparse, ...unbound.slice(30), 'g05'])).toBe('b05')
+  })
+
+  it('probes the rest when the earliest held chain is past the walk', () => {
+    expect(winner([...late, ...unbound, 'g20'])).toBe('b20')
+    expect(winner([...late, ...unbound])).toBe('b40')
+  })
+
+  it('walks past a held chain whose rules do not admit the resource name', () => {
+    expect(winner([...late, ...unbound, 'g00', 'g02'], 'p2')).toBe('b02')
+    expect(winner([...late, ...unbound, 'g00', 'g02'], 'p1')).toBe('b00')
   })
 })
 

@@ -141,4 +141,18 @@ describe('engine with look-alike names and many groups', () => {
       { numRuns: 300 },
     )
   })
+
+  it('agrees with it too for askers holding most of the bound names (the walk of group chains)', () => {
+    const holdingMost = request.chain((r) =>
+      fc.shuffledSubarray(NAMES, { minLength: 40 }).map((groups) => ({ ...r, user: { ...r.user, groups } })),
+    )
+    fc.assert(
+      fc.property(world, fc.array(holdingMost, { minLength: 1, maxLength: 10 }), (w, requests) => {
+        const store = createMemoryRbacObjects(objects(w))
+        const rbac = createRbacAuthorizer(store)
+        for (const r of requests) expect(outcome(rbac.authorize(r))).toEqual(naiveAuthorize(store, r))
+      }),
+      { numRuns: 300 },
+    )
+  })
 })
