@@ -14,8 +14,9 @@
  *
  * A decision thus costs about one lookup per group per key class present, as the subject index alone
  * did, however many bindings apply. (An asker with many groups, most of them bound, may instead walk a
- * chain set's group chains in visiting order until the first it holds: see walkGroupChains.) Building a chain set costs one pass over the scope's bindings (the
- * cost of one reference walk), once per request key per snapshot.
+ * chain set's group chains in visiting order until the first it holds: see walkGroupChains.) Building
+ * a chain set costs one pass over the scope's bindings (the cost of one reference walk), once per
+ * request key per snapshot.
  *
  * Errors: the walk reports the resolution error of every applicable binding it visits before the
  * first allow (all of them when nothing allows), in visiting order — the failing bindings of the scope
