@@ -8,13 +8,17 @@
  * dist/ first when a source is newer (`buildIfStale`, bench/lib.ts).
  */
 import { spawnSync } from 'node:child_process'
+import { isolatedEnv } from '../test/helpers/isolation.js'
 
 const root = new URL('../', import.meta.url)
 
 /** `npm run build` when a file under src/ (or a tsconfig) is newer than dist/; a no-op otherwise. */
 export function buildIfStale(): void {
   const script = new URL('scripts/build.mjs', root).pathname
-  const run = spawnSync(process.execPath, [script, '--if-stale'], { stdio: 'inherit' })
+  const run = spawnSync(process.execPath, [script, '--if-stale'], {
+    stdio: 'inherit',
+    env: isolatedEnv({}, { base: 'inherit' }),
+  })
   if (run.status !== 0) throw new Error(`${script} --if-stale failed (exit ${run.status})`)
 }
 
