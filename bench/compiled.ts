@@ -2,10 +2,11 @@
  * The project's code as users run it: `npm start` runs the build (JavaScript compiled by tsc and bundled
  * by esbuild, scripts/build.mjs), never the TypeScript sources. The benchmark scripts run under tsx, whose
  * transform keeps function names by wrapping every named function and closure in a `__name(fn, "…")`
- * call (a defineProperty each time a closure is made): on the request path that costs the simulator
- * ~10 µs of main-thread CPU per TokenReview that a user never pays. So every server a benchmark measures
- * loads the project from dist/ through this module (with the sources' types), and the harness builds
- * dist/ first when a source is newer (`buildIfStale`, bench/lib.ts).
+ * call (a defineProperty each time a closure is made), which the build never makes. Measured from the
+ * sources, the simulator's main thread spent ~30 µs more per uncached TokenReview than from the build
+ * (docs/benchmarks.md, seventh round). So every server a benchmark measures loads the project from dist/
+ * through this module (with the sources' types), and the harness builds dist/ first when a source is
+ * newer (`buildIfStale`, bench/lib.ts).
  */
 import { spawnSync } from 'node:child_process'
 import { isolatedEnv } from '../test/helpers/isolation.js'
