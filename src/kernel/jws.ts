@@ -103,59 +103,57 @@ function closingQuote(text: string, open: number): number {
 }
 
 /**
- * How many members the top level of a JSON object text names, duplicates included. The text is valid
- * JSON (parsed already): a member is a string at depth 1 that opens the text or follows a comma.
+ * Calls `visit` with the positions of the opening and closing quotes of each member name at the top
+ * level of a JSON object text, in order, until it returns true. The text is valid JSON (parsed
+ * already): a member name is a string at depth 1 that opens the object or follows a comma, and strings
+ * are skipped with indexOf.
  */
-function topLevelMembers(text: string): number {
-  let members = 0
+function visitTopLevelNames(text: string, visit: (open: number, close: number) => boolean): void {
   let depth = 0
   let expectKey = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x22 /* " */) {
+      const close = closingQuote(text, i)
       if (depth === 1 && expectKey) {
-        members++
+        if (visit(i, close)) return
         expectKey = false
       }
-      i = closingQuote(text, i)
+      i = close
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++
       expectKey = c === 0x7b && depth === 1
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--
     else if (c === 0x2c /* , */ && depth === 1) expectKey = true
   }
+}
+
+/** How many members the top level of a JSON object text names, duplicates included. */
+function topLevelMembers(text: string): number {
+  let members = 0
+  visitTopLevelNames(text, () => {
+    members++
+    return false
+  })
   return members
 }
 
 /**
- * The first member name that appears twice in a JSON object text, scanning only its top level. The
- * text is valid JSON (parsed already), so strings are skipped with indexOf and only names holding an
- * escape go through JSON.parse. Only called when the text names more members than the parsed object
+ * The first member name that appears twice at the top level of a JSON object text; only names holding
+ * an escape go through JSON.parse. Only called when the text names more members than the parsed object
  * has keys (see jsonObject), so it never runs on a well-formed token.
  */
 function duplicateMember(text: string): string | undefined {
   const seen = new Set<string>()
-  let depth = 0
-  let expectKey = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x22 /* " */) {
-      const j = closingQuote(text, i)
-      if (depth === 1 && expectKey) {
-        const raw = text.slice(i + 1, j)
-        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
-        if (seen.has(name)) return name
-        seen.add(name)
-        expectKey = false
-      }
-      i = j
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++
-      expectKey = c === 0x7b && depth === 1
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--
-    else if (c === 0x2c /* , */ && depth === 1) expectKey = true
-  }
-  return undefined
+  let duplicate: string | undefined
+  visitTopLevelNames(text, (open, close) => {
+    const raw = text.slice(open + 1, close)
+    const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw
+    if (seen.has(name)) duplicate = name
+    seen.add(name)
+    return duplicate !== undefined
+  })
+  return duplicate
 }
 
 function jsonObject(bytes: Buffer, what: string): Record<string, unknown> {
