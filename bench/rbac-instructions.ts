@@ -24,7 +24,7 @@
  * Counts are not time: a miss to the shared L3 costs tens of cycles, far more under contention, and V8
  * runs here without its background threads (--predictable; valgrind would serialise them anyway). Read
  * the counts to compare two trees, and bench/rbac-scaling.ts for the ratio the target is stated in.
- * Needs valgrind (Debian's `valgrind`); about 10 minutes on 2 cores (valgrind runs node ~60 times slower).
+ * Needs valgrind (Debian's `valgrind`); about 8 minutes on 2 cores (valgrind runs node ~60 times slower).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -54,7 +54,6 @@ const { values } = parseArgs({
   },
 })
 
-const ALL_REQUESTS = 2000
 const workload = (set: RequestSet) =>
   requests(USERS, GROUPS, NAMESPACES).filter((r) =>
     set === 'all' ? true : (r.user.groups?.length ?? 0) < 100 === (set === 'few'),
@@ -161,8 +160,14 @@ async function pool<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
 }
 
 const names = Object.keys(CLUSTERS) as ClusterName[]
+/** How many requests each set holds (the whole workload: 2,000). */
+const setSize = Object.fromEntries(SETS.map((set) => [set, workload(set).length])) as Record<
+  RequestSet,
+  number
+>
+const ALL_REQUESTS = setSize.all
 /** Passes over a set that make as many decisions as `passes` passes over all 2,000 requests. */
-const passesOver = (set: RequestSet) => Math.round((passes * ALL_REQUESTS) / workload(set).length)
+const passesOver = (set: RequestSet) => Math.round((passes * ALL_REQUESTS) / setSize[set])
 const plan = names.flatMap((name) =>
   sets.flatMap((set) => [1, 2].map((k) => ({ name, set, count: k * passesOver(set) }))),
 )
@@ -176,7 +181,7 @@ const perDecision = (name: ClusterName, set: RequestSet): Counts => {
     counts[plan.findIndex((p) => p.name === name && p.set === set && p.count === count)]!
   const once = at(passesOver(set))
   const twice = at(2 * passesOver(set))
-  const decisions = passesOver(set) * workload(set).length
+  const decisions = passesOver(set) * setSize[set]
   return Object.fromEntries(Object.keys(once).map((e) => [e, (twice[e]! - once[e]!) / decisions]))
 }
 
