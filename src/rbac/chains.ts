@@ -7,13 +7,13 @@ import {
   RESTRICTED,
   FIRST_SUBJECT,
   type ChainLink,
-  type ChainTrie,
   type DecisionCache,
   type KeyChains,
+  type KeyTrie,
   type ScopeBinding,
   type ScopeTables,
 } from './decision-cache.js'
-import { buildNameFilter } from './name-filter.js'
+import { buildNameFilter, buildNameTable } from './name-filter.js'
 import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
 
 /**
@@ -72,21 +72,52 @@ function buildChains(
     for (const u of sb.users) size += extend(users, u, entries, sb)
     for (const g of sb.groups) size += extend(groups, g, entries, sb)
   }
-  const count = users.size + groups.size
+  const userChains = users.size
+  const names = [...users.keys(), ...groups.keys()]
+  const count = names.length
+  // A group's chain is created (and the Map keeps insertion order) by the first binding in visiting
+  // order that grants it the key, and all the groups of one binding get the same first link: so the
+  // group chains are numbered in visiting order of their first links.
   const chains: KeyChains = {
+    userChains,
+    userTableMask: -1,
+    userTableAt: 0,
+    userFilterBits: 0,
+    userFilterAt: 0,
+    groupTableMask: -1,
+    groupTableAt: 0,
+    groupFilterBits: 0,
+    groupFilterAt: 0,
+    info: new Int32Array(0),
+    names,
     users: new Map(),
     groups: new Map(),
-    userFilter: buildNameFilter(users.keys(), users.size),
-    groupFilter: buildNameFilter(groups.keys(), groups.size),
-    // In visiting order of the first links: a group's chain is created (and the Map keeps insertion
-    // order) by the first binding in visiting order that grants it the key, and all the groups of one
-    // binding get the same first link.
-    groupNames: [...groups.keys()],
-    groupChains: [],
     heads: [],
-    info: new Int32Array(2 * count),
     allowed: new Array<undefined>(count).fill(undefined),
   }
+  const userTable = buildNameTable(names, 0, userChains)
+  const groupTable = buildNameTable(names, userChains, count)
+  const userFilter = buildNameFilter(users.keys(), users.size)
+  const groupFilter = buildNameFilter(groups.keys(), groups.size)
+  let at = 2 * count
+  const place = (part: Int32Array) => {
+    const start = at
+    at += part.length
+    return start
+  }
+  chains.userTableAt = place(userTable)
+  chains.userTableMask = userTable.length === 0 ? -1 : (userTable.length >>> 1) - 1
+  chains.groupTableAt = place(groupTable)
+  chains.groupTableMask = groupTable.length === 0 ? -1 : (groupTable.length >>> 1) - 1
+  chains.userFilterAt = place(userFilter)
+  chains.userFilterBits = userFilter.length << 5
+  chains.groupFilterAt = place(groupFilter)
+  chains.groupFilterBits = groupFilter.length << 5
+  const info = (chains.info = new Int32Array(at))
+  info.set(userTable, chains.userTableAt)
+  info.set(groupTable, chains.groupTableAt)
+  info.set(userFilter, chains.userFilterAt)
+  info.set(groupFilter, chains.groupFilterAt)
   const add = (target: Map<string, number>, building: Map<string, Building>, group: boolean) => {
     for (const [name, { head }] of building) {
       const n = chains.heads.length
@@ -101,16 +132,39 @@ function buildChains(
   }
   add(chains.users, users, false)
   add(chains.groups, groups, true)
-  for (const name of chains.groupNames) chains.groupChains.push(chains.groups.get(name)!)
   return { chains, size }
 }
 
 function reserve(cache: DecisionCache, size: number): void {
   if (cache.chainEntries + size > MAX_CHAIN_ENTRIES) {
-    for (const s of cache.scopes.values()) s.tries = []
+    for (const s of cache.scopes.values()) s.chains = []
+    cache.keys = []
+    cache.keyCount = 0
     cache.chainEntries = 0
   }
   cache.chainEntries += size
+}
+
+/** The number of a request key (see DecisionCache.keys), given one on first use. */
+function keyNumber(cache: DecisionCache, cls: number, a?: string, b?: string, c?: string): number {
+  let node = cache.keys[cls]
+  if (a !== undefined) node = (node as KeyTrie | undefined)?.get(a)
+  if (b !== undefined) node = (node as KeyTrie | undefined)?.get(b)
+  if (c !== undefined) node = (node as KeyTrie | undefined)?.get(c)
+  if (node !== undefined) return node as number
+  const key = cache.keyCount++
+  const path = [a, b, c].filter((t): t is string => t !== undefined)
+  if (path.length === 0) cache.keys[cls] = key
+  else {
+    let map = (cache.keys[cls] ??= new Map()) as KeyTrie
+    for (let i = 0; i < path.length - 1; i++) {
+      let next = map.get(path[i]!) as KeyTrie | undefined
+      if (!next) map.set(path[i]!, (next = new Map()))
+      map = next
+    }
+    map.set(path[path.length - 1]!, key)
+  }
+  return key
 }
 
 const ALL = '*'
@@ -131,25 +185,13 @@ export function chainsFor(
   const a = cls & 1 ? undefined : verb
   const b = cls & 2 ? undefined : middle
   const c = cls >= 12 || (cls & 12) === 4 ? undefined : resource
-  let node = scope.tries[cls]
-  if (a !== undefined) node = (node as ChainTrie | undefined)?.get(a)
-  if (b !== undefined) node = (node as ChainTrie | undefined)?.get(b)
-  if (c !== undefined) node = (node as ChainTrie | undefined)?.get(c)
-  if (node !== undefined) return node as KeyChains
+  const found = scope.chains[keyNumber(cache, cls, a, b, c)]
+  if (found !== undefined) return found
   const key =
     cls >= 12 ? nonResourceKey(a ?? ALL, b ?? ALL) : resourceKey(a ?? ALL, b ?? ALL, c ?? resource ?? ALL)
   const { chains, size } = buildChains(scope, key, cls < 12)
   reserve(cache, size)
-  const path = [a, b, c].filter((t): t is string => t !== undefined)
-  if (path.length === 0) scope.tries[cls] = chains
-  else {
-    let map = (scope.tries[cls] ??= new Map()) as ChainTrie
-    for (let i = 0; i < path.length - 1; i++) {
-      let next = map.get(path[i]!) as ChainTrie | undefined
-      if (!next) map.set(path[i]!, (next = new Map()))
-      map = next
-    }
-    map.set(path[path.length - 1]!, chains)
-  }
+  // Numbered again: reserve may have dropped every number.
+  scope.chains[keyNumber(cache, cls, a, b, c)] = chains
   return chains
 }

@@ -31,7 +31,7 @@ import {
   type ScopeBinding,
   type ScopeTables,
 } from './decision-cache.js'
-import { mayHold, nameSignature, passes } from './name-filter.js'
+import { findName, mayHold, nameSignature } from './name-filter.js'
 import { scopeTables } from './scope-tables.js'
 import type { RbacSnapshot } from './snapshot.js'
 import { appliesTo } from './subjects.js'
@@ -73,10 +73,36 @@ const WALK_EVIDENCE = 2
  */
 const MAX_WALK_STEPS = 12
 
-/** Who asks (the groups never undefined). */
+/**
+ * Who asks (the groups never undefined), with the signatures (name-filter.ts) of the user name and
+ * of groups[0…signed), each computed once per decision, when a chain set is first probed for it.
+ */
 interface Asker {
   user: UserInfo
   groups: readonly string[]
+  userSignature: number | undefined
+  signatures: Int32Array
+  signed: number
+}
+
+/**
+ * The askers' group signatures, one buffer reused by every decision (decisions run one at a time
+ * and keep nothing of it).
+ */
+let signatureBuffer = new Int32Array(256)
+
+function newAsker(user: UserInfo): Asker {
+  const groups = user.groups ?? []
+  if (groups.length > signatureBuffer.length) signatureBuffer = new Int32Array(groups.length * 2)
+  return { user, groups, userSignature: undefined, signatures: signatureBuffer, signed: 0 }
+}
+
+/** Makes the signatures of groups[0…to) available. */
+function signGroups(asker: Asker, to: number): Int32Array {
+  const signatures = asker.signatures
+  for (let i = asker.signed; i < to; i++) signatures[i] = nameSignature(asker.groups[i]!)
+  if (to > asker.signed) asker.signed = to
+  return signatures
 }
 
 /** Lowers `best` to the first rule of chain `n` whose resourceNames admit `name`, if earlier. */
@@ -108,45 +134,60 @@ function considerChain(best: Best, chains: KeyChains, n: number, name: string): 
 
 /**
  * rbac.go's own early exit, for an asker holding many of the set's groups: the group chains in
- * visiting order of their first links (chains.ts keeps `groupNames` so), each tested with `includes`
+ * visiting order of their first links (chains.ts numbers them so), each tested with `includes`
  * on the asker's groups, until one comes no earlier than `best` — no later chain can improve on it.
  * When the asker holds a large share of the set's groups (a 250-group asker whose groups are the bound
  * ones) the first held chain comes within a few steps, where probing would look up all 250 groups.
  * False when it gave up after MAX_WALK_STEPS chains (the caller then probes the groups).
  */
 function walkGroupChains(chains: KeyChains, groups: readonly string[], name: string, best: Best): boolean {
-  const names = chains.groupNames
-  const numbers = chains.groupChains
+  const names = chains.names
   const info = chains.info
-  for (let i = 0; i < names.length; i++) {
-    const n = numbers[i]!
+  const first = chains.userChains
+  for (let n = first; n < names.length; n++) {
     const ordinal = info[2 * n]!
     if (ordinal > best.ordinal || (ordinal === best.ordinal && info[2 * n + 1]! >> 2 >= best.ruleIndex))
       return true
-    if (i === MAX_WALK_STEPS) return false
-    if (groups.includes(names[i]!)) considerChain(best, chains, n, name)
+    if (n - first === MAX_WALK_STEPS) return false
+    if (groups.includes(names[n]!)) considerChain(best, chains, n, name)
   }
   return true
 }
 
-/** Looks up `groups[from…to)` in the set's group map, through its filter; returns how many have a chain. */
+/** Looks up `groups[from…to)` in the set's group table, through its filter; returns how many have a chain. */
 function probeGroups(
   chains: KeyChains,
-  groups: readonly string[],
+  asker: Asker,
   from: number,
   to: number,
   name: string,
   best: Best,
 ): number {
-  const filter = chains.groupFilter
-  const map = chains.groups
-  const filtered = filter.length !== 0
+  const groups = asker.groups
+  const mask = chains.groupTableMask
   let found = 0
+  if (mask < 0) {
+    const map = chains.groups
+    for (let i = from; i < to; i++) {
+      const n = map.get(groups[i]!)
+      if (n !== undefined) {
+        found++
+        considerChain(best, chains, n, name)
+      }
+    }
+    return found
+  }
+  const signatures = signGroups(asker, to)
+  const info = chains.info
+  const tableAt = chains.groupTableAt
+  const filterAt = chains.groupFilterAt
+  const filterBits = chains.groupFilterBits
+  const names = chains.names
   for (let i = from; i < to; i++) {
-    const group = groups[i]!
-    if (filtered && !mayHold(filter, nameSignature(group))) continue
-    const n = map.get(group)
-    if (n !== undefined) {
+    const signature = signatures[i]!
+    if (!mayHold(info, filterAt, filterBits, signature)) continue
+    const n = findName(info, tableAt, mask, names, signature, groups[i]!)
+    if (n >= 0) {
       found++
       considerChain(best, chains, n, name)
     }
@@ -156,37 +197,52 @@ function probeGroups(
 
 function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best) {
   const name = q.resource ? q.nameOrPath : ''
-  if (chains.users.size > 0) {
+  if (chains.userChains > 0) {
     const user = asker.user.name
-    if (passes(chains.userFilter, user)) {
+    if (chains.userTableMask < 0) {
       const n = chains.users.get(user)
       if (n !== undefined) considerChain(best, chains, n, name)
+    } else {
+      const signature = (asker.userSignature ??= nameSignature(user))
+      if (mayHold(chains.info, chains.userFilterAt, chains.userFilterBits, signature)) {
+        const n = findName(
+          chains.info,
+          chains.userTableAt,
+          chains.userTableMask,
+          chains.names,
+          signature,
+          user,
+        )
+        if (n >= 0) considerChain(best, chains, n, name)
+      }
     }
   }
-  const names = chains.groupNames
+  const names = chains.names
+  const first = chains.userChains
+  const groupChains = names.length - first
   const groups = asker.groups
-  if (names.length === 0 || groups.length === 0) return
-  if (names.length < FEW_GROUP_CHAINS && names.length < groups.length) {
-    for (let i = 0; i < names.length; i++)
-      if (groups.includes(names[i]!)) considerChain(best, chains, chains.groupChains[i]!, name)
+  if (groupChains === 0 || groups.length === 0) return
+  if (groupChains < FEW_GROUP_CHAINS && groupChains < groups.length) {
+    for (let n = first; n < names.length; n++)
+      if (groups.includes(names[n]!)) considerChain(best, chains, n, name)
     return
   }
   if (groups.length <= MANY_GROUPS) {
-    probeGroups(chains, groups, 0, groups.length, name, best)
+    probeGroups(chains, asker, 0, groups.length, name, best)
     return
   }
   let found = 0
   let probed = 0
   while (probed < MAX_SAMPLED && probed < groups.length) {
     const to = Math.min(groups.length, probed + SAMPLED_GROUPS)
-    found += probeGroups(chains, groups, probed, to, name, best)
+    found += probeGroups(chains, asker, probed, to, name, best)
     probed = to
     if (found >= WALK_EVIDENCE && found * SAMPLED_GROUPS >= probed) {
       if (walkGroupChains(chains, groups, name, best)) return
       break
     }
   }
-  probeGroups(chains, groups, probed, groups.length, name, best)
+  probeGroups(chains, asker, probed, groups.length, name, best)
 }
 
 /** Bindings checked one by one (URL patterns, unexpanded rules): those that apply and come earlier. */
@@ -279,7 +335,7 @@ export function decide(
   best.chains = undefined
   best.chain = 0
   let errors = NO_ERRORS
-  const asker: Asker = { user, groups: user.groups ?? [] }
+  const asker = newAsker(user)
   const cluster = scopeTables(snapshot, '')
   if (cluster) {
     visitScope(snapshot, cluster, asker, q, best)

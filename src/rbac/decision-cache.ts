@@ -62,17 +62,24 @@ export interface ScopeTables {
   /** Bindings whose role does not resolve, in visiting order. */
   failing: FailingBinding[]
   /**
-   * Chains by key class (0–15), then by the class's non-wildcard tokens in the order verb, group (or
-   * URL), resource: nested maps, so a decision builds no key string, and a class whose tokens are all
-   * `*` (cluster-admin's) needs no lookup at all.
+   * Chains by request key number (DecisionCache.keys): one array read per key, where a tree of maps per
+   * scope would cost a few cold maps at every visit of a namespace.
    */
-  tries: (ChainTrie | KeyChains | undefined)[]
+  chains: (KeyChains | undefined)[]
 }
 
 export interface DecisionCache {
   ruleTables: Map<readonly PolicyRule[], RuleTable>
   /** By namespace; "" = the ClusterRoleBindings. */
   scopes: Map<string, ScopeTables>
+  /**
+   * Request keys numbered across all scopes: by key class (0–15), then by the class's non-wildcard
+   * tokens in the order verb, group (or URL), resource — nested maps, so a decision builds no key
+   * string, a class whose tokens are all `*` (cluster-admin's) needs no lookup at all, and the few
+   * maps stay hot, being shared by every scope.
+   */
+  keys: (KeyTrie | number | undefined)[]
+  keyCount: number
   /** Chain keys and entries held across all scopes (for MAX_CHAIN_ENTRIES). */
   chainEntries: number
 }
@@ -80,6 +87,8 @@ export interface DecisionCache {
 export const newDecisionCache = (): DecisionCache => ({
   ruleTables: new Map(),
   scopes: new Map(),
+  keys: [],
+  keyCount: 0,
   chainEntries: 0,
 })
 
@@ -105,30 +114,50 @@ export const RESTRICTED = 1
 export const FIRST_SUBJECT = 2
 
 /**
- * The chains of one request key in one scope, numbered (user chains first). A name maps to its chain
- * number directly, users and groups apart (a name can be both); a filter of each map's names
- * (name-filter.ts) spares most probes of names that have no chain. Per chain number, the first link's
+ * The chains of one request key in one scope, numbered (user chains first). A name is found by its
+ * signature in a table of the set's user or group names, behind a filter for large sets (both
+ * name-filter.ts), or in a map for small ones (a name can be both a user's and a group's). Per chain
+ * number, the first link's
  * ordinal and rule index and two flags sit side by side in `info`, so comparing a chain costs one
  * read of contiguous memory, and a link is followed only for the winner or when the first rule is
  * restricted by resourceNames. (A decision on a large cluster touches many chain sets once each:
  * the fewer objects and cache lines per set, the cheaper.)
  */
 export interface KeyChains {
+  // In the order a visit reads them (V8 lays an object's fields out in the order they are created).
+  /** Chains 0…userChains−1 are user chains, the rest group chains. */
+  userChains: number
+  /**
+   * Where in `info` the name tables (name-filter.ts) of the user and of the group chains begin, and
+   * their slot counts − 1 (-1: no table, the maps are probed instead)…
+   */
+  userTableMask: number
+  userTableAt: number
+  /** …and the name filters in front of them, and their sizes in bits (0: no filter). */
+  userFilterBits: number
+  userFilterAt: number
+  groupTableMask: number
+  groupTableAt: number
+  groupFilterBits: number
+  groupFilterAt: number
+  /**
+   * Per chain n: at 2n the first link's binding ordinal; at 2n + 1 its rule index << 2 | flags. Then
+   * the name tables and filters: one array, so a visit reads one typed array object (V8 keeps each
+   * typed array's header apart from its data), not five.
+   */
+  info: Int32Array
+  /**
+   * Per chain n, the user name or group it is for (user chains first); the group chains in visiting
+   * order of their first links (to search a few of them in a user's groups, or walk them in order:
+   * decide.ts).
+   */
+  names: string[]
+  /** Name → chain number, users and groups apart (a name can be both), for sets without a table. */
   users: Map<string, number>
   groups: Map<string, number>
-  userFilter: Int32Array
-  groupFilter: Int32Array
-  /**
-   * The group chains again, as parallel arrays, in visiting order of their first links (to search a
-   * few of them in a user's groups, or walk them in order: decide.ts).
-   */
-  groupNames: string[]
-  groupChains: number[]
   heads: ChainLink[]
-  /** Per chain n: at 2n the first link's binding ordinal; at 2n + 1 its rule index << 2 | flags. */
-  info: Int32Array
   /** Per chain with FIRST_SUBJECT: the Allow decision its first link gives, once built. */
   allowed: (RbacDecision | undefined)[]
 }
 
-export type ChainTrie = Map<string, ChainTrie | KeyChains>
+export type KeyTrie = Map<string, KeyTrie | number>

@@ -62,13 +62,64 @@ export function buildNameFilter(names: Iterable<string>, count: number): Int32Ar
   return filter
 }
 
-/** False when no name of the filter has this signature (so the name is certainly not among them). */
-export function mayHold(filter: Int32Array, signature: number): boolean {
-  if (filter.length === 0) return true
-  const bit = signature & ((filter.length << 5) - 1)
-  return (filter[bit >>> 5]! & (1 << (bit & 31))) !== 0
+/**
+ * False when no name of the filter (`bits` bits from `data[at]`, a copy of a buildNameFilter result;
+ * 0 bits: NO_FILTER) has this signature, so the name is certainly not among them.
+ */
+export function mayHold(data: Int32Array, at: number, bits: number, signature: number): boolean {
+  if (bits === 0) return true
+  const bit = signature & (bits - 1)
+  return (data[at + (bit >>> 5)]! & (1 << (bit & 31))) !== 0
 }
 
-/** False only when `name` is certainly not one of the filter's names (NO_FILTER: never false). */
-export const passes = (filter: Int32Array, name: string): boolean =>
-  filter.length === 0 || mayHold(filter, nameSignature(name))
+/**
+ * Below this many names a chain set's `Map` is small and hot, and a probe (V8 keeps a string's hash
+ * in the string) costs less than computing a signature: such sets get no table.
+ */
+export const MIN_TABLE_NAMES = 8
+/** The table of a set too small to need one (its Map is probed instead). */
+export const NO_TABLE: Int32Array = new Int32Array(0)
+
+/**
+ * A chain set's name lookup, for sets of MIN_TABLE_NAMES names or more: an open-addressing table of (signature, chain number + 1) pairs in one
+ * Int32Array, at most half full, the names themselves kept apart (`names[n]`, the chain's name).
+ *
+ * Why not a `Map<string, number>`: V8 finds a string key by walking the bucket's chain and comparing
+ * each entry's key by content, which reads every candidate key's string header — on a 10,000-binding
+ * cluster thousands of cold objects, and most probes are for names the set does not hold. Here a
+ * probe reads a slot or two of one array; a stored name is read only when its signature equals the
+ * probe's (the name itself, or a rare collision), so the answers are exactly those of a map.
+ */
+export function buildNameTable(names: readonly string[], from: number, to: number): Int32Array {
+  if (to - from < MIN_TABLE_NAMES) return NO_TABLE
+  let slots = 2
+  while (slots < 2 * (to - from)) slots *= 2
+  const table = new Int32Array(2 * slots)
+  const mask = slots - 1
+  for (let n = from; n < to; n++) {
+    let i = nameSignature(names[n]!) & mask
+    while (table[2 * i + 1] !== 0) i = (i + 1) & mask
+    table[2 * i] = nameSignature(names[n]!)
+    table[2 * i + 1] = n + 1
+  }
+  return table
+}
+
+/**
+ * The chain number of `name` (whose signature is `signature`) in a name table copied to `data[at]`,
+ * `mask` its slot count − 1, or -1 when it has none.
+ */
+export function findName(
+  data: Int32Array,
+  at: number,
+  mask: number,
+  names: readonly string[],
+  signature: number,
+  name: string,
+): number {
+  for (let i = signature & mask; ; i = (i + 1) & mask) {
+    const stored = data[at + 2 * i + 1]!
+    if (stored === 0) return -1
+    if (data[at + 2 * i] === signature && names[stored - 1] === name) return stored - 1
+  }
+}

@@ -51,7 +51,7 @@ function buildScope(snapshot: RbacSnapshot, bindings: readonly IndexedBinding[])
     prefixBindings: [],
     scanBindings: [],
     failing: [],
-    tries: [],
+    chains: [],
   }
   for (const binding of bindings) {
     const keys = subjectKeys(binding)

@@ -316,11 +316,12 @@ describe('chain budget', () => {
     expect(ask('get').decision).toBe('Allow')
     const cache = rbac.snapshot().cache
     const cluster = cache.scopes.get('')!
-    expect(cluster.tries.some((t) => t !== undefined)).toBe(true)
+    expect(cluster.chains.some((t) => t !== undefined)).toBe(true)
     cache.chainEntries = MAX_CHAIN_ENTRIES // as if full
     expect(ask('list').decision).toBe('Allow')
     expect(cache.chainEntries).toBeLessThan(MAX_CHAIN_ENTRIES)
-    expect((cluster.tries[0] as Map<string, unknown>).has('get')).toBe(false) // dropped, rebuilt for list only
+    expect((cache.keys[0] as Map<string, unknown>).has('get')).toBe(false) // dropped, rebuilt for list only
+    expect(cluster.chains).toHaveLength(1) // the list chains, numbered afresh
     expect(ask('get').decision).toBe('Allow')
     expect(ask('watch')).toEqual({
       decision: 'NoOpinion',

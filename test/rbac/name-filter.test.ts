@@ -1,7 +1,8 @@
 /**
- * The name filter in front of the chain maps (src/rbac/name-filter.ts): it may let a name through
- * that has no chain (a false positive, then the map answers), but must never drop one that has — that
- * would lose an allow. Checked on arbitrary strings, and through the engine against the naive walk on
+ * The name filter and name table of the chain sets (src/rbac/name-filter.ts). The filter may let a
+ * name through that has no chain (a false positive, then the table answers), but must never drop one
+ * that has — that would lose an allow; the table must find exactly its names, also among names that
+ * share a signature. Checked on arbitrary strings, and through the engine against the naive walk on
  * clusters whose group names look alike (same length, prefix or suffix, GUIDs, UPNs), where a weak
  * signature would collide, with askers holding many groups (the filtered lookup path).
  */
@@ -10,10 +11,14 @@ import { describe, expect, it } from 'vitest'
 import { createRbacAuthorizer } from '../../src/rbac/authorizer.js'
 import {
   buildNameFilter,
+  buildNameTable,
+  findName,
   MIN_FILTERED_NAMES,
+  MIN_TABLE_NAMES,
   mayHold,
   nameSignature,
   NO_FILTER,
+  NO_TABLE,
 } from '../../src/rbac/name-filter.js'
 import { createMemoryRbacObjects } from '../../src/rbac/object-source.js'
 import type { AuthorizationRequest, RbacDecision, RbacObject } from '../../src/rbac/types.js'
@@ -21,6 +26,15 @@ import { naiveAuthorize } from './naive-reference.js'
 
 const API = 'rbac.authorization.k8s.io/v1'
 const REF = 'rbac.authorization.k8s.io'
+
+const holds = (filter: Int32Array, name: string) =>
+  mayHold(filter, 0, filter.length * 32, nameSignature(name))
+
+/** The chain number `findName` gives `name` in a table of `names[from…to)`. */
+function found(names: string[], from: number, to: number, name: string): number {
+  const table = buildNameTable(names, from, to)
+  return findName(table, 0, (table.length >>> 1) - 1, names, nameSignature(name), name)
+}
 
 describe('name filter', () => {
   it('never drops a name it was built from, whatever the strings', () => {
@@ -32,7 +46,7 @@ describe('name filter', () => {
         }),
         (names) => {
           const filter = buildNameFilter(names, names.length)
-          for (const name of names) expect(mayHold(filter, nameSignature(name))).toBe(true)
+          for (const name of names) expect(holds(filter, name)).toBe(true)
         },
       ),
       { numRuns: 300 },
@@ -42,15 +56,57 @@ describe('name filter', () => {
   it('leaves maps too small to need it unfiltered', () => {
     const names = Array.from({ length: MIN_FILTERED_NAMES - 1 }, (_, i) => `g${i}`)
     expect(buildNameFilter(names, names.length)).toBe(NO_FILTER)
-    expect(mayHold(NO_FILTER, nameSignature('anything'))).toBe(true)
+    expect(holds(NO_FILTER, 'anything')).toBe(true)
   })
 
   it('drops most names it was not built from (it filters at all)', () => {
     const members = Array.from({ length: 500 }, (_, i) => `group-${i}`)
     const others = Array.from({ length: 5000 }, (_, i) => `group-${1000 + i}`)
     const filter = buildNameFilter(members, members.length)
-    const passed = others.filter((n) => mayHold(filter, nameSignature(n))).length
+    const passed = others.filter((n) => holds(filter, n)).length
     expect(passed).toBeLessThan(others.length / 2)
+  })
+})
+
+describe('name table', () => {
+  const strings = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }))
+
+  it('finds each of its names at its chain number and no other name, whatever the strings', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(strings, { minLength: MIN_TABLE_NAMES + 2, maxLength: 200 }),
+        fc.array(strings, { maxLength: 20 }),
+        fc.nat(),
+        (names, others, skip) => {
+          const from = skip % 3 // a table of the names after the user chains, as for groups
+          for (let n = from; n < names.length; n++)
+            expect(found(names, from, names.length, names[n]!)).toBe(n)
+          for (const other of others)
+            expect(found(names, from, names.length, other)).toBe(
+              names.indexOf(other) >= from ? names.indexOf(other) : -1,
+            )
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('tells apart names that share a signature', () => {
+    // The signature reads up to eight characters at fixed places: these differ only elsewhere.
+    const names = Array.from(
+      { length: 40 },
+      (_, i) => `ab${String.fromCharCode(65 + i)}${'x'.repeat(20)}zz-yyyy`,
+    )
+    expect(new Set(names.map(nameSignature)).size).toBe(1)
+    const members = names.slice(0, 30)
+    members.forEach((name, n) => expect(found(members, 0, members.length, name)).toBe(n))
+    for (const other of names.slice(30)) expect(found(members, 0, members.length, other)).toBe(-1)
+  })
+
+  it('leaves sets too small to need it without one (their maps answer)', () => {
+    const names = Array.from({ length: MIN_TABLE_NAMES - 1 }, (_, i) => `g${i}`)
+    expect(buildNameTable(names, 0, names.length)).toBe(NO_TABLE)
+    expect(buildNameTable([...names, 'g7'], 0, MIN_TABLE_NAMES)).not.toBe(NO_TABLE)
   })
 })
 
