@@ -77,7 +77,10 @@ export function mayHold(data: Int32Array, at: number, bits: number, signature: n
  * in the string) costs less than computing a signature: such sets get no table.
  */
 export const MIN_TABLE_NAMES = 8
-/** The table of a set too small to need one (its Map is probed instead). */
+/** A name table's insertions may pass this many slots, or this many names of the same signature… */
+const MAX_PROBE_STEPS = 32
+const MAX_ALIKE = 3
+/** …else the set gets no table; nor does a set too small to need one (its Map is probed instead). */
 export const NO_TABLE: Int32Array = new Int32Array(0)
 
 /**
@@ -97,9 +100,18 @@ export function buildNameTable(names: readonly string[], from: number, to: numbe
   const table = new Int32Array(2 * slots)
   const mask = slots - 1
   for (let n = from; n < to; n++) {
-    let i = nameSignature(names[n]!) & mask
-    while (table[2 * i + 1] !== 0) i = (i + 1) & mask
-    table[2 * i] = nameSignature(names[n]!)
+    const signature = nameSignature(names[n]!)
+    let i = signature & mask
+    let steps = 0
+    let alike = 0
+    while (table[2 * i + 1] !== 0) {
+      if (table[2 * i] === signature) alike++
+      // Names that differ only where the signature does not look (UPNs of one domain can) would make
+      // probes long and compare strings: such a set keeps its map.
+      if (++steps > MAX_PROBE_STEPS || alike > MAX_ALIKE) return NO_TABLE
+      i = (i + 1) & mask
+    }
+    table[2 * i] = signature
     table[2 * i + 1] = n + 1
   }
   return table

@@ -33,6 +33,7 @@ const holds = (filter: Int32Array, name: string) =>
 /** The chain number `findName` gives `name` in a table of `names[from…to)`. */
 function found(names: string[], from: number, to: number, name: string): number {
   const table = buildNameTable(names, from, to)
+  expect(table).not.toBe(NO_TABLE)
   return findName(table, 0, (table.length >>> 1) - 1, names, nameSignature(name), name)
 }
 
@@ -91,16 +92,25 @@ describe('name table', () => {
     )
   })
 
+  // The signature reads up to eight characters at fixed places: these differ only elsewhere.
+  const alike = (count: number, tag: string) =>
+    Array.from({ length: count }, (_, i) => `ab${String.fromCharCode(65 + i)}${'x'.repeat(20)}zz-${tag}`)
+
   it('tells apart names that share a signature', () => {
-    // The signature reads up to eight characters at fixed places: these differ only elsewhere.
-    const names = Array.from(
-      { length: 40 },
-      (_, i) => `ab${String.fromCharCode(65 + i)}${'x'.repeat(20)}zz-yyyy`,
-    )
-    expect(new Set(names.map(nameSignature)).size).toBe(1)
-    const members = names.slice(0, 30)
+    const pairs = Array.from({ length: 20 }, (_, i) => alike(2, `${i}`.padStart(4, '0')))
+    expect(new Set(pairs[0]!.map(nameSignature)).size).toBe(1)
+    const members = pairs.flatMap(([a]) => [a!])
+    const others = pairs.map(([, b]) => b!)
     members.forEach((name, n) => expect(found(members, 0, members.length, name)).toBe(n))
-    for (const other of names.slice(30)) expect(found(members, 0, members.length, other)).toBe(-1)
+    for (const other of others) expect(found(members, 0, members.length, other)).toBe(-1)
+  })
+
+  it('gives no table to a set whose names mostly share a signature (its map answers)', () => {
+    const names = alike(40, 'yyyy')
+    expect(new Set(names.map(nameSignature)).size).toBe(1)
+    expect(buildNameTable(names, 0, names.length)).toBe(NO_TABLE)
+    const upns = Array.from({ length: 300 }, (_, i) => `user${i}@contoso.onmicrosoft.com`)
+    expect(buildNameTable(upns, 0, upns.length)).toBe(NO_TABLE)
   })
 
   it('leaves sets too small to need it without one (their maps answer)', () => {
