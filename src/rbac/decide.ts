@@ -138,9 +138,16 @@ function considerChain(best: Best, chains: KeyChains, n: number, name: string): 
  * on the asker's groups, until one comes no earlier than `best` — no later chain can improve on it.
  * When the asker holds a large share of the set's groups (a 250-group asker whose groups are the bound
  * ones) the first held chain comes within a few steps, where probing would look up all 250 groups.
- * False when it gave up after MAX_WALK_STEPS chains (the caller then probes the groups).
+ * False when it gave up after MAX_WALK_STEPS chains (the caller then probes the groups). The groups
+ * before `probed` were looked up already, and their chains considered: only the rest are searched.
  */
-function walkGroupChains(chains: KeyChains, groups: readonly string[], name: string, best: Best): boolean {
+function walkGroupChains(
+  chains: KeyChains,
+  groups: readonly string[],
+  probed: number,
+  name: string,
+  best: Best,
+): boolean {
   const names = chains.names
   const info = chains.info
   const first = chains.userChains
@@ -149,7 +156,7 @@ function walkGroupChains(chains: KeyChains, groups: readonly string[], name: str
     if (ordinal > best.ordinal || (ordinal === best.ordinal && info[2 * n + 1]! >> 2 >= best.ruleIndex))
       return true
     if (n - first === MAX_WALK_STEPS) return false
-    if (groups.includes(names[n]!)) considerChain(best, chains, n, name)
+    if (groups.includes(names[n]!, probed)) considerChain(best, chains, n, name)
   }
   return true
 }
@@ -238,7 +245,7 @@ function lookUp(chains: KeyChains, asker: Asker, q: PreparedRequest, best: Best)
     found += probeGroups(chains, asker, probed, to, name, best)
     probed = to
     if (found >= WALK_EVIDENCE && found * SAMPLED_GROUPS >= probed) {
-      if (walkGroupChains(chains, groups, name, best)) return
+      if (walkGroupChains(chains, groups, probed, name, best)) return
       break
     }
   }
