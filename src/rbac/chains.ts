@@ -13,7 +13,7 @@ import {
   type ScopeBinding,
   type ScopeTables,
 } from './decision-cache.js'
-import { buildNameFilter, buildNameTable } from './name-filter.js'
+import { buildNameFilter, buildNameTable, NO_TABLE } from './name-filter.js'
 import { nonResourceKey, resourceKey, type TableEntry } from './rule-table.js'
 
 /**
@@ -118,7 +118,8 @@ function buildChains(
   info.set(groupTable, chains.groupTableAt)
   info.set(userFilter, chains.userFilterAt)
   info.set(groupFilter, chains.groupFilterAt)
-  const add = (target: Map<string, number>, building: Map<string, Building>, group: boolean) => {
+  // The maps are filled only for a side without a table (decide.ts probes one or the other).
+  const add = (target: Map<string, number> | undefined, building: Map<string, Building>, group: boolean) => {
     for (const [name, { head }] of building) {
       const n = chains.heads.length
       const grant = head.grant
@@ -127,11 +128,11 @@ function buildChains(
       chains.info[2 * n] = head.ordinal
       chains.info[2 * n + 1] =
         (head.ruleIndex << 2) | (head.names === undefined ? 0 : RESTRICTED) | (first ? FIRST_SUBJECT : 0)
-      target.set(name, n)
+      target?.set(name, n)
     }
   }
-  add(chains.users, users, false)
-  add(chains.groups, groups, true)
+  add(userTable === NO_TABLE ? chains.users : undefined, users, false)
+  add(groupTable === NO_TABLE ? chains.groups : undefined, groups, true)
   return { chains, size }
 }
 

@@ -117,9 +117,8 @@ export const FIRST_SUBJECT = 2
  * The chains of one request key in one scope, numbered (user chains first). A name is found by its
  * signature in a table of the set's user or group names, behind a filter for large sets (both
  * name-filter.ts), or in a map for small ones (a name can be both a user's and a group's). Per chain
- * number, the first link's
- * ordinal and rule index and two flags sit side by side in `info`, so comparing a chain costs one
- * read of contiguous memory, and a link is followed only for the winner or when the first rule is
+ * number, the first link's ordinal and rule index and two flags sit side by side in `info`, so
+ * comparing a chain costs one read of contiguous memory, and a link is followed only for the winner or when the first rule is
  * restricted by resourceNames. (A decision on a large cluster touches many chain sets once each:
  * the fewer objects and cache lines per set, the cheaper.)
  */
@@ -152,7 +151,7 @@ export interface KeyChains {
    * decide.ts).
    */
   names: string[]
-  /** Name → chain number, users and groups apart (a name can be both), for sets without a table. */
+  /** Name → chain number, users and groups apart (a name can be both); filled only for a side without a table. */
   users: Map<string, number>
   groups: Map<string, number>
   heads: ChainLink[]

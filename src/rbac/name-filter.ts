@@ -84,8 +84,9 @@ const MAX_ALIKE = 3
 export const NO_TABLE: Int32Array = new Int32Array(0)
 
 /**
- * A chain set's name lookup, for sets of MIN_TABLE_NAMES names or more: an open-addressing table of (signature, chain number + 1) pairs in one
- * Int32Array, at most half full, the names themselves kept apart (`names[n]`, the chain's name).
+ * A chain set's name lookup, for sets of MIN_TABLE_NAMES names or more: an open-addressing table of
+ * (signature, chain number + 1) pairs in one Int32Array, at most half full, the names themselves kept
+ * apart (`names[n]`, the chain's name).
  *
  * Why not a `Map<string, number>`: V8 finds a string key by walking the bucket's chain and comparing
  * each entry's key by content, which reads every candidate key's string header — on a 10,000-binding
